@@ -1,0 +1,90 @@
+"""Every error imgpath raises on purpose, in one tree.
+
+::
+
+    ImgpathError                  base class; anything else escaping imgpath is a bug
+    ├── InvalidInputError         the user's input is wrong: says where, what and how to fix it
+    │   ├── DocumentSyntaxError   a JSON, YAML or CSV file that cannot be parsed (line and column)
+    │   └── InvalidInstanceError  a match instance that parses but breaks the format's rules
+    ├── NotFoundError             a named file, program or applicant does not exist
+    └── EngineError               the engine could not finish; a bug report, not a user mistake
+
+The command line and the web app each translate this tree into exit codes and HTTP statuses in
+exactly one place (``imgpath.cli.errors`` and, later, ``imgpath.web.errors``).  The library itself
+never exits or prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "DocumentSyntaxError",
+    "EngineError",
+    "ImgpathError",
+    "InvalidInputError",
+    "InvalidInstanceError",
+    "NotFoundError",
+    "Problem",
+]
+
+
+class ImgpathError(Exception):
+    """Base class of every error imgpath raises deliberately."""
+
+
+class InvalidInputError(ImgpathError):
+    """The input (a file, a flag, a form field, an API body) is wrong and the user can fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input: where it is, what is wrong, and how to fix it."""
+
+    location: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+class DocumentSyntaxError(InvalidInputError):
+    """A document that cannot be parsed at all; carries the line and column of the fault."""
+
+    def __init__(self, source: str, message: str, *, line: int | None, column: int | None) -> None:
+        self.source = source
+        self.line = line
+        self.column = column
+        where = source
+        if line is not None:
+            where += f", line {line}"
+            if column is not None:
+                where += f", column {column}"
+        super().__init__(f"{where}: {message}")
+
+
+class InvalidInstanceError(InvalidInputError):
+    """A document that parses but breaks the rules; lists every problem found (up to a limit)."""
+
+    def __init__(self, problems: Sequence[Problem], *, source: str = "", truncated: bool = False):
+        self.problems = tuple(problems)
+        self.source = source
+        self.truncated = truncated
+        count = len(self.problems)
+        head = f"{source}: " if source else ""
+        noun = "problem" if count == 1 else "problems"
+        more = " (showing the first ones; fix these and run again)" if truncated else ""
+        lines = [f"{head}{count} {noun} found{more}:"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class NotFoundError(ImgpathError):
+    """A named thing (a file, a program code, an applicant id) does not exist."""
+
+
+class EngineError(ImgpathError):
+    """The engine reached a state it should never reach; please report it with the input."""
