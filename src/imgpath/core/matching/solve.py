@@ -1,0 +1,381 @@
+"""Solve a Match: run the kernel, audit the outcome, and cope with couples that cycle.
+
+With couples a stable matching may not exist, and the Roth–Peranson process may cycle even when
+one does.  Three measures, from cheapest to dearest:
+
+1. a couple whose insertion keeps cycling is moved to the end of the order and insertion restarts
+   from the saved post-singles state; if it cycles again it is *left out* (unmatched, and its
+   blocking pairs are reported) so that everybody else still gets a stable place;
+2. if the result is still unstable, the whole couples phase is retried with the couples in other
+   (seeded, so reproducible) orders, up to ``attempts`` times, keeping the matching with the
+   fewest blocking pairs (Roth–Peranson's own remedy, as in Bacchus's implementation);
+3. on small markets an exhaustive search settles the question for certain
+   (:mod:`imgpath.core.matching.exhaustive`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+from imgpath.core.matching.audit import (
+    BLOCK_COUPLE,
+    BLOCK_SINGLE,
+    VIOLATIONS,
+    Assignment,
+    AuditReport,
+    audit,
+)
+from imgpath.core.matching.exhaustive import search_exhaustively
+from imgpath.core.matching.instance import Instance
+from imgpath.core.matching.kernel import (
+    STABLE,
+    KernelInput,
+    State,
+    copy_state,
+    kernel_input,
+    new_state,
+    run_couples,
+    run_singles,
+    steps_taken,
+    sweep_repairs,
+)
+from imgpath.core.matching.market import NO_PROGRAM, Market
+from imgpath.errors import EngineError
+
+__all__ = ["BlockingPair", "MarketOutcome", "Result", "solve", "solve_market"]
+
+DEFAULT_ATTEMPTS = 8
+"""Couple orders tried before giving up on finding a stable matching."""
+
+SWEEPS = 50
+"""Blocking pairs the final audit sweep may satisfy before the attempt counts as cycling."""
+
+LOCAL_BUDGET = 50_000
+"""Steps one couple's insertion (or one repair) may take before it counts as cycling."""
+
+RESTARTS = 20
+"""Restarts of couple insertion per attempt (one per couple deferred or left out)."""
+
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+@dataclass(frozen=True, eq=False)
+class MarketOutcome:
+    """The outcome of a solve in integer form: what simulations use, no labels involved."""
+
+    assignment: Assignment
+    report: AuditReport
+    attempts: int
+    restarts: int
+    left_out: tuple[int, ...]
+    """Couples whose insertion kept cycling and who were left unmatched (indices)."""
+    steps: int
+    repairs: int
+    """Blocking pairs the final audit sweep had to satisfy, over all attempts."""
+    seconds: float
+    stable_exists: bool | None
+    """True/False when known for certain (a stable matching was found, or the exhaustive search
+    proved there is none); None when the search gave up on a market too large to settle."""
+
+    @property
+    def stable(self) -> bool:
+        return self.report.stable
+
+
+def _assignment(state: State) -> Assignment:
+    return Assignment(state.prim, state.prim_idx, state.supp, state.sidx, state.cpair)
+
+
+def _insert_couples(
+    M: KernelInput, base: State, order: list[int], *, local_budget: int, rng_seed: int
+) -> tuple[State, list[int], int, int]:
+    """Insert couples after the singles phase in ``base``; defer, then leave out, cycling ones.
+
+    Returns the final state, the couples left out, the steps taken and the restarts made.
+    """
+    deferred: set[int] = set()
+    left_out: list[int] = []
+    steps = 0
+    order = list(order)
+    state = base
+    for restart in range(RESTARTS + 1):
+        state = copy_state(base)
+        state.rng[0] = np.uint64(rng_seed % 2**64)
+        cycling = run_couples(M, state, np.asarray(order, dtype=np.int32), local_budget, SWEEPS)
+        steps += steps_taken(state) - steps_taken(base)
+        if cycling < 0 or restart == RESTARTS:
+            return state, left_out, steps, restart
+        order.remove(cycling)
+        if cycling in deferred:
+            left_out.append(cycling)
+        else:
+            deferred.add(cycling)
+            order.append(cycling)
+    return state, left_out, steps, RESTARTS  # pragma: no cover - the loop always returns
+
+
+def solve_market(
+    market: Market,
+    *,
+    seed: int = 0,
+    attempts: int = DEFAULT_ATTEMPTS,
+    budget: int | None = None,
+    local_budget: int = LOCAL_BUDGET,
+    exhaustive_limit: int = 200_000,
+) -> MarketOutcome:
+    """Match ``market``; deterministic for the same market, seed and settings.
+
+    ``budget`` bounds the steps of the singles phase (default: 20 per rank-list entry, plenty),
+    ``local_budget`` those of each couple's insertion and each repair after it.
+    """
+    if attempts < 1:
+        msg = f"attempts must be 1 or more, got {attempts}"
+        raise ValueError(msg)
+    start = time.perf_counter()
+    M = kernel_input(market)
+    entries = (
+        market.applicant_rol.shape[0]
+        + market.supplemental_programs.shape[0]
+        + market.couple_rol.shape[0]
+    )
+    budget = budget if budget is not None else 20 * entries + 100_000
+    base = new_state(market)
+    singles_settled = run_singles(M, base, budget, seed) == STABLE
+    total_steps = steps_taken(base)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    best: tuple[int, Assignment, AuditReport, tuple[int, ...]] | None = None
+    repairs = restarts = tried = 0
+    for attempt in range(attempts):
+        order = list(range(market.n_couples))
+        if attempt:
+            order = rng.permutation(market.n_couples).tolist()
+        if singles_settled:
+            state, left_out, steps, restarted = _insert_couples(
+                M, base, order, local_budget=local_budget,
+                rng_seed=(seed * 1_000_003 + attempt) * _GOLDEN + 1,
+            )  # fmt: skip
+        else:  # the singles phase itself cycled (supplemental lists or reversions): stop here
+            state, left_out, steps, restarted = base, order, 0, 0
+        tried += 1
+        total_steps += steps
+        restarts += restarted
+        repairs += sweep_repairs(state)
+        assignment = _assignment(state)
+        report = audit(market, assignment)
+        if not report.valid:
+            code, agent = (int(x) for x in report.violations[0])
+            msg = (
+                f"the engine produced an invalid matching ({VIOLATIONS[code]}, index {agent}); "
+                "please report this with the input file"
+            )
+            raise EngineError(msg)
+        if best is None or report.n_blocking < best[0]:
+            best = (report.n_blocking, assignment, report, tuple(left_out))
+        if report.stable or market.n_couples == 0 or not singles_settled:
+            break
+    assert best is not None
+    _, assignment, report, left = best
+    stable_exists: bool | None = True if report.stable else None
+    if not report.stable:
+        found = search_exhaustively(market, limit=exhaustive_limit)
+        if found is not None:
+            stable_exists = found.exists
+            if found.assignment is not None:
+                assignment = found.assignment
+                report = audit(market, assignment)
+                left = ()
+    return MarketOutcome(
+        assignment=assignment,
+        report=report,
+        attempts=tried,
+        restarts=restarts,
+        left_out=left,
+        steps=total_steps,
+        repairs=repairs,
+        seconds=time.perf_counter() - start,
+        stable_exists=stable_exists,
+    )
+
+
+@dataclass(frozen=True)
+class BlockingPair:
+    """An applicant (or couple) and a program (or pair) who would both rather be together.
+
+    ``kind`` is ``single`` (a primary-list entry), ``supplemental`` (a PGY-1 program on the
+    supplemental list of a held advanced position) or ``couple`` (a pair on a couple's list).
+    """
+
+    kind: Literal["single", "supplemental", "couple"]
+    applicants: tuple[str, ...]
+    programs: tuple[str | None, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.kind == "couple":
+            return {
+                "kind": self.kind,
+                "couple": list(self.applicants),
+                "programs": list(self.programs),
+            }
+        return {"kind": self.kind, "applicant": self.applicants[0], "program": self.programs[0]}
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The outcome of :func:`solve`, with labels.  Mappings are built on first use."""
+
+    instance: Instance
+    outcome: MarketOutcome
+
+    @property
+    def stable(self) -> bool:
+        """True when no applicant, couple or supplemental list has a blocking pair."""
+        return self.outcome.stable
+
+    @property
+    def stable_exists(self) -> bool | None:
+        """Whether any stable matching exists: True, False (proved), or None (not known)."""
+        return self.outcome.stable_exists
+
+    @cached_property
+    def matches(self) -> dict[str, str | None]:
+        """Every applicant's primary match (None: unmatched)."""
+        codes = self.instance.program_codes
+        return {
+            a: (codes[p] if p != NO_PROGRAM else None)
+            for a, p in zip(
+                self.instance.applicant_ids, self.outcome.assignment.prim.tolist(), strict=True
+            )
+        }
+
+    @cached_property
+    def supplemental_matches(self) -> dict[str, str]:
+        """PGY-1 positions matched from supplemental lists, by applicant."""
+        supp = self.outcome.assignment.supp
+        codes = self.instance.program_codes
+        ids = self.instance.applicant_ids
+        return {ids[a]: codes[supp[a]] for a in np.flatnonzero(supp >= 0).tolist()}
+
+    @cached_property
+    def final_quotas(self) -> dict[str, int]:
+        """Each program's quota after reversions."""
+        return dict(
+            zip(self.instance.program_codes, self.outcome.report.capacity.tolist(), strict=True)
+        )
+
+    @cached_property
+    def reverted(self) -> dict[str, int]:
+        """Positions each receiver gained from reversions (receivers that gained any)."""
+        gained = self.outcome.report.capacity - self.instance.market.quota
+        codes = self.instance.program_codes
+        return {codes[p]: int(gained[p]) for p in np.flatnonzero(gained > 0).tolist()}
+
+    @cached_property
+    def unfilled(self) -> dict[str, int]:
+        """Positions left empty, by program (programs with none left empty are omitted).
+
+        A donor's unfilled positions that reverted to a receiver count at the receiver.
+        """
+        report = self.outcome.report
+        empty = report.capacity - report.count - report.given
+        codes = self.instance.program_codes
+        return {codes[p]: int(empty[p]) for p in np.flatnonzero(empty > 0).tolist()}
+
+    @cached_property
+    def blocking_pairs(self) -> tuple[BlockingPair, ...]:
+        """The blocking pairs of the returned matching (empty when it is stable)."""
+        inst = self.instance
+        m = inst.market
+        ids = inst.applicant_ids
+        out: list[BlockingPair] = []
+        for kind, agent, j in self.outcome.report.blocking.tolist():
+            if kind == BLOCK_SINGLE:
+                p = int(m.applicant_rol[m.applicant_rol_offsets[agent] + j])
+                out.append(BlockingPair("single", (ids[agent],), (inst.program(p),)))
+            elif kind == BLOCK_COUPLE:
+                k = m.couple_rol_offsets[agent] + j
+                m1, m2 = m.couple_members[agent].tolist()
+                p1, p2 = m.couple_rol[k].tolist()
+                out.append(
+                    BlockingPair("couple", (ids[m1], ids[m2]), (inst.program(p1), inst.program(p2)))
+                )
+            else:
+                lst = _active_list_of(inst, self.outcome.assignment, agent)
+                p = int(m.supplemental_programs[m.supplemental_offsets[lst] + j])
+                out.append(BlockingPair("supplemental", (ids[agent],), (inst.program(p),)))
+        return tuple(out)
+
+    @cached_property
+    def stats(self) -> dict[str, Any]:
+        """Counts and timings: what a summary table shows."""
+        m = self.instance.market
+        a = self.outcome.assignment
+        report = self.outcome.report
+        matched = int((a.prim >= 0).sum())
+        first = 0
+        singles = np.flatnonzero(m.prepared.couple_of < 0)
+        if singles.shape[0]:
+            first = int((a.prim_idx[singles] == 0).sum())
+        positions = int(report.capacity.sum())
+        filled = int(report.count.sum())
+        return {
+            "applicants": m.n_applicants,
+            "couples": m.n_couples,
+            "programs": m.n_programs,
+            "positions": int(m.quota.sum()),
+            "positions_after_reversions": positions,
+            "matched": matched,
+            "unmatched": m.n_applicants - matched,
+            "matched_first_choice": first,
+            "supplemental_matched": int((a.supp >= 0).sum()),
+            "filled": filled,
+            "unfilled": sum(self.unfilled.values()),
+            "reverted": int(sum(self.reverted.values())),
+            "couples_matched": int((a.cpair >= 0).sum()),
+            "blocking_pairs": report.n_blocking,
+            "stable": self.stable,
+            "stable_exists": self.stable_exists,
+            "attempts": self.outcome.attempts,
+            "restarts": self.outcome.restarts,
+            "couples_left_out": len(self.outcome.left_out),
+            "steps": self.outcome.steps,
+            "sweep_repairs": self.outcome.repairs,
+            "seconds": round(self.outcome.seconds, 4),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON output: ``matches``, ``supplemental_matches``, ``unfilled``, ``stable``,
+        ``blocking_pairs`` and ``stats``."""
+        return {
+            "matches": self.matches,
+            "supplemental_matches": self.supplemental_matches,
+            "unfilled": self.unfilled,
+            "stable": self.stable,
+            "stable_exists": self.stable_exists,
+            "blocking_pairs": [bp.to_dict() for bp in self.blocking_pairs],
+            "reverted": self.reverted,
+            "stats": self.stats,
+        }
+
+
+def _active_list_of(instance: Instance, a: Assignment, r: int) -> int:
+    m = instance.market
+    c = int(m.prepared.couple_of[r])
+    if c < 0:
+        return int(m.applicant_rol_supplemental[m.applicant_rol_offsets[r] + a.prim_idx[r]])
+    side = 0 if m.couple_members[c, 0] == r else 1
+    return int(m.couple_rol_supplemental[m.couple_rol_offsets[c] + a.cpair[c], side])
+
+
+def solve(instance: Instance, *, seed: int = 0, attempts: int = DEFAULT_ATTEMPTS) -> Result:
+    """Run the Match on ``instance`` and audit the result.
+
+    The result is stable whenever the engine finds a stable matching; otherwise ``stable`` is
+    False and ``blocking_pairs`` lists what would break it.  The same instance and seed always
+    give the same result.
+    """
+    return Result(instance, solve_market(instance.market, seed=seed, attempts=attempts))
