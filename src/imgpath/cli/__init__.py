@@ -1,0 +1,1 @@
+"""The ``imgpath`` command line: parse, make one library call, render."""

@@ -1,0 +1,111 @@
+"""``imgpath``: the command line.  Every command parses, makes one library call, renders."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from imgpath import __version__
+from imgpath.cli.errors import exit_code, report
+from imgpath.cli.market import market_app
+from imgpath.cli.match import match_command
+from imgpath.cli.rank_lists import rol_app
+from imgpath.errors import ImgpathError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="imgpath",
+    help="Open software for international medical graduates: the NRMP Match engine and more.\n\n"
+    "Start with **imgpath demo** (a national example Match), or **imgpath match FILE** "
+    "to run the Match on your own rank lists (see docs/reference/instance-format.md).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+app.command("match")(match_command)
+app.add_typer(market_app, name="market")
+app.add_typer(rol_app, name="rol")
+
+
+class SchemaName(StrEnum):
+    instance = "instance"
+
+
+@app.command("schema")
+def schema_command(
+    name: Annotated[SchemaName, typer.Argument(help="Which format: 'instance' (a Match).")],
+) -> None:
+    """Print the JSON Schema of a file format, for editors and validators."""
+    from imgpath.cli.render import dump_json
+    from imgpath.match import instance_json_schema
+
+    schemas = {SchemaName.instance: instance_json_schema}
+    sys.stdout.write(dump_json(schemas[name]()))
+
+
+@app.command("demo")
+def demo_command(
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of the example market.")] = 0,
+    scale: Annotated[
+        float, typer.Option(min=0.001, max=10.0, help="Market size relative to the 2025 Match.")
+    ] = 1.0,
+) -> None:
+    """Generate the national example market (2025 shape) and match it: what **make run** does."""
+    from imgpath.cli.market import print_demo
+
+    print_demo(seed=seed, scale=scale)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"imgpath {__version__}\n")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Root options."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns (and, as a script, exits with) the exit code.
+
+    Errors imgpath raises on purpose become one line on stderr and an exit code
+    (:mod:`imgpath.cli.errors`); usage errors are click's (exit 2).
+    """
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="imgpath")
+    except typer.Abort:
+        console.print("aborted")
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.TyperException as exc:  # usage errors: bad flags, missing arguments (exit 2)
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:  # pragma: no cover
+            report(exc, console)
+        return int(getattr(exc, "exit_code", 2))
+    except ImgpathError as exc:
+        report(exc, console)
+        return exit_code(exc)
+    except OSError as exc:  # a file we could not write, a full disk, a closed pipe
+        report(exc, console)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def script() -> None:  # pragma: no cover - the console-script entry point
+    sys.exit(main())
