@@ -99,7 +99,9 @@ class Instance:
         Raises :class:`~imgpath.errors.InvalidInstanceError` listing every problem found.
         """
         doc = validate_shape(data, source=source)
-        return _encode(doc, source=source, limits=limits or Limits())
+        instance = _encode(doc, source=source, limits=limits or Limits())
+        _ = instance.market.prepared  # part of loading: the rank join, done once
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """The instance in the interchange format (round-trips through :meth:`from_dict`)."""
@@ -238,8 +240,12 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
                 "NRMP does not allow circular reversions; remove one of them",
             )
 
+    type_names = [PROGRAM_TYPES[t] for t in ptype.tolist()]
+
     def type_of(p: int) -> str:
-        return PROGRAM_TYPES[ptype[p]]
+        return type_names[p]
+
+    joint_programs = {int(p) for p in np.flatnonzero(joint != NO_PROGRAM)}
 
     # ---- applicants and their supplemental lists
     a_off = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -296,6 +302,20 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
                 f"has {len(rol)} ranks, over the limit of {max_ranks}",
                 "shorten the list",
             )
+        try:
+            plain: list[int | None] | None = list(map(pidx.get, rol))
+        except TypeError:  # a {"program", "supplemental"} entry: take the careful path below
+            plain = None
+        if (
+            plain is not None
+            and None not in plain
+            and len(set(plain)) == len(plain)
+            and (not joint_programs or joint_programs.isdisjoint(plain))
+        ):  # the common case, checked in bulk: known programs, each once, no joint prelims
+            a_rol.extend(cast("list[int]", plain))
+            a_supp.extend([-1] * len(plain))
+            a_off[ai + 1] = len(a_rol)
+            continue
         seen: set[int] = set()
         for j, entry in enumerate(rol):
             code, lst = _split_entry(entry)
@@ -315,7 +335,7 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
                 )
                 continue
             seen.add(p)
-            if joint[p] != NO_PROGRAM:
+            if p in joint_programs:
                 problems.add(
                     f"{where}.rol[{j}]",
                     f"{code!r} is the joint preliminary program of {codes[joint[p]]!r}",
@@ -357,6 +377,23 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
             )
         seen_pairs: set[tuple[int, int]] = set()
         for j, pair in enumerate(rol):
+            x, y = pair
+            if type(x) is not dict and type(y) is not dict:  # plain codes or null: the fast path
+                p1 = NO_PROGRAM if x is None else pidx.get(x)
+                p2 = NO_PROGRAM if y is None else pidx.get(y)
+                key = (p1, p2)
+                if (
+                    p1 is not None
+                    and p2 is not None
+                    and key != (NO_PROGRAM, NO_PROGRAM)
+                    and key not in seen_pairs
+                    and p1 not in joint_programs
+                    and p2 not in joint_programs
+                ):
+                    seen_pairs.add(key)  # type: ignore[arg-type]
+                    c_rol.append(key)  # type: ignore[arg-type]
+                    c_supp.append((-1, -1))
+                    continue
             sides: list[int] = []
             supps: list[int] = []
             for side, entry in enumerate(pair):
@@ -374,7 +411,7 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
                         "every program ranked must be listed under 'programs'",
                     )
                     p = NO_PROGRAM
-                elif joint[p] != NO_PROGRAM:
+                elif p in joint_programs:
                     problems.add(
                         loc,
                         f"{code!r} is the joint preliminary program of {codes[joint[p]]!r}",
