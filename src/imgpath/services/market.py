@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import yaml
 
 from imgpath.core.market.national import (
@@ -163,7 +162,6 @@ def run_demo(*, seed: int = 0, scale: float = 1.0, progress: Progress | None = N
     t0 = time.perf_counter()
     result = solve(example.instance, seed=seed)
     timings["solve"] = time.perf_counter() - t0
-    np.seterr(all="ignore")
     return DemoReport(example, result, summarize(example, result), timings)
 
 

@@ -88,11 +88,33 @@ def _options(market: Market) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
 
 
 def count_matchings(market: Market, cap: int) -> int:
-    """How many assignments a complete search would visit at most (stops counting past ``cap``)."""
-    _, _, offsets, _ = _options(market)
+    """How many assignments a complete search would visit at most (stops counting past ``cap``).
+
+    Counts each agent's options without building them, so a national market is ruled out after
+    a handful of agents.
+    """
+    prep = market.prepared
     total = 1
-    for n in np.diff(offsets).tolist():
-        total *= n
+    for r in range(market.n_applicants):
+        if prep.couple_of[r] >= 0:
+            continue
+        a0, a1 = int(market.applicant_rol_offsets[r]), int(market.applicant_rol_offsets[r + 1])
+        options = 1
+        for k in range(a0, a1):
+            if prep.applicant_rol_rank[k] >= 0:
+                lst = int(market.applicant_rol_supplemental[k])
+                options += 1 if lst < 0 else 1 + int(prep.supplemental_lengths[lst])
+        total *= options
+        if total > cap:
+            return cap + 1
+    for c in range(market.n_couples):
+        c0, c1 = int(market.couple_rol_offsets[c]), int(market.couple_rol_offsets[c + 1])
+        supp = market.couple_rol_supplemental
+        options = 1
+        for k in range(c0, c1):
+            extra = [1 + int(prep.supplemental_lengths[s]) if s >= 0 else 1 for s in supp[k]]
+            options += extra[0] * extra[1]
+        total *= options
         if total > cap:
             return cap + 1
     return total

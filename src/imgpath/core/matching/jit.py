@@ -12,6 +12,7 @@ Two choices here matter for speed and for correctness:
   (after an upgrade, too).  Our cache entries are stamped with a hash of *all* the compiled
   modules (:data:`COMPILED_MODULES`), so any change to one recompiles them all.  Compiling takes about a minute once; later
   processes load the machine code in a fraction of a second (``make bench`` reports both).
+  Set ``NUMBA_CACHE_DIR`` to keep the cache elsewhere (a read-only install, a benchmark).
 """
 
 from __future__ import annotations
@@ -51,10 +52,15 @@ def _engine_cache_class() -> Any:
             CompileResultCacheImpl,
             FunctionCache,
             InTreeCacheLocator,
+            UserProvidedCacheLocator,
             UserWideCacheLocator,
         )
     except ImportError:  # pragma: no cover - numba moved its private API; fall back to its cache
         return None
+
+    class _UserProvided(UserProvidedCacheLocator):  # NUMBA_CACHE_DIR, when set
+        def get_source_stamp(self) -> str:
+            return engine_stamp()
 
     class _InTree(InTreeCacheLocator):
         def get_source_stamp(self) -> str:
@@ -65,7 +71,7 @@ def _engine_cache_class() -> Any:
             return engine_stamp()
 
     class _Impl(CompileResultCacheImpl):
-        _locator_classes = [_InTree, _UserWide]  # noqa: RUF012
+        _locator_classes = [_UserProvided, _InTree, _UserWide]  # noqa: RUF012
 
     class _Cache(FunctionCache):
         _impl_class = _Impl

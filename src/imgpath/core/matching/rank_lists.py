@@ -41,7 +41,8 @@ def parse_rank_list(
             columns = max(len(cells) - 1, 1)
         if len(cells) != columns + 1:
             want = "rank,id" if columns == 1 else "rank,program_1,program_2"
-            problems.append(Problem(where, f"has {len(cells)} columns", f"write '{want}'"))
+            noun = "column" if len(cells) == 1 else "columns"
+            problems.append(Problem(where, f"has {len(cells)} {noun}", f"write '{want}'"))
             continue
         rank = cells[0]
         if not rank.isdigit():
