@@ -210,9 +210,10 @@ def as_matching(doc: Doc, result: Any) -> Matching:
 
 
 def assert_engine_audit_agrees(doc: Doc, result: Any) -> None:
-    """The engine's result is valid, and its blocking pairs are exactly the definition's."""
+    """The engine's result is valid, its final quotas and blocking pairs are the definition's."""
     m = as_matching(doc, result)
     assert is_valid(doc, m)
+    assert result.final_quotas == final_quotas(doc, m)  # I8: reversions, donor filled first
     reported = {(bp.kind, bp.applicants, bp.programs) for bp in result.blocking_pairs}
     assert reported == blocking_pairs(doc, m)
     assert result.stable == (not reported)
