@@ -1,0 +1,264 @@
+"""``make bench``: time the Match engine against its targets and its peers, and print a table.
+
+Every timing is the median of several runs in one process after a warm-up (the machines we run on
+are noisy, so peers are timed in the same run).  The JIT's one-off costs are measured separately in
+fresh processes: compiling from an empty cache, and loading the compiled code from a warm one.
+
+    python benchmarks/run.py              # everything (about 6 minutes: the peers are slow)
+    python benchmarks/run.py --quick      # skip the peers
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.peers
+
+from imgpath.core.market.national import generate_national
+from imgpath.match import Instance, dump_instance, load, solve
+from imgpath.services.market import national_shape
+
+console = Console(width=200)
+
+
+@dataclasses.dataclass
+class Row:
+    name: str
+    seconds: list[float]
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    fn()  # warm-up
+    times: list[float] = []
+    result = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def singles_only(doc: dict[str, Any]) -> dict[str, Any]:
+    """The same market without couples, supplemental lists or reversions."""
+    members = {m for c in doc.get("couples", []) for m in c["members"]}
+    applicants = {}
+    for a, app in doc["applicants"].items():
+        if a in members:
+            continue
+        rol = [e if isinstance(e, str) else e["program"] for e in app.get("rol", [])]
+        applicants[a] = {"rol": rol}
+    programs = {
+        p: {"quota": prog["quota"], "rol": [a for a in prog.get("rol", []) if a not in members]}
+        for p, prog in doc["programs"].items()
+    }
+    return {"programs": programs, "applicants": applicants}
+
+
+def national_doc(seed: int, *, scale: float = 1.0, couples: int | None = None) -> dict[str, Any]:
+    shape = national_shape(scale=scale, couples=couples)
+    example = generate_national(shape, seed=seed)
+    return example.instance.to_dict()
+
+
+SUBPROCESS = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from imgpath.match import Instance, load, solve
+t1 = time.perf_counter()
+path = sys.argv[1]
+inst = load(path)
+t2 = time.perf_counter()
+result = solve(inst)
+t3 = time.perf_counter()
+result = solve(inst)
+t4 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "first_solve": t3 - t2,
+                  "second_solve": t4 - t3, "stable": result.stable,
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def in_fresh_process(path: Path, env: dict[str, str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", SUBPROCESS, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
+    parser.add_argument("--quick", action="store_true", help="skip the peers (matching, algmatch)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    runs = max(args.runs, 5)
+    rows: list[Row] = []
+    extra: dict[str, Any] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="imgpath-bench-"))
+
+    console.print(
+        f"[bold]imgpath Match engine benchmarks[/] (medians of {runs} runs; CPUs: {os.cpu_count()})"
+    )
+
+    # ---------------------------------------------------------------- national, full
+    console.print("generating the national example markets ...")
+    full_docs = {seed: national_doc(seed) for seed in range(3)}
+    for seed, doc in full_docs.items():
+        path = tmp / f"national-{seed}.json"
+        path.write_text(dump_instance(doc), encoding="utf-8")
+        load_times, inst = timed(lambda path=path: load(path), runs)
+        solve_times, result = timed(lambda inst=inst: solve(inst), runs)
+        stats = result.stats
+        label = (
+            f"national, full (seed {seed}): {stats['applicants']:,} applicants, {stats['couples']:,} couples, "
+            f"{inst.market.n_supplemental_lists:,} supplemental lists, {inst.market.reversion_donor.shape[0]} reversions"
+        )
+        note = (
+            "stable"
+            if result.stable
+            else (
+                f"no stable matching found: {stats['couples_left_out']} couple left out, "
+                f"{stats['blocking_pairs']} blocking pair(s), {stats['attempts']} attempts"
+            )
+        )
+        rows.append(Row(f"{label}: load (parse, validate, encode)", load_times))
+        rows.append(
+            Row(
+                f"{label}: solve + audit",
+                solve_times,
+                "<= 0.5 s",
+                statistics.median(solve_times) <= 0.5,
+                note,
+            )
+        )
+
+    # ---------------------------------------------------------------- national, singles only
+    singles = singles_only(national_doc(0, scale=45_000 / 47_208, couples=0))
+    inst = Instance.from_dict(singles)
+    n = inst.market.n_applicants
+    solve_times, result = timed(lambda: solve(inst), runs)
+    rows.append(
+        Row(
+            f"national, singles only: {n:,} applicants, {inst.market.n_programs:,} programs: solve + audit",
+            solve_times,
+            "<= 0.2 s",
+            statistics.median(solve_times) <= 0.2,
+            "stable" if result.stable else "UNSTABLE",
+        )
+    )
+
+    # ---------------------------------------------------------------- JIT and memory, fresh processes
+    cache = tmp / "numba-cache"
+    cold = in_fresh_process(tmp / "national-0.json", {"NUMBA_CACHE_DIR": str(cache)})
+    warm = in_fresh_process(tmp / "national-0.json", {"NUMBA_CACHE_DIR": str(cache)})
+    rows.append(
+        Row(
+            "JIT: first solve in a fresh process, empty cache (compiles the engine)",
+            [cold["first_solve"]],
+            "",
+            None,
+            "once per install",
+        )
+    )
+    rows.append(
+        Row(
+            "JIT: first solve in a fresh process, warm cache (loads machine code)",
+            [warm["first_solve"]],
+            "",
+            None,
+            f"then {warm['second_solve']:.3f} s",
+        )
+    )
+    rows.append(
+        Row(
+            "peak memory: load + solve the national market (MB, not seconds)",
+            [warm["max_rss_mb"]],
+            "<= 1024 MB",
+            warm["max_rss_mb"] <= 1024,
+        )
+    )
+    extra["fresh_process"] = {"cold": cold, "warm": warm}
+
+    # ---------------------------------------------------------------- peers at 10,000 applicants
+    if not args.quick:
+        from tests.peers import algmatch_solve, matching_solve, mutually_acceptable
+
+        doc10 = singles_only(national_doc(0, scale=10_000 / 47_208, couples=0))
+        residents, hospitals, _ = mutually_acceptable(doc10)
+        ours_times, ours = timed(lambda: solve(Instance.from_dict(doc10)).matches, runs)
+        rows.append(
+            Row(
+                f"peers, {len(doc10['applicants']):,} applicants: imgpath load + solve + audit",
+                ours_times,
+            )
+        )
+        for name, fn in (("matching 1.4.3", matching_solve), ("algmatch 1.5.2", algmatch_solve)):
+            console.print(f"timing {name} (slow) ...")
+            times: list[float] = []
+            theirs: dict[str, str | None] = {}
+            for _ in range(runs):
+                start = time.perf_counter()
+                theirs = fn(doc10)
+                times.append(time.perf_counter() - start)
+            same = theirs == ours
+            speedup = statistics.median(times) / statistics.median(ours_times)
+            rows.append(
+                Row(
+                    f"peers: {name} setup + solve",
+                    times,
+                    ">= 100x slower than imgpath",
+                    speedup >= 100 and same,
+                    f"{speedup:,.0f}x imgpath; identical result: {same}",
+                )
+            )
+        extra["peer_instance"] = {"residents": len(residents), "hospitals": len(hospitals)}
+
+    table = Table(title="Match engine benchmarks", title_justify="left", show_lines=False)
+    for col in ("benchmark", "median", "runs", "target", "ok", "note"):
+        table.add_column(col, justify="right" if col in {"median", "runs"} else "left")
+    for row in rows:
+        unit = " MB" if "MB" in row.name else " s"
+        value = f"{row.median:,.0f}{unit}" if unit == " MB" else f"{row.median:.3f}{unit}"
+        ok = "" if row.ok is None else ("yes" if row.ok else "NO")
+        table.add_row(row.name, value, str(len(row.seconds)), row.target, ok, row.note)
+    console.print(table)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"rows": [dataclasses.asdict(r) | {"median": r.median} for r in rows], **extra},
+                indent=2,
+            )
+        )
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

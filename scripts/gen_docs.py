@@ -1,0 +1,75 @@
+"""Regenerate the reference pages that are derived from code: ``make docs``.
+
+``docs/reference/cli.md`` is every command's ``--help``; ``docs/reference/instance.schema.json`` is
+the instance format's JSON Schema.  ``tests/integration/test_docs.py`` fails when either is stale.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+COMMANDS = [
+    [],
+    ["match"],
+    ["market"],
+    ["market", "generate"],
+    ["rol"],
+    ["rol", "export"],
+    ["rol", "import"],
+    ["schema"],
+    ["demo"],
+]
+
+
+def help_text(argv: list[str]) -> str:
+    from imgpath.cli.main import main
+
+    os.environ.update({"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        main([*argv, "--help"])
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()).strip("\n")
+
+
+def cli_reference() -> str:
+    parts = [
+        "# Reference: the `imgpath` command line",
+        "",
+        "Generated from `--help` by `scripts/gen_docs.py` (`make docs`); a test keeps it current.",
+        "Exit codes: 0 success; 2 bad input or usage (the message names the record and field);",
+        "70 an engine bug (please report it); 1 anything else, such as a file that cannot be written.",
+    ]
+    for argv in COMMANDS:
+        title = " ".join(["imgpath", *argv])
+        parts += ["", f"## {title}", "", "```text", help_text(argv), "```"]
+    return "\n".join(parts) + "\n"
+
+
+def schema_text() -> str:
+    from imgpath.match import instance_json_schema
+
+    return json.dumps(instance_json_schema(), indent=2) + "\n"
+
+
+TARGETS = {
+    ROOT / "docs" / "reference" / "cli.md": cli_reference,
+    ROOT / "docs" / "reference" / "instance.schema.json": schema_text,
+}
+
+
+def main() -> int:
+    for path, make in TARGETS.items():
+        path.write_text(make(), encoding="utf-8")
+        sys.stdout.write(f"wrote {path.relative_to(ROOT)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
