@@ -109,6 +109,14 @@ def print_demo(*, seed: int, scale: float) -> None:
         spec.add_row(name, f"{row['programs']:,}", f"{row['positions']:,}", f"{row['filled']:,}")
     console.print(spec)
     console.print(stats_table(summary["stats"], title="Engine"))
+    stats = summary["stats"]
+    if not stats["stable"]:
+        console.print(
+            f"[yellow]No stable matching was found for this market.[/] Couples can make one "
+            f"impossible (Roth 1984); {stats['couples_left_out']} couple(s) whose placement kept "
+            f"cycling were left unmatched, leaving {stats['blocking_pairs']} blocking pair(s). "
+            "Everybody else holds a stable place. Other seeds (--seed) usually end stable."
+        )
     t = report.timings
     console.print(
         f"Timings: generate {t['generate']:.2f} s, prepare {t['prepare']:.2f} s, "
