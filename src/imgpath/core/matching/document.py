@@ -21,7 +21,10 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
+from imgpath.core.validation import problems_from
 from imgpath.errors import InvalidInstanceError, Problem
+
+_KEYED = frozenset({"programs", "applicants", "supplemental_lists"})
 
 __all__ = [
     "ApplicantDoc",
@@ -112,32 +115,6 @@ class InstanceDoc(TypedDict):
 
 _ADAPTER: TypeAdapter[InstanceDoc] = TypeAdapter(InstanceDoc)
 
-_HINTS = {
-    "missing": "add it",
-    "extra_forbidden": "remove it, or check its spelling against docs/reference/instance-format.md",
-    "int_type": "write a whole number without quotes",
-    "string_type": "write it as a quoted string",
-    "too_short": "a couple has exactly two members and each pair names two programs",
-    "too_long": "a couple has exactly two members and each pair names two programs",
-    "literal_error": "use one of the listed values",
-}
-
-
-def _location(loc: tuple[str | int, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item in {"str", "SupplementalRef", "none", "list[str]"} or item.startswith(
-            ("function-", "typed-dict", "nullable")
-        ):
-            continue
-        elif parts and parts[-1] in {"programs", "applicants", "supplemental_lists"}:
-            parts.append(f"[{item!r}]")
-        else:
-            parts.append(("." if parts else "") + item)
-    return "".join(parts)
-
 
 def validate_shape(data: Any, *, source: str = "", max_problems: int = 50) -> InstanceDoc:
     """Check that ``data`` has the shape of an instance document, or raise with every problem."""
@@ -155,16 +132,7 @@ def validate_shape(data: Any, *, source: str = "", max_problems: int = 50) -> In
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
-        problems: list[Problem] = []
-        seen: set[str] = set()
-        for err in exc.errors():
-            where = _location(tuple(err["loc"]))
-            if where in seen:  # a union reports one error per alternative; keep the first
-                continue
-            seen.add(where)
-            message = err["msg"].rstrip(".")
-            message = message[:1].lower() + message[1:]
-            problems.append(Problem(where, message, _HINTS.get(err["type"], "")))
+        problems = problems_from(exc, keyed=_KEYED)
         truncated = len(problems) > max_problems
         raise InvalidInstanceError(
             problems[:max_problems], source=source, truncated=truncated
