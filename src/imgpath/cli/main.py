@@ -13,6 +13,7 @@ from imgpath import __version__
 from imgpath.cli.errors import exit_code, report
 from imgpath.cli.market import market_app
 from imgpath.cli.match import match_command
+from imgpath.cli.plan import plan_command
 from imgpath.cli.rank_lists import rol_app
 from imgpath.errors import ImgpathError
 
@@ -29,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("match")(match_command)
+app.command("plan")(plan_command)
 app.add_typer(market_app, name="market")
 app.add_typer(rol_app, name="rol")
 

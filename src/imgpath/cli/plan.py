@@ -1,0 +1,136 @@
+"""``imgpath plan``: where an IMG stands today and what comes next."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from imgpath.errors import InvalidInputError
+from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
+from imgpath.services.pathway import SUMMARY_COLUMNS
+
+__all__ = ["PlanFormat", "plan_command"]
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _day(value: str | None) -> date:
+    """The evaluation day: --on, or today (the only place the CLI reads the clock)."""
+    if value is None:
+        return date.today()  # noqa: DTZ011 - "today" is the user's local day by design
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"--on {value!r}: not a date; write it as YYYY-MM-DD"
+        raise InvalidInputError(msg) from None
+
+
+def plan_command(
+    profile: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="PROFILE",
+            help="Your profile in JSON or YAML (docs/reference/profile.md), or '-' for standard input.",
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar="DATE", help="Evaluate as of this day (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    output_format: Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (to read), markdown (to share), json (for programs; a stable schema).",
+        ),
+    ] = PlanFormat.text,
+    batch: Annotated[
+        Path | None,
+        typer.Option(
+            "--batch",
+            metavar="FILE",
+            help="Plan a cohort: a CSV (one person per row) or JSON Lines file (one profile per line). "
+            "Prints one summary line per person.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here; with --batch, the summary CSV."),
+    ] = None,
+) -> None:
+    """Where you stand on the way to a US (or UK, Canadian) licence, and what comes next.
+
+    Every statement cites the rule it rests on; rules from weak or unverified sources are marked
+    "needs confirmation". What your profile leaves out becomes a question, never a guess.
+
+    Examples:
+
+      imgpath plan me.yaml
+
+      imgpath plan me.yaml --on 2026-01-01 --format json
+
+      imgpath plan --batch cohort.csv -o summary.csv
+    """
+    day = _day(on)
+    if batch is not None:
+        _batch(batch, day, output)
+        return
+    if profile is None:
+        msg = "give a PROFILE file (or --batch FILE for a cohort); see imgpath plan --help"
+        raise InvalidInputError(msg)
+    report = plan_file(profile, on=day)
+    if output_format is PlanFormat.json:
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif output_format is PlanFormat.markdown:
+        text = to_markdown(report)
+    else:
+        text = to_text(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _batch(path: Path, day: date, output: Path | None) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    console = Console(stderr=output is None, highlight=False)
+    invalid = 0
+    for row in plan_batch(path, on=day):
+        line = summary(row)
+        writer.writerow(line)
+        if line["valid"]:
+            console.print(
+                f"{row.id or 'row ' + str(row.row)}: {line['img']}; next {line['next_step']} ({line['next_status']}); "
+                f"{line['blocked_steps']} blocked; {line['questions']} question(s)",
+                markup=False,
+            )
+        else:
+            invalid += 1
+            console.print(f"row {row.row} {row.id}: invalid: {row.problems}", markup=False)
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+    if invalid:
+        msg = f"{invalid} row(s) could not be planned (see their problems above; the others were planned)"
+        raise InvalidInputError(msg)

@@ -1,0 +1,264 @@
+"""Licensure in each target state: the traditional route and every alternative pathway.
+
+For the traditional route the state table (graded L: needs confirmation) gives the years of US
+or Canadian GME an IMG needs, the Step 3 attempt limit and the USMLE time limit; states not in
+the table fall back to the national minimum of one year, flagged as unknown.  Each alternative
+pathway's eligibility items are checked against the person and their job offer in that state, so
+the plan can say exactly what is still lacking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from imgpath.core.geography import us_state_name
+from imgpath.core.pathway.conditions import Condition, parse_condition
+from imgpath.core.pathway.engine import Reason
+from imgpath.core.pathway.profile import JobOffer
+from imgpath.core.pathway.rules import Rule, RuleBook
+
+__all__ = ["Route", "StateLicensure", "evaluate_licensure", "offer_facts"]
+
+_UNAVAILABLE = {"pending": "a bill, not law", "not_enacted": "not enacted"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way to a full licence in one state, and where the person stands on it."""
+
+    id: str
+    title: str
+    status: str
+    """eligible, not_yet, unknown, or not_available."""
+    reasons: tuple[Reason, ...]
+    lacks: tuple[Reason, ...] = ()
+    unknown: tuple[Reason, ...] = ()
+    missing: frozenset[str] = frozenset()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "route": self.id,
+            "title": self.title,
+            "status": self.status,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "lacks": [r.to_dict() for r in self.lacks],
+            "unknown": [r.to_dict() for r in self.unknown],
+        }
+
+
+@dataclass(frozen=True)
+class StateLicensure:
+    state: str
+    name: str
+    reasons: tuple[Reason, ...]
+    routes: tuple[Route, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "name": self.name,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "routes": [r.to_dict() for r in self.routes],
+        }
+
+
+def offer_facts(offers: Sequence[JobOffer], state: str) -> dict[str, Any]:
+    """The ``offer.*`` facts for ``state``: whether any offer there has each property."""
+    here = [o for o in offers if o.state == state]
+
+    def any_of(attr: str) -> bool | None:
+        values = [getattr(o, attr) for o in here]
+        if any(v is True for v in values):
+            return True
+        return None if any(v is None for v in values) or not values else False
+
+    return {
+        "offer.exists": bool(here),
+        "offer.full_time": any_of("full_time"),
+        "offer.hospital": any_of("hospital"),
+        "offer.academic": any_of("academic"),
+        "offer.underserved": any_of("underserved"),
+        "offer.rural": any_of("rural"),
+    }
+
+
+def _reason(text: str, rule: Rule) -> Reason:
+    suffix = " (needs confirmation)" if rule.needs_confirmation else ""
+    return Reason(text + suffix, rule.id, rule.needs_confirmation)
+
+
+@dataclass
+class _Checks:
+    """Requirements of one route as they are checked: met, lacking or unknown."""
+
+    lacks: list[Reason]
+    unknown: list[Reason]
+    missing: set[str]
+
+    @classmethod
+    def new(cls) -> _Checks:
+        return cls([], [], set())
+
+    def add(self, text: str, condition: Condition, rule: Rule, facts: Mapping[str, Any]) -> None:
+        verdict = condition.evaluate(facts, rule.params)
+        if verdict.false:
+            self.lacks.append(_reason(text, rule))
+        elif verdict.unknown:
+            self.unknown.append(_reason(text, rule))
+            self.missing |= verdict.missing
+
+    def status(self, *, certain: bool = True) -> str:
+        if self.lacks:
+            return "not_yet"
+        return "unknown" if self.unknown or not certain else "eligible"
+
+
+def _traditional(state: str, facts: Mapping[str, Any], book: RuleBook, on: date) -> Route:
+    table = book.version("US.LIC.STATE_TABLE", on)
+    national = book.version("US.LIC.GME.NATIONAL", on)
+    step3 = book.version("US.USMLE.STEP3.ELIG", on)
+    row = table.params["states"].get(state) if table is not None else None
+    checks = _Checks.new()
+    reasons: list[Reason] = []
+
+    def cond(data: dict[str, Any]) -> Condition:
+        return parse_condition(data, where="licensure")
+
+    if row is not None and table is not None:
+        years = row["pgt_img"]
+        checks.add(f"{years} year(s) of accredited US or Canadian GME (the state's requirement for IMGs)",
+                   cond({"fact": "training.us_gme_years", "gte": years}), table, facts)  # fmt: skip
+        if row.get("step3_attempts"):
+            checks.add(f"Step 3 passed within the state's limit of {row['step3_attempts']} attempts",
+                       cond({"all": [{"fact": "step3.passed", "is": True}, {"fact": "step3.failures", "lt": row["step3_attempts"]}]}),
+                       table, facts)  # fmt: skip
+        if row.get("usmle_years"):
+            checks.add(f"all USMLE Steps passed within {row['usmle_years']} years",
+                       cond({"fact": "usmle.all_steps_years", "lte": row["usmle_years"]}), table, facts)  # fmt: skip
+        reasons.append(
+            _reason(
+                f"{us_state_name(state)}: {years} year(s) of GME for IMGs (US graduates: {row['pgt_us']}).",
+                table,
+            )
+        )
+    elif national is not None:
+        checks.add("at least 1 year of accredited US or Canadian GME (the national minimum)",
+                   cond({"fact": "training.us_gme_years", "gte": national.params["min_years"]}), national, facts)  # fmt: skip
+        reasons.append(
+            Reason(
+                f"{us_state_name(state)}'s exact requirement is not in our table; every state needs at least 1 year, "
+                "12 states 2 and 25 states 3: ask the board.",
+                national.id,
+            )
+        )
+    if step3 is not None and (row is None or not row.get("step3_attempts")):
+        checks.add("USMLE Step 1, Step 2 CK and Step 3 passed",
+                   cond({"all": [{"fact": "step1.passed", "is": True}, {"fact": "step2ck.passed", "is": True}, {"fact": "step3.passed", "is": True}]}),
+                   step3, facts)  # fmt: skip
+    credit = book.version("US.LIC.GME.CREDIT", on)
+    if credit is not None and credit.evaluate(facts).true:
+        reasons.append(
+            _reason(
+                "Some states credit training or licensure abroad toward this requirement; ask the board.",
+                credit,
+            )
+        )
+    status = checks.status(certain=row is not None)
+    return Route("traditional", "Full licence after US residency", status, tuple(reasons),
+                 tuple(checks.lacks), tuple(checks.unknown), frozenset(checks.missing))  # fmt: skip
+
+
+def _alternatives(state: str, facts: Mapping[str, Any], book: RuleBook, on: date) -> list[Route]:
+    out = []
+    for family, versions in book.families.items():
+        if not family.startswith("US.ALT.") or family in _GENERAL:
+            continue
+        rule = book.version(family, on) if len(versions) > 1 else versions[0]
+        if rule is None:
+            continue
+        states = rule.params.get("states") or [rule.params.get("state")]
+        if state not in states:
+            continue
+        status_of_law = rule.params.get("status", "enacted")
+        if status_of_law in _UNAVAILABLE or not rule.in_force(on):
+            why = _UNAVAILABLE.get(status_of_law, "not in force on this date")
+            out.append(
+                Route(
+                    rule.id, rule.title, "not_available", (_reason(f"{rule.title}: {why}.", rule),)
+                )
+            )
+            continue
+        if not rule.eligibility:
+            out.append(Route(rule.id, rule.title, "unknown", (_reason(rule.statement, rule),)))
+            continue
+        checks = _Checks.new()
+        for item in rule.eligibility:
+            checks.add(item.text, item.condition, rule, facts)
+        reasons = [_reason(rule.title + ".", rule)]
+        if status_of_law == "enacted":
+            reasons.append(
+                _reason(
+                    "The law is enacted; that the board is already accepting applications was not verified.",
+                    rule,
+                )
+            )
+        out.append(
+            Route(
+                rule.id,
+                rule.title,
+                checks.status(),
+                tuple(reasons),
+                tuple(checks.lacks),
+                tuple(checks.unknown),
+                frozenset(checks.missing),
+            )
+        )
+    return out
+
+
+_GENERAL = ("US.ALT.OVERVIEW.FSMB_DEC2025", "US.ALT.ADVISORY")
+
+
+def _state_reasons(
+    state: str, facts: Mapping[str, Any], book: RuleBook, on: date
+) -> tuple[Reason, ...]:
+    overview = book.version("US.ALT.OVERVIEW.FSMB_DEC2025", on)
+    advisory = book.version("US.ALT.ADVISORY", on)
+    out = []
+    if overview is not None:
+        listed = state in overview.params["enacted"]
+        text = (f"{us_state_name(state)} is one of the 18 states FSMB counted (December 2025) with a licensure "
+                "pathway for physicians trained abroad without US residency." if listed else
+                f"{us_state_name(state)} was not among the 18 states with such a pathway in FSMB's December 2025 count.")  # fmt: skip
+        out.append(_reason(text, overview))
+        if listed and advisory is not None and facts.get("img.is_img"):
+            out.append(
+                _reason(
+                    "FSMB, Intealth and ACGME published 9 recommendations on who should qualify for these pathways (2025-02-04).",
+                    advisory,
+                )
+            )
+    return tuple(out)
+
+
+def evaluate_licensure(
+    states: Sequence[str],
+    offers: Sequence[JobOffer],
+    facts: Mapping[str, Any],
+    book: RuleBook,
+    on: date,
+) -> list[StateLicensure]:
+    """Every route to a full licence in each of ``states``."""
+    out = []
+    for state in states:
+        local = {**facts, **offer_facts(offers, state)}
+        routes = [_traditional(state, local, book, on), *_alternatives(state, local, book, on)]
+        out.append(
+            StateLicensure(
+                state, us_state_name(state), _state_reasons(state, local, book, on), tuple(routes)
+            )
+        )
+    return out

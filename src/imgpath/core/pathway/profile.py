@@ -1,0 +1,381 @@
+"""An IMG's profile: the facts a plan is computed from.  Missing facts are allowed.
+
+Everything is optional except that what *is* given must make sense: known country codes, scores
+in range, and — checked against the evaluation day, never the clock — past dates where a result
+is claimed (an exam with a result cannot lie in the future; use ``result: scheduled``).
+The JSON Schema in ``docs/reference/profile.schema.json`` is generated from these models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from imgpath.core.geography import is_country, is_us_state
+from imgpath.core.validation import problems_from
+from imgpath.errors import InvalidInputError, Problem
+
+__all__ = [
+    "EXAMS",
+    "Ecfmg",
+    "ExamAttempt",
+    "Exams",
+    "IeltsSitting",
+    "InvalidProfileError",
+    "JobOffer",
+    "License",
+    "OetSitting",
+    "Profile",
+    "Progress",
+    "School",
+    "Targets",
+    "TrainingAbroad",
+    "Usce",
+    "parse_profile",
+]
+
+YesNo = Literal["yes", "no", "unknown"]
+Result = Literal["pass", "fail", "incomplete", "pending", "scheduled"]
+
+EXAMS = (
+    "step1",
+    "step2ck",
+    "step3",
+    "step2cs",
+    "plab1",
+    "plab2",
+    "mccqe1",
+    "nac",
+    "amc_cat",
+    "amc_clinical",
+)
+"""Exams recorded as attempts (date, result, optional score)."""
+
+_SCORE_RANGE = {"step1": (1, 300), "step2ck": (1, 300), "step3": (1, 300)}
+
+
+class InvalidProfileError(InvalidInputError):
+    """A profile that cannot be evaluated; lists every problem with its field."""
+
+    def __init__(self, problems: list[Problem], *, source: str = "") -> None:
+        self.problems = tuple(problems)
+        head = f"{source}: " if source else ""
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"{head}{len(problems)} {noun} in the profile:", *(f"  - {p}" for p in problems)]
+        super().__init__("\n".join(lines))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if not is_country(code):
+        msg = f"unknown country code {value!r}; use the ISO 3166 two-letter code (e.g. IN, NG, PK, EG)"
+        raise ValueError(msg)
+    return code
+
+
+class ExamAttempt(_Model):
+    """One attempt at an exam: ``scheduled`` or ``pending`` for a result not yet known."""
+
+    date: date
+    result: Result
+    score: int | None = Field(default=None, description="Three-digit score, where one is reported.")
+
+
+class OetSitting(_Model):
+    """One OET Medicine sitting; each sub-test scored 0–500 (350 = grade B)."""
+
+    date: date
+    listening: int = Field(ge=0, le=500)
+    reading: int = Field(ge=0, le=500)
+    writing: int = Field(ge=0, le=500)
+    speaking: int = Field(ge=0, le=500)
+
+
+class IeltsSitting(_Model):
+    """One IELTS Academic sitting; bands 0–9 in half bands."""
+
+    date: date
+    overall: float = Field(ge=0, le=9)
+    listening: float = Field(ge=0, le=9)
+    reading: float = Field(ge=0, le=9)
+    writing: float = Field(ge=0, le=9)
+    speaking: float = Field(ge=0, le=9)
+
+    @field_validator("overall", "listening", "reading", "writing", "speaking")
+    @classmethod
+    def _half_bands(cls, value: float) -> float:
+        if value * 2 != int(value * 2):
+            msg = "IELTS bands go in halves (6.5, 7.0, 7.5)"
+            raise ValueError(msg)
+        return value
+
+
+class Exams(_Model):
+    """Every attempt at every exam, oldest first or in any order."""
+
+    step1: list[ExamAttempt] = []
+    step2ck: list[ExamAttempt] = []
+    step3: list[ExamAttempt] = []
+    step2cs: list[ExamAttempt] = Field(
+        default=[], description="Legacy USMLE Step 2 CS (ended 2021)."
+    )
+    oet: list[OetSitting] = []
+    ielts: list[IeltsSitting] = []
+    plab1: list[ExamAttempt] = []
+    plab2: list[ExamAttempt] = []
+    mccqe1: list[ExamAttempt] = []
+    nac: list[ExamAttempt] = []
+    amc_cat: list[ExamAttempt] = []
+    amc_clinical: list[ExamAttempt] = []
+
+
+class School(_Model):
+    """The medical school that granted (or will grant) the basic medical degree."""
+
+    name: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166 two-letter code.")
+    wdoms_ecfmg_note: YesNo = Field(
+        default="unknown",
+        description="Does the school's WDOMS entry carry an ECFMG note (Sponsor Notes tab) covering the graduation year?",
+    )
+    wdoms_canada_note: YesNo = "unknown"
+    gmc_acceptable: YesNo = Field(
+        default="unknown", description="Is the degree an acceptable PMQ for the GMC (UK)?"
+    )
+    graduation_date: date | None = None
+    credit_years: int | None = Field(default=None, ge=0, le=10)
+
+    @field_validator("country")
+    @classmethod
+    def _check_country(cls, value: str | None) -> str | None:
+        return _country(value)
+
+
+class Ecfmg(_Model):
+    """Where the ECFMG process stands."""
+
+    application_submitted: bool | None = None
+    pathway: int | None = Field(
+        default=None, ge=1, le=6, description="Pathway 1–6 applied for or accepted."
+    )
+    pathway_season: int | None = Field(
+        default=None, description="Match year of the Pathways season."
+    )
+    pathway_status: Literal["not_applied", "applied", "accepted", "rejected"] | None = None
+    credentials_verified: Literal["yes", "no", "in_progress", "unknown"] = "unknown"
+    certificate_date: date | None = None
+    certificate_basis: Literal["step2cs", "pathway"] | None = None
+    certificate_expires: date | None = None
+    statement_of_need: YesNo = Field(
+        default="unknown",
+        description="Statement of Need from the home country's ministry of health (for a J-1).",
+    )
+
+
+class License(_Model):
+    """A licence to practise medicine held abroad."""
+
+    country: str
+    full: bool = Field(
+        default=True, description="Full and unrestricted (not a training or provisional licence)."
+    )
+    issued: date | None = None
+    expires: date | None = None
+    good_standing: bool | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _check_country(cls, value: str) -> str:
+        return _country(value) or value
+
+
+class TrainingAbroad(_Model):
+    """Postgraduate training and practice outside the US."""
+
+    postgraduate_years: float | None = Field(default=None, ge=0, le=30)
+    practice_years: float | None = Field(
+        default=None, ge=0, le=60, description="Years of practice after training."
+    )
+    practice_years_last_5: float | None = Field(default=None, ge=0, le=5)
+    practice_years_last_10: float | None = Field(default=None, ge=0, le=10)
+    licenses: list[License] = []
+    good_standing: bool | None = Field(
+        default=None, description="No discipline or pending action anywhere."
+    )
+
+
+class Usce(_Model):
+    """A US clinical experience (rotation)."""
+
+    months: float = Field(gt=0, le=60)
+    type: Literal["hands_on", "observership", "externship", "research"]
+    specialty: str | None = None
+    start: date | None = None
+
+
+class JobOffer(_Model):
+    """A US job offer (what alternative licensure pathways require)."""
+
+    state: str
+    employer: str | None = None
+    full_time: bool | None = None
+    hospital: bool | None = None
+    academic: bool | None = Field(
+        default=None, description="The employer runs ACGME-accredited training programs."
+    )
+    underserved: bool | None = Field(default=None, description="In an HPSA, MUA or MUP.")
+    rural: bool | None = None
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, value: str) -> str:
+        code = value.strip().upper()
+        if not is_us_state(code):
+            msg = f"unknown US state code {value!r}; use the two-letter code such as TX or NY"
+            raise ValueError(msg)
+        return code
+
+
+class Targets(_Model):
+    """Where the person wants to go."""
+
+    destination: Literal["US", "UK", "CA", "AU"] = "US"
+    specialty: str | None = None
+    states: list[str] = []
+    match_year: int | None = Field(default=None, ge=2020, le=2040)
+    visa: Literal["j1", "h1b", "o1", "none", "unknown"] = "unknown"
+    programs: int | None = Field(
+        default=None, ge=1, le=1000, description="Programs planned to apply to."
+    )
+    specialties: int | None = Field(default=None, ge=1, le=10)
+
+    @field_validator("states")
+    @classmethod
+    def _states(cls, values: list[str]) -> list[str]:
+        out = []
+        for value in values:
+            code = value.strip().upper()
+            if not is_us_state(code):
+                msg = f"unknown US state code {value!r}; use the two-letter code such as TX or NY"
+                raise ValueError(msg)
+            out.append(code)
+        return out
+
+
+class Progress(_Model):
+    """How far the application and training have got."""
+
+    eras_submitted: bool | None = None
+    nrmp_registered: bool | None = None
+    rank_list_certified: bool | None = None
+    matched: bool | None = None
+    residency_start: date | None = None
+    licensed_states: list[str] = []
+
+    @field_validator("licensed_states")
+    @classmethod
+    def _states(cls, values: list[str]) -> list[str]:
+        return Targets._states(values)
+
+
+class Profile(_Model):
+    """An IMG's profile.  Leave out what you do not know: the plan asks for it."""
+
+    id: str | None = None
+    name: str | None = None
+    school: School = School()
+    citizenships: list[str] = Field(default=[], description="ISO 3166 two-letter codes.")
+    nationality: str | None = Field(
+        default=None, description="For visa rules; defaults to the first citizenship."
+    )
+    us_status: (
+        Literal["none", "citizen", "permanent_resident", "h1b", "j1", "f1", "other"] | None
+    ) = None
+    in_us: bool | None = Field(default=None, description="Physically in the US now.")
+    exams: Exams = Exams()
+    ecfmg: Ecfmg = Ecfmg()
+    training_abroad: TrainingAbroad = TrainingAbroad()
+    us_gme_months: float | None = Field(
+        default=None, ge=0, le=240, description="Months of ACGME training completed."
+    )
+    usce: list[Usce] = []
+    targets: Targets = Targets()
+    job_offers: list[JobOffer] = []
+    progress: Progress = Progress()
+
+    @field_validator("citizenships")
+    @classmethod
+    def _citizenships(cls, values: list[str]) -> list[str]:
+        return [c for c in (_country(v) for v in values) if c is not None]
+
+    @field_validator("nationality")
+    @classmethod
+    def _check_nationality(cls, value: str | None) -> str | None:
+        return _country(value)
+
+    @property
+    def nationalities(self) -> list[str]:
+        if self.nationality:
+            return [self.nationality, *[c for c in self.citizenships if c != self.nationality]]
+        return list(self.citizenships)
+
+
+def _dated(profile: Profile) -> list[tuple[str, date, bool]]:
+    """(field, date, must be past) for every date in the profile."""
+    out: list[tuple[str, date, bool]] = []
+    for exam in EXAMS:
+        for i, attempt in enumerate(getattr(profile.exams, exam)):
+            past = attempt.result in ("pass", "fail", "incomplete", "pending")
+            out.append((f"exams.{exam}[{i}].date", attempt.date, past))
+    for i, sitting in enumerate(profile.exams.oet):
+        out.append((f"exams.oet[{i}].date", sitting.date, True))
+    for i, ielts in enumerate(profile.exams.ielts):
+        out.append((f"exams.ielts[{i}].date", ielts.date, True))
+    if profile.ecfmg.certificate_date:
+        out.append(("ecfmg.certificate_date", profile.ecfmg.certificate_date, True))
+    for i, lic in enumerate(profile.training_abroad.licenses):
+        if lic.issued:
+            out.append((f"training_abroad.licenses[{i}].issued", lic.issued, True))
+    return out
+
+
+def parse_profile(data: Any, *, on: date, source: str = "") -> Profile:
+    """Validate a profile (as read from JSON/YAML) for evaluation on ``on``.
+
+    Raises :class:`InvalidProfileError` listing every problem with its field.
+    """
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidProfileError(problems_from(exc), source=source) from None
+    problems: list[Problem] = []
+    for where, when, must_be_past in _dated(profile):
+        if must_be_past and when > on:
+            problems.append(
+                Problem(
+                    where,
+                    f"{when.isoformat()} is after the evaluation date {on.isoformat()}",
+                    "a result needs a past date; for a future exam write result: scheduled",
+                )
+            )
+    for exam, (low, high) in _SCORE_RANGE.items():
+        for i, attempt in enumerate(getattr(profile.exams, exam)):
+            if attempt.score is not None and not low <= attempt.score <= high:
+                problems.append(
+                    Problem(
+                        f"exams.{exam}[{i}].score",
+                        f"{attempt.score} is out of range",
+                        f"USMLE three-digit scores run from {low} to {high}",
+                    )
+                )
+    if problems:
+        raise InvalidProfileError(problems, source=source)
+    return profile

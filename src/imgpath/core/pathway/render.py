@@ -1,0 +1,93 @@
+"""A plan as plain text or Markdown (the JSON form is ``Report.to_dict``)."""
+
+from __future__ import annotations
+
+from imgpath.core.pathway.report import Report
+
+__all__ = ["STATUS_WORDS", "to_markdown", "to_text"]
+
+STATUS_WORDS = {
+    "done": "done",
+    "ready": "ready",
+    "in_progress": "in progress",
+    "blocked": "blocked",
+    "not_applicable": "not applicable",
+    "unknown": "unknown",
+    "eligible": "eligible",
+    "not_yet": "not yet",
+    "not_available": "not available",
+}
+
+
+def _kind(report: Report) -> str:
+    img = report.img
+    if img["is_img"] is None:
+        return "IMG status unknown (tell us where your medical school is)"
+    if not img["is_img"]:
+        return "not an IMG"
+    kind = {"us_img": "US IMG", "non_us_img": "non-US IMG"}.get(img["kind"] or "", "IMG")
+    visa = {True: ", needs a visa", False: ", needs no visa"}.get(img["needs_visa"], "")
+    return kind + visa
+
+
+def _lines(report: Report, *, md: bool) -> list[str]:
+    h1 = "# " if md else ""
+    h2 = "## " if md else ""
+    bullet = "- " if md else "  - "
+    out = [f"{h1}Plan as of {report.as_of.isoformat()} ({report.destination}): {_kind(report)}", ""]
+    out.append(f"{h2}Steps")
+    for step in report.steps:
+        word = STATUS_WORDS[step.status]
+        out.append(f"- {step.title}: **{word}**" if md else f"{step.title}: {word}")
+        out += [f"{'  ' if md else ''}{bullet}{r.text} [{r.rule_id}]" for r in step.reasons]
+    if report.deadlines:
+        out += ["", f"{h2}Deadlines (US Eastern time)"]
+        for d in report.deadlines:
+            when = d.date.isoformat() if d.date else "unknown"
+            extra = f" {d.time_et}" if d.time_et else ""
+            out.append(f"{bullet}{when}{extra}: {d.title} ({d.status}) [{d.rule_id}]")
+    if report.visa_options:
+        out += ["", f"{h2}Visa options"]
+        for v in report.visa_options:
+            out.append(f"{bullet}{v.title}: {STATUS_WORDS.get(v.status, v.status)}")
+            out += [f"    - lacks: {r.text} [{r.rule_id}]" for r in v.lacks]
+            out += [f"    - not known: {r.text} [{r.rule_id}]" for r in v.unknown]
+            out += [f"    - {r.text} [{r.rule_id}]" for r in v.reasons]
+    if report.licensure:
+        out += ["", f"{h2}Licensure"]
+        for state in report.licensure:
+            out.append(f"{bullet}{state.name}")
+            out += [f"    - {r.text} [{r.rule_id}]" for r in state.reasons]
+            for route in state.routes:
+                out.append(
+                    f"    - {route.title}: {STATUS_WORDS.get(route.status, route.status)} [{route.id}]"
+                )
+                out += [f"      - lacks: {r.text} [{r.rule_id}]" for r in route.lacks]
+                out += [f"      - not known: {r.text} [{r.rule_id}]" for r in route.unknown]
+    if report.costs.lines:
+        out += ["", f"{h2}Costs ahead (USD)"]
+        for line in report.costs.lines:
+            amount = "unknown" if line.amount is None else f"${line.amount:,.0f}"
+            note = f"; {line.note}" if line.note else ""
+            out.append(f"{bullet}{line.item}: {amount} (as of {line.as_of}{note}) [{line.rule_id}]")
+        unknown = f", plus {report.costs.unknown} unknown" if report.costs.unknown else ""
+        out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}")
+    if report.next_actions:
+        out += ["", f"{h2}Next actions"]
+        out += [f"{i}. {a.text} [{a.rule_id}]" for i, a in enumerate(report.next_actions, start=1)]
+    if report.questions:
+        out += ["", f"{h2}Questions (answer them in your profile for a more precise plan)"]
+        out += [f"{bullet}{q}" for _, q in report.questions]
+    out += [
+        "",
+        "Rules marked (needs confirmation) rest on weak or unverified sources: check them with the official body.",
+    ]
+    return out
+
+
+def to_text(report: Report) -> str:
+    return "\n".join(_lines(report, md=False)) + "\n"
+
+
+def to_markdown(report: Report) -> str:
+    return "\n".join(_lines(report, md=True)) + "\n"

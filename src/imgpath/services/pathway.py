@@ -1,0 +1,259 @@
+"""Pathway use cases: plan one profile from a file, or a whole cohort from CSV or JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from imgpath.core.pathway.profile import InvalidProfileError, Profile, parse_profile
+from imgpath.core.pathway.report import PathBook, Report
+from imgpath.core.pathway.report import evaluate as _evaluate
+from imgpath.core.pathway.rules import RuleBook
+from imgpath.errors import DocumentSyntaxError, InvalidInputError
+from imgpath.services.documents import read_document, read_text
+from imgpath.services.pathway_data import load_paths, load_rulebook
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "BatchRow",
+    "evaluate",
+    "load_profile",
+    "path_book",
+    "plan",
+    "plan_batch",
+    "plan_file",
+    "profile_from_row",
+    "summary",
+]
+
+
+@cache
+def path_book() -> PathBook:
+    return PathBook.from_data(load_paths())
+
+
+def plan(profile: Profile, on: date) -> Report:
+    """Evaluate a validated profile with the bundled rules."""
+    return _evaluate(profile, on, load_rulebook(), path_book())
+
+
+def evaluate(
+    profile: Profile | Mapping[str, Any],
+    on: date,
+    *,
+    book: RuleBook | None = None,
+    paths: PathBook | None = None,
+) -> Report:
+    """Where ``profile`` stands on day ``on``: the library's main call.
+
+    ``profile`` may be a :class:`Profile` or a plain mapping (validated here).  The bundled rules
+    and paths are used unless others are given (for tests, or a rules pack under review).
+    """
+    if not isinstance(profile, Profile):
+        profile = parse_profile(profile, on=on)
+    return _evaluate(profile, on, book or load_rulebook(), paths or path_book())
+
+
+def load_profile(path: str | Path, *, on: date) -> Profile:
+    """Read and validate a profile (JSON or YAML, ``-`` for stdin) for evaluation on ``on``."""
+    data, source = read_document(path)
+    return parse_profile(data, on=on, source=source)
+
+
+def plan_file(path: str | Path, *, on: date) -> Report:
+    return plan(load_profile(path, on=on), on)
+
+
+# ---------------------------------------------------------------------------------- cohorts
+
+BATCH_COLUMNS = {
+    "id": "an identifier for the person (kept in the summary)",
+    "name": "name",
+    "school_country": "medical school country, ISO two-letter code",
+    "wdoms_ecfmg_note": "yes, no or unknown",
+    "graduation_date": "YYYY-MM-DD",
+    "citizenships": "ISO codes separated by semicolons",
+    "nationality": "ISO code used for visa rules",
+    "us_status": "none, citizen, permanent_resident, h1b, j1, f1 or other",
+    "in_us": "yes or no",
+    "step1_date": "YYYY-MM-DD of the latest Step 1 attempt",
+    "step1_result": "pass, fail, incomplete, pending or scheduled",
+    "step2ck_date": "YYYY-MM-DD",
+    "step2ck_result": "pass, fail, incomplete, pending or scheduled",
+    "step2ck_score": "three-digit score",
+    "step3_date": "YYYY-MM-DD",
+    "step3_result": "pass, fail, incomplete, pending or scheduled",
+    "oet_date": "YYYY-MM-DD of the best OET sitting",
+    "oet_listening": "0-500",
+    "oet_reading": "0-500",
+    "oet_writing": "0-500",
+    "oet_speaking": "0-500",
+    "pathway": "1-6",
+    "pathway_status": "not_applied, applied, accepted or rejected",
+    "credentials_verified": "yes, no, in_progress or unknown",
+    "certificate_date": "YYYY-MM-DD of the ECFMG certificate",
+    "destination": "US, UK, CA or AU",
+    "states": "target US states separated by semicolons",
+    "match_year": "target Match year",
+    "visa": "j1, h1b, o1, none or unknown",
+    "programs": "programs planned to apply to",
+}
+"""CSV columns a cohort file may have (any subset); lists are separated by semicolons.
+
+One CSV row holds the latest attempt at each exam; use JSON Lines for complete histories."""
+
+SUMMARY_COLUMNS = (
+    "row", "id", "valid", "img", "next_step", "next_status", "blocked_steps", "next_deadline",
+    "visa", "questions", "costs_known_usd", "problems",
+)  # fmt: skip
+
+
+def _set(out: dict[str, Any], path: str, value: Any) -> None:
+    node = out
+    *parents, leaf = path.split(".")
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[leaf] = value
+
+
+def profile_from_row(row: Mapping[str, str]) -> dict[str, Any]:
+    """A profile document from one CSV row (empty cells are left out)."""
+    cell = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    unknown = [k for k in cell if k not in BATCH_COLUMNS]
+    if unknown:
+        msg = f"unknown column(s) {', '.join(sorted(unknown))}; the columns are documented in docs/reference/profile.md"
+        raise InvalidInputError(msg)
+    out: dict[str, Any] = {}
+    for key in ("id", "name", "nationality", "us_status"):
+        if cell.get(key):
+            out[key] = cell[key]
+    for col, path in (
+        ("school_country", "school.country"),
+        ("wdoms_ecfmg_note", "school.wdoms_ecfmg_note"),
+        ("graduation_date", "school.graduation_date"),
+        ("pathway_status", "ecfmg.pathway_status"),
+        ("credentials_verified", "ecfmg.credentials_verified"),
+        ("certificate_date", "ecfmg.certificate_date"),
+        ("destination", "targets.destination"),
+        ("visa", "targets.visa"),
+    ):
+        if cell.get(col):
+            _set(out, path, cell[col])
+    for col, path in (
+        ("pathway", "ecfmg.pathway"),
+        ("match_year", "targets.match_year"),
+        ("programs", "targets.programs"),
+    ):
+        if cell.get(col):
+            _set(out, path, _number(cell[col], col))
+    if cell.get("in_us"):
+        out["in_us"] = cell["in_us"].lower() in ("yes", "true", "1", "y")
+    for col, path in (("citizenships", "citizenships"), ("states", "targets.states")):
+        if cell.get(col):
+            _set(out, path, [x.strip() for x in cell[col].split(";") if x.strip()])
+    for exam in ("step1", "step2ck", "step3"):
+        if cell.get(f"{exam}_date") or cell.get(f"{exam}_result"):
+            attempt: dict[str, Any] = {
+                "date": cell.get(f"{exam}_date"),
+                "result": cell.get(f"{exam}_result"),
+            }
+            if cell.get(f"{exam}_score"):
+                attempt["score"] = _number(cell[f"{exam}_score"], f"{exam}_score")
+            _set(out, f"exams.{exam}", [attempt])
+    if cell.get("oet_date"):
+        sitting: dict[str, Any] = {"date": cell["oet_date"]}
+        for part in ("listening", "reading", "writing", "speaking"):
+            sitting[part] = _number(cell.get(f"oet_{part}", ""), f"oet_{part}")
+        _set(out, "exams.oet", [sitting])
+    return out
+
+
+def _number(text: str, column: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        msg = f"{column}: {text!r} is not a whole number"
+        raise InvalidInputError(msg) from None
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One person of a cohort: their report, or why their row could not be read."""
+
+    row: int
+    id: str
+    report: Report | None
+    problems: str = ""
+
+
+def _documents(path: str | Path) -> Iterator[tuple[int, Any]]:
+    text, source = read_text(path)
+    if source.lower().endswith((".jsonl", ".ndjson")) or text.lstrip().startswith("{"):
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield line_no, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield (
+                    line_no,
+                    DocumentSyntaxError(
+                        source, f"not valid JSON: {exc.msg}", line=line_no, column=exc.colno
+                    ),
+                )
+        return
+    for row_no, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        try:
+            yield row_no, profile_from_row(row)
+        except InvalidInputError as exc:
+            yield row_no, exc
+
+
+def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:
+    """Plan every person in a CSV or JSON Lines file; a bad row is reported, never fatal."""
+    for row_no, doc in _documents(path):
+        if isinstance(doc, Exception):
+            yield BatchRow(row_no, "", None, str(doc))
+            continue
+        ident = str(doc.get("id", "")) if isinstance(doc, dict) else ""
+        try:
+            profile = parse_profile(doc, on=on)
+        except InvalidProfileError as exc:
+            yield BatchRow(row_no, ident, None, "; ".join(str(p) for p in exc.problems))
+            continue
+        yield BatchRow(row_no, ident, plan(profile, on))
+
+
+def summary(row: BatchRow) -> dict[str, Any]:
+    """One line per person, for advisors: where they stand and what comes next."""
+    if row.report is None:
+        return {"row": row.row, "id": row.id, "valid": False, "problems": row.problems}
+    r = row.report
+    pending = [s for s in r.steps if s.status not in ("done", "not_applicable")]
+    nxt = pending[0] if pending else None
+    upcoming = [d for d in r.deadlines if d.date is not None and d.date >= r.as_of]
+    visas = [v.id for v in r.visa_options if v.status == "eligible"] or [
+        v.id for v in r.visa_options if v.status == "not_yet"
+    ]
+    return {
+        "row": row.row,
+        "id": row.id,
+        "valid": True,
+        "img": r.img.get("kind") or ("not_img" if r.img.get("is_img") is False else "unknown"),
+        "next_step": nxt.id if nxt else "",
+        "next_status": nxt.status if nxt else "",
+        "blocked_steps": sum(s.status == "blocked" for s in r.steps),
+        "next_deadline": f"{upcoming[0].date} {upcoming[0].id}" if upcoming else "",
+        "visa": ";".join(visas),
+        "questions": len(r.questions),
+        "costs_known_usd": int(r.costs.total),
+        "problems": "",
+    }
