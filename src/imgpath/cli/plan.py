@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from imgpath.errors import InvalidInputError
 from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
 from imgpath.services.pathway import SUMMARY_COLUMNS
 
-__all__ = ["PlanFormat", "plan_command"]
+__all__ = ["PlanFormat", "parse_day", "plan_command"]
 
 
 class PlanFormat(StrEnum):
@@ -27,7 +26,7 @@ class PlanFormat(StrEnum):
     markdown = "markdown"
 
 
-def _day(value: str | None) -> date:
+def parse_day(value: str | None) -> date:
     """The evaluation day: --on, or today (the only place the CLI reads the clock)."""
     if value is None:
         return date.today()  # noqa: DTZ011 - "today" is the user's local day by design
@@ -87,7 +86,7 @@ def plan_command(
 
       imgpath plan --batch cohort.csv -o summary.csv
     """
-    day = _day(on)
+    day = parse_day(on)
     if batch is not None:
         _batch(batch, day, output)
         return
@@ -108,25 +107,31 @@ def plan_command(
 
 
 def _batch(path: Path, day: date, output: Path | None) -> None:
+    """One line per person for the reader, and the summary CSV for the spreadsheet.
+
+    The CSV goes to ``--output`` or standard output; the lines go to the other stream (standard
+    error when the CSV takes standard output), written plainly: 10,000 lines through a rich
+    console would take longer than planning the people.
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(
         buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"
     )
     writer.writeheader()
-    console = Console(stderr=output is None, highlight=False)
+    lines = sys.stderr if output is None else sys.stdout
     invalid = 0
     for row in plan_batch(path, on=day):
         line = summary(row)
         writer.writerow(line)
+        who = row.id or f"row {row.row}"
         if line["valid"]:
-            console.print(
-                f"{row.id or 'row ' + str(row.row)}: {line['img']}; next {line['next_step']} ({line['next_status']}); "
-                f"{line['blocked_steps']} blocked; {line['questions']} question(s)",
-                markup=False,
+            lines.write(
+                f"{who}: {line['img']}; next {line['next_step']} ({line['next_status']}); "
+                f"{line['blocked_steps']} blocked; {line['questions']} question(s)\n"
             )
         else:
             invalid += 1
-            console.print(f"row {row.row} {row.id}: invalid: {row.problems}", markup=False)
+            lines.write(f"{who} (row {row.row}): invalid: {row.problems}\n")
     if output is None:
         sys.stdout.write(buffer.getvalue())
     else:

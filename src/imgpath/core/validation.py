@@ -28,7 +28,7 @@ HINTS = {
     "less_than_equal": "use a smaller value",
 }
 
-_NOISE = {"str", "SupplementalRef", "none", "list[str]", "int", "float", "bool", "date"}
+_NOISE = {"str", "SupplementalRef", "none", "list[str]", "int", "float", "bool"}
 
 
 def location(loc: tuple[str | int, ...], *, keyed: frozenset[str] = frozenset()) -> str:

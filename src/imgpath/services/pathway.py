@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from imgpath.core.pathway.report import evaluate as _evaluate
 from imgpath.core.pathway.rules import RuleBook
 from imgpath.errors import DocumentSyntaxError, InvalidInputError
 from imgpath.services.documents import read_document, read_text
-from imgpath.services.pathway_data import load_paths, load_rulebook
+from imgpath.services.pathway_data import load_path_book, load_rulebook
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -35,9 +34,8 @@ __all__ = [
 ]
 
 
-@cache
 def path_book() -> PathBook:
-    return PathBook.from_data(load_paths())
+    return load_path_book()
 
 
 def plan(profile: Profile, on: date) -> Report:
@@ -210,7 +208,15 @@ def _documents(path: str | Path) -> Iterator[tuple[int, Any]]:
                     ),
                 )
         return
-    for row_no, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = [c for c in reader.fieldnames or [] if c and c.strip() not in BATCH_COLUMNS]
+    if unknown:  # a bad header spoils every row: say so once, before planning anything
+        msg = (
+            f"{source}: unknown column(s) {', '.join(unknown)}; the columns are listed in "
+            "docs/reference/profile.md (imgpath plan --help)"
+        )
+        raise InvalidInputError(msg)
+    for row_no, row in enumerate(reader, start=2):
         try:
             yield row_no, profile_from_row(row)
         except InvalidInputError as exc:

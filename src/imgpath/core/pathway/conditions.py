@@ -17,7 +17,8 @@ questions imgpath asks instead of guessing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -74,78 +75,94 @@ class Condition:
     value: Any = None
     parts: tuple[Condition, ...] = ()
 
+    @property
+    def ref(self) -> tuple[str, str] | None:
+        """``("param", name)`` or ``("fact", name)`` when the value refers to one, else None."""
+        if isinstance(self.value, Mapping):
+            ((kind, name),) = self.value.items()
+            return str(kind), str(name)
+        return None
+
     def facts(self) -> frozenset[str]:
         """Every fact the condition reads (to check them against the fact registry)."""
         if self.kind == "leaf":
-            extra = (
-                {self.value["fact"]}
-                if isinstance(self.value, Mapping) and "fact" in self.value
-                else set()
-            )
+            ref = self.ref
+            extra = {ref[1]} if ref and ref[0] == "fact" else set()
             return frozenset({self.fact, *extra})
         return frozenset().union(*(p.facts() for p in self.parts))
 
     def params(self) -> frozenset[str]:
         """Every rule parameter the condition reads."""
         if self.kind == "leaf":
-            if isinstance(self.value, Mapping) and "param" in self.value:
-                return frozenset({self.value["param"]})
-            return frozenset()
+            ref = self.ref
+            return frozenset({ref[1]}) if ref and ref[0] == "param" else frozenset()
         return frozenset().union(*(p.params() for p in self.parts))
 
     def evaluate(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> Verdict:
         """Evaluate against ``facts`` (None = unknown) and the rule's ``params``."""
-        if self.kind == "leaf":
+        kind = self.kind
+        if kind == "leaf":
             return self._leaf(facts, params)
-        verdicts = [p.evaluate(facts, params) for p in self.parts]
-        if self.kind == "not":
-            (v,) = verdicts
-            if v.unknown:
+        if kind == "not":
+            v = self.parts[0].evaluate(facts, params)
+            if v.truth is Truth.UNKNOWN:
                 return v
-            return _FALSE if v.true else _TRUE
-        decisive = Truth.FALSE if self.kind == "all" else Truth.TRUE
-        if any(v.truth is decisive for v in verdicts):
-            return Verdict(decisive)
-        unknown = [v for v in verdicts if v.unknown]
+            return _FALSE if v.truth is Truth.TRUE else _TRUE
+        decisive = Truth.FALSE if kind == "all" else Truth.TRUE
+        unknown: list[Verdict] = []
+        for part in self.parts:  # stop at the first decisive part: Kleene logic allows it
+            v = part.evaluate(facts, params)
+            if v.truth is decisive:
+                return v
+            if v.truth is Truth.UNKNOWN:
+                unknown.append(v)
         if unknown:
-            return Verdict(Truth.UNKNOWN, frozenset().union(*(v.missing for v in unknown)))
-        return Verdict(Truth.TRUE if self.kind == "all" else Truth.FALSE)
+            missing = (
+                unknown[0].missing
+                if len(unknown) == 1
+                else frozenset().union(*(v.missing for v in unknown))
+            )
+            return Verdict(Truth.UNKNOWN, missing)
+        return _TRUE if kind == "all" else _FALSE
 
     def _leaf(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> Verdict:
         actual = facts.get(self.fact)
-        if self.op == "known":
-            return Verdict(Truth.of((actual is not None) == bool(self.value)))
-        if actual is None:
-            return Verdict(Truth.UNKNOWN, frozenset({self.fact}))
-        expected = self.value
-        if isinstance(expected, Mapping):
-            if "param" in expected:
-                expected = params[expected["param"]]
-            else:
-                expected = facts.get(expected["fact"])
-                if expected is None:
-                    return Verdict(Truth.UNKNOWN, frozenset({self.value["fact"]}))
-        if isinstance(actual, date) and isinstance(expected, str):
-            expected = date.fromisoformat(expected)
         op = self.op
-        if op in ("is", "eq"):
-            return Verdict(Truth.of(actual == expected))
-        if op == "ne":
-            return Verdict(Truth.of(actual != expected))
-        if op == "in":
-            return Verdict(Truth.of(_contains(expected, actual)))
-        if op == "not_in":
-            return Verdict(Truth.of(not _contains(expected, actual)))
-        if op == "all_in":
-            items = actual if isinstance(actual, (list, tuple, set, frozenset)) else [actual]
-            return Verdict(Truth.of(all(x in expected for x in items)))
-        if op == "gt":
-            return Verdict(Truth.of(actual > expected))
-        if op == "gte":
-            return Verdict(Truth.of(actual >= expected))
-        if op == "lt":
-            return Verdict(Truth.of(actual < expected))
-        return Verdict(Truth.of(actual <= expected))  # lte
+        if op == "known":
+            return _TRUE if (actual is not None) == bool(self.value) else _FALSE
+        if actual is None:
+            return Verdict(Truth.UNKNOWN, frozenset((self.fact,)))
+        expected = self.value
+        if type(expected) is dict or isinstance(expected, Mapping):
+            ((source, name),) = expected.items()
+            if source == "param":
+                expected = params[name]
+            else:
+                expected = facts.get(name)
+                if expected is None:
+                    return Verdict(Truth.UNKNOWN, frozenset((name,)))
+        if type(expected) is str and isinstance(actual, date):
+            expected = date.fromisoformat(expected)
+        return _TRUE if _COMPARE[op](actual, expected) else _FALSE
+
+
+def _all_in(actual: Any, expected: Any) -> bool:
+    items = actual if isinstance(actual, (list, tuple, set, frozenset)) else (actual,)
+    return all(x in expected for x in items)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "is": operator.eq,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "in": lambda actual, expected: _contains(expected, actual),
+    "not_in": lambda actual, expected: not _contains(expected, actual),
+    "all_in": _all_in,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
 
 
 def _contains(container: Any, item: Any) -> bool:

@@ -154,14 +154,7 @@ def resolve(
     if name.startswith("fact:"):
         decided = (facts or {}).get(name.removeprefix("fact:"))
         return book.rules.get(decided) if isinstance(decided, str) else None
-    if name in book:
-        rule = book[name]
-        return (
-            rule
-            if rule.in_force(on) or rule.date_basis not in ("evaluation", "application")
-            else None
-        )
-    return book.version(name, on)
+    return book.at(name, on)
 
 
 def _fmt(value: Any) -> str:
@@ -178,6 +171,8 @@ def _fmt(value: Any) -> str:
 
 def render(template: str, facts: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> str:
     """Fill ``{fact.name}`` and ``{param}`` placeholders; unknown values read "unknown"."""
+    if "{" not in template:
+        return template
     params = params or {}
 
     def sub(match: re.Match[str]) -> str:

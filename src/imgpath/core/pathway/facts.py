@@ -74,7 +74,7 @@ FACTS: dict[str, FactSpec] = {
     # --- school and IMG status
     "school.country": FactSpec(
         "country of the medical school",
-        "In which country is your medical school? (two-letter code)",
+        "In which country is your medical school (two-letter code)?",
     ),
     "school.in_us_or_canada": FactSpec(
         "the school is in the US, a US territory or Canada", asks=("school.country",)
@@ -136,6 +136,10 @@ FACTS: dict[str, FactSpec] = {
     "usmle.all_steps_years": FactSpec(
         "years from the first passed Step to the Step 3 pass (or to today)"
     ),
+    "license.route_open": FactSpec(
+        "at least one route to a full licence is open now in a target state (see licensure)",
+        asks=("target.states",),
+    ),
     # --- OET and English
     "oet.passed": FactSpec(
         "an OET Medicine sitting meets ECFMG's scores (by the rule in force on the test date)",
@@ -166,6 +170,10 @@ FACTS: dict[str, FactSpec] = {
     "ecfmg.pathway_accepted": FactSpec(
         "a Pathway is accepted", "Has ECFMG accepted your Pathway application?"
     ),
+    "ecfmg.pathway_rejected": FactSpec(
+        "the latest Pathway application was rejected (or closed incomplete)",
+        asks=("ecfmg.pathway_applied",),
+    ),
     "ecfmg.clinical_skills_met": FactSpec(
         "the clinical and communication skills requirement is met (Step 2 CS pass, or a Pathway plus OET)",
         asks=("ecfmg.pathway_accepted",),
@@ -177,6 +185,9 @@ FACTS: dict[str, FactSpec] = {
     "ecfmg.exams_met": FactSpec(
         "Step 1, Step 2 CK and clinical skills are met (what NRMP needs confirmed by the rank-list deadline)",
         asks=("ecfmg.pathway_accepted",),
+    ),
+    "ecfmg.credentials_in_progress": FactSpec(
+        "ECFMG is verifying the diploma and transcript", asks=("ecfmg.credentials_verified",)
     ),
     "ecfmg.certified": FactSpec(
         "holds an ECFMG certificate",
@@ -279,6 +290,9 @@ FACTS: dict[str, FactSpec] = {
         "Is the job in a health professional shortage area or medically underserved area?",
     ),
     "offer.rural": FactSpec("the job is rural", "Is the job in a rural area?"),
+    "offer.group_practice": FactSpec(
+        "the job is in a group practice", "Is the job offer from a group practice?"
+    ),
 }
 for _exam, _name in _EXAM_NAMES.items():
     for _key, (_desc, _question) in _EXAM_FACTS.items():
@@ -397,7 +411,12 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         if profile.in_us is not None
         else (True if status in ("h1b", "j1", "f1") else None)
     )
-    f["person.good_standing"] = profile.training_abroad.good_standing
+    standing = profile.training_abroad.good_standing
+    if standing is None and any(
+        lic.good_standing is False for lic in profile.training_abroad.licenses
+    ):
+        standing = False  # one licence not in good standing settles it
+    f["person.good_standing"] = standing
 
     # --- exams
     for exam in _EXAM_NAMES:
@@ -462,6 +481,9 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["ecfmg.pathway_accepted"] = (
         None if e.pathway_status is None else e.pathway_status == "accepted"
     )
+    f["ecfmg.pathway_rejected"] = (
+        None if e.pathway_status is None else e.pathway_status == "rejected"
+    )
     if f["step2cs.passed"]:
         f["ecfmg.clinical_skills_met"] = True
     elif f["ecfmg.pathway_accepted"] is None:
@@ -471,8 +493,13 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["ecfmg.credentials_verified"] = {"yes": True, "no": False, "in_progress": False}.get(
         e.credentials_verified
     )
+    f["ecfmg.credentials_in_progress"] = {"yes": False, "no": False, "in_progress": True}.get(
+        e.credentials_verified
+    )
     f["ecfmg.certified"] = e.certificate_date is not None and e.certificate_date <= on
     gme = profile.us_gme_months
+    if gme is None and f.get("img.is_img") and not f["ecfmg.certified"]:
+        gme = 0  # an IMG cannot start ACGME training without an ECFMG certificate
     f["training.us_gme_months"] = gme
     f["training.us_gme_years"] = None if gme is None else gme / 12
     permanent: bool | None = False  # no certificate, nothing permanent

@@ -73,7 +73,7 @@ def offer_facts(offers: Sequence[JobOffer], state: str) -> dict[str, Any]:
         values = [getattr(o, attr) for o in here]
         if any(v is True for v in values):
             return True
-        return None if any(v is None for v in values) or not values else False
+        return None if any(v is None for v in values) else False  # no offer: no such offer
 
     return {
         "offer.exists": bool(here),
@@ -82,6 +82,7 @@ def offer_facts(offers: Sequence[JobOffer], state: str) -> dict[str, Any]:
         "offer.academic": any_of("academic"),
         "offer.underserved": any_of("underserved"),
         "offer.rural": any_of("rural"),
+        "offer.group_practice": any_of("group_practice"),
     }
 
 

@@ -9,9 +9,9 @@ The JSON Schema in ``docs/reference/profile.schema.json`` is generated from thes
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from imgpath.core.geography import is_country, is_us_state
 from imgpath.core.validation import problems_from
@@ -33,7 +33,9 @@ __all__ = [
     "Targets",
     "TrainingAbroad",
     "Usce",
+    "UsmleAttempt",
     "parse_profile",
+    "profile_json_schema",
 ]
 
 YesNo = Literal["yes", "no", "unknown"]
@@ -53,8 +55,6 @@ EXAMS = (
 )
 """Exams recorded as attempts (date, result, optional score)."""
 
-_SCORE_RANGE = {"step1": (1, 300), "step2ck": (1, 300), "step3": (1, 300)}
-
 
 class InvalidProfileError(InvalidInputError):
     """A profile that cannot be evaluated; lists every problem with its field."""
@@ -71,14 +71,26 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _country(value: str | None) -> str | None:
-    if value is None:
-        return None
+def _country(value: str) -> str:
     code = value.strip().upper()
     if not is_country(code):
         msg = f"unknown country code {value!r}; use the ISO 3166 two-letter code (e.g. IN, NG, PK, EG)"
         raise ValueError(msg)
     return code
+
+
+def _state(value: str) -> str:
+    code = value.strip().upper()
+    if not is_us_state(code):
+        msg = f"unknown US state code {value!r}; use the two-letter code such as TX or NY"
+        raise ValueError(msg)
+    return code
+
+
+Country = Annotated[str, AfterValidator(_country)]
+"""An ISO 3166 two-letter country code (case-insensitive on input)."""
+State = Annotated[str, AfterValidator(_state)]
+"""A US state, DC or territory two-letter code."""
 
 
 class ExamAttempt(_Model):
@@ -87,6 +99,12 @@ class ExamAttempt(_Model):
     date: date
     result: Result
     score: int | None = Field(default=None, description="Three-digit score, where one is reported.")
+
+
+class UsmleAttempt(ExamAttempt):
+    """A USMLE attempt: three-digit scores run from 1 to 300 (Step 1 reports none from 2022-01-26)."""
+
+    score: int | None = Field(default=None, ge=1, le=300, description="Three-digit score.")
 
 
 class OetSitting(_Model):
@@ -121,27 +139,27 @@ class IeltsSitting(_Model):
 class Exams(_Model):
     """Every attempt at every exam, oldest first or in any order."""
 
-    step1: list[ExamAttempt] = []
-    step2ck: list[ExamAttempt] = []
-    step3: list[ExamAttempt] = []
-    step2cs: list[ExamAttempt] = Field(
-        default=[], description="Legacy USMLE Step 2 CS (ended 2021)."
+    step1: tuple[UsmleAttempt, ...] = ()
+    step2ck: tuple[UsmleAttempt, ...] = ()
+    step3: tuple[UsmleAttempt, ...] = ()
+    step2cs: tuple[ExamAttempt, ...] = Field(
+        default=(), description="Legacy USMLE Step 2 CS (ended 2021)."
     )
-    oet: list[OetSitting] = []
-    ielts: list[IeltsSitting] = []
-    plab1: list[ExamAttempt] = []
-    plab2: list[ExamAttempt] = []
-    mccqe1: list[ExamAttempt] = []
-    nac: list[ExamAttempt] = []
-    amc_cat: list[ExamAttempt] = []
-    amc_clinical: list[ExamAttempt] = []
+    oet: tuple[OetSitting, ...] = ()
+    ielts: tuple[IeltsSitting, ...] = ()
+    plab1: tuple[ExamAttempt, ...] = ()
+    plab2: tuple[ExamAttempt, ...] = ()
+    mccqe1: tuple[ExamAttempt, ...] = ()
+    nac: tuple[ExamAttempt, ...] = ()
+    amc_cat: tuple[ExamAttempt, ...] = ()
+    amc_clinical: tuple[ExamAttempt, ...] = ()
 
 
 class School(_Model):
     """The medical school that granted (or will grant) the basic medical degree."""
 
     name: str | None = None
-    country: str | None = Field(default=None, description="ISO 3166 two-letter code.")
+    country: Country | None = Field(default=None, description="ISO 3166 two-letter code.")
     wdoms_ecfmg_note: YesNo = Field(
         default="unknown",
         description="Does the school's WDOMS entry carry an ECFMG note (Sponsor Notes tab) covering the graduation year?",
@@ -153,11 +171,6 @@ class School(_Model):
     graduation_date: date | None = None
     credit_years: int | None = Field(default=None, ge=0, le=10)
 
-    @field_validator("country")
-    @classmethod
-    def _check_country(cls, value: str | None) -> str | None:
-        return _country(value)
-
 
 class Ecfmg(_Model):
     """Where the ECFMG process stands."""
@@ -165,9 +178,6 @@ class Ecfmg(_Model):
     application_submitted: bool | None = None
     pathway: int | None = Field(
         default=None, ge=1, le=6, description="Pathway 1–6 applied for or accepted."
-    )
-    pathway_season: int | None = Field(
-        default=None, description="Match year of the Pathways season."
     )
     pathway_status: Literal["not_applied", "applied", "accepted", "rejected"] | None = None
     credentials_verified: Literal["yes", "no", "in_progress", "unknown"] = "unknown"
@@ -183,18 +193,13 @@ class Ecfmg(_Model):
 class License(_Model):
     """A licence to practise medicine held abroad."""
 
-    country: str
+    country: Country
     full: bool = Field(
         default=True, description="Full and unrestricted (not a training or provisional licence)."
     )
     issued: date | None = None
     expires: date | None = None
     good_standing: bool | None = None
-
-    @field_validator("country")
-    @classmethod
-    def _check_country(cls, value: str) -> str:
-        return _country(value) or value
 
 
 class TrainingAbroad(_Model):
@@ -206,7 +211,7 @@ class TrainingAbroad(_Model):
     )
     practice_years_last_5: float | None = Field(default=None, ge=0, le=5)
     practice_years_last_10: float | None = Field(default=None, ge=0, le=10)
-    licenses: list[License] = []
+    licenses: tuple[License, ...] = ()
     good_standing: bool | None = Field(
         default=None, description="No discipline or pending action anywhere."
     )
@@ -224,7 +229,7 @@ class Usce(_Model):
 class JobOffer(_Model):
     """A US job offer (what alternative licensure pathways require)."""
 
-    state: str
+    state: State
     employer: str | None = None
     full_time: bool | None = None
     hospital: bool | None = None
@@ -233,15 +238,9 @@ class JobOffer(_Model):
     )
     underserved: bool | None = Field(default=None, description="In an HPSA, MUA or MUP.")
     rural: bool | None = None
-
-    @field_validator("state")
-    @classmethod
-    def _state(cls, value: str) -> str:
-        code = value.strip().upper()
-        if not is_us_state(code):
-            msg = f"unknown US state code {value!r}; use the two-letter code such as TX or NY"
-            raise ValueError(msg)
-        return code
+    group_practice: bool | None = Field(
+        default=None, description="A group practice (Texas accepts these as well as facilities)."
+    )
 
 
 class Targets(_Model):
@@ -249,25 +248,13 @@ class Targets(_Model):
 
     destination: Literal["US", "UK", "CA", "AU"] = "US"
     specialty: str | None = None
-    states: list[str] = []
-    match_year: int | None = Field(default=None, ge=2020, le=2040)
+    states: tuple[State, ...] = ()
+    match_year: int | None = Field(default=None, ge=2000, le=2040)
     visa: Literal["j1", "h1b", "o1", "none", "unknown"] = "unknown"
     programs: int | None = Field(
         default=None, ge=1, le=1000, description="Programs planned to apply to."
     )
     specialties: int | None = Field(default=None, ge=1, le=10)
-
-    @field_validator("states")
-    @classmethod
-    def _states(cls, values: list[str]) -> list[str]:
-        out = []
-        for value in values:
-            code = value.strip().upper()
-            if not is_us_state(code):
-                msg = f"unknown US state code {value!r}; use the two-letter code such as TX or NY"
-                raise ValueError(msg)
-            out.append(code)
-        return out
 
 
 class Progress(_Model):
@@ -278,12 +265,7 @@ class Progress(_Model):
     rank_list_certified: bool | None = None
     matched: bool | None = None
     residency_start: date | None = None
-    licensed_states: list[str] = []
-
-    @field_validator("licensed_states")
-    @classmethod
-    def _states(cls, values: list[str]) -> list[str]:
-        return Targets._states(values)
+    licensed_states: tuple[State, ...] = ()
 
 
 class Profile(_Model):
@@ -291,35 +273,25 @@ class Profile(_Model):
 
     id: str | None = None
     name: str | None = None
-    school: School = School()
-    citizenships: list[str] = Field(default=[], description="ISO 3166 two-letter codes.")
-    nationality: str | None = Field(
+    school: School = Field(default_factory=School)
+    citizenships: tuple[Country, ...] = Field(default=(), description="ISO 3166 two-letter codes.")
+    nationality: Country | None = Field(
         default=None, description="For visa rules; defaults to the first citizenship."
     )
     us_status: (
         Literal["none", "citizen", "permanent_resident", "h1b", "j1", "f1", "other"] | None
     ) = None
     in_us: bool | None = Field(default=None, description="Physically in the US now.")
-    exams: Exams = Exams()
-    ecfmg: Ecfmg = Ecfmg()
-    training_abroad: TrainingAbroad = TrainingAbroad()
+    exams: Exams = Field(default_factory=Exams)
+    ecfmg: Ecfmg = Field(default_factory=Ecfmg)
+    training_abroad: TrainingAbroad = Field(default_factory=TrainingAbroad)
     us_gme_months: float | None = Field(
         default=None, ge=0, le=240, description="Months of ACGME training completed."
     )
-    usce: list[Usce] = []
-    targets: Targets = Targets()
-    job_offers: list[JobOffer] = []
-    progress: Progress = Progress()
-
-    @field_validator("citizenships")
-    @classmethod
-    def _citizenships(cls, values: list[str]) -> list[str]:
-        return [c for c in (_country(v) for v in values) if c is not None]
-
-    @field_validator("nationality")
-    @classmethod
-    def _check_nationality(cls, value: str | None) -> str | None:
-        return _country(value)
+    usce: tuple[Usce, ...] = ()
+    targets: Targets = Field(default_factory=Targets)
+    job_offers: tuple[JobOffer, ...] = ()
+    progress: Progress = Field(default_factory=Progress)
 
     @property
     def nationalities(self) -> list[str]:
@@ -366,16 +338,14 @@ def parse_profile(data: Any, *, on: date, source: str = "") -> Profile:
                     "a result needs a past date; for a future exam write result: scheduled",
                 )
             )
-    for exam, (low, high) in _SCORE_RANGE.items():
-        for i, attempt in enumerate(getattr(profile.exams, exam)):
-            if attempt.score is not None and not low <= attempt.score <= high:
-                problems.append(
-                    Problem(
-                        f"exams.{exam}[{i}].score",
-                        f"{attempt.score} is out of range",
-                        f"USMLE three-digit scores run from {low} to {high}",
-                    )
-                )
     if problems:
         raise InvalidProfileError(problems, source=source)
     return profile
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """The profile format's JSON Schema (docs/reference/profile.schema.json), for editors."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "imgpath profile"
+    return schema

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from imgpath.core.pathway.engine import Reason
 from imgpath.core.pathway.report import Report
 
 __all__ = ["STATUS_WORDS", "to_markdown", "to_text"]
@@ -30,6 +31,14 @@ def _kind(report: Report) -> str:
     return kind + visa
 
 
+def _cite(reason: Reason, *, md: bool) -> str:
+    """A sentence and its rule; L/U rules say they need confirmation wherever they appear."""
+    text = reason.text
+    if reason.needs_confirmation and "needs confirmation" not in text:
+        text += " (needs confirmation)"
+    return f"{text} [`{reason.rule_id}`]" if md else f"{text} [{reason.rule_id}]"
+
+
 def _lines(report: Report, *, md: bool) -> list[str]:
     h1 = "# " if md else ""
     h2 = "## " if md else ""
@@ -39,50 +48,71 @@ def _lines(report: Report, *, md: bool) -> list[str]:
     for step in report.steps:
         word = STATUS_WORDS[step.status]
         out.append(f"- {step.title}: **{word}**" if md else f"{step.title}: {word}")
-        out += [f"{'  ' if md else ''}{bullet}{r.text} [{r.rule_id}]" for r in step.reasons]
+        out += [f"{'  ' if md else ''}{bullet}{_cite(r, md=md)}" for r in step.reasons]
     if report.deadlines:
         out += ["", f"{h2}Deadlines (US Eastern time)"]
         for d in report.deadlines:
             when = d.date.isoformat() if d.date else "unknown"
             extra = f" {d.time_et}" if d.time_et else ""
-            out.append(f"{bullet}{when}{extra}: {d.title} ({d.status}) [{d.rule_id}]")
+            status = d.status + (", needs confirmation" if d.needs_confirmation else "")
+            out.append(f"{bullet}{when}{extra}: {d.title} ({status}) {_ref(d.rule_id, md=md)}")
     if report.visa_options:
         out += ["", f"{h2}Visa options"]
         for v in report.visa_options:
             out.append(f"{bullet}{v.title}: {STATUS_WORDS.get(v.status, v.status)}")
-            out += [f"    - lacks: {r.text} [{r.rule_id}]" for r in v.lacks]
-            out += [f"    - not known: {r.text} [{r.rule_id}]" for r in v.unknown]
-            out += [f"    - {r.text} [{r.rule_id}]" for r in v.reasons]
+            out += [f"    - lacks: {_cite(r, md=md)}" for r in v.lacks]
+            out += [f"    - not known: {_cite(r, md=md)}" for r in v.unknown]
+            out += [f"    - {_cite(r, md=md)}" for r in v.reasons]
     if report.licensure:
         out += ["", f"{h2}Licensure"]
         for state in report.licensure:
             out.append(f"{bullet}{state.name}")
-            out += [f"    - {r.text} [{r.rule_id}]" for r in state.reasons]
+            out += [f"    - {_cite(r, md=md)}" for r in state.reasons]
             for route in state.routes:
-                out.append(
-                    f"    - {route.title}: {STATUS_WORDS.get(route.status, route.status)} [{route.id}]"
-                )
-                out += [f"      - lacks: {r.text} [{r.rule_id}]" for r in route.lacks]
-                out += [f"      - not known: {r.text} [{r.rule_id}]" for r in route.unknown]
+                word = STATUS_WORDS.get(route.status, route.status)
+                ref = f" {_ref(route.id, md=md)}" if route.id in report.rules else ""
+                out.append(f"    - {route.title}: {word}{ref}")
+                out += [f"      - lacks: {_cite(r, md=md)}" for r in route.lacks]
+                out += [f"      - not known: {_cite(r, md=md)}" for r in route.unknown]
     if report.costs.lines:
         out += ["", f"{h2}Costs ahead (USD)"]
         for line in report.costs.lines:
             amount = "unknown" if line.amount is None else f"${line.amount:,.0f}"
             note = f"; {line.note}" if line.note else ""
-            out.append(f"{bullet}{line.item}: {amount} (as of {line.as_of}{note}) [{line.rule_id}]")
+            check = ", needs confirmation" if line.needs_confirmation else ""
+            out.append(
+                f"{bullet}{line.item}: {amount} (as of {line.as_of}{note}{check}) {_ref(line.rule_id, md=md)}"
+            )
         unknown = f", plus {report.costs.unknown} unknown" if report.costs.unknown else ""
         out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}")
     if report.next_actions:
         out += ["", f"{h2}Next actions"]
-        out += [f"{i}. {a.text} [{a.rule_id}]" for i, a in enumerate(report.next_actions, start=1)]
+        out += [
+            f"{i}. {_cite(Reason(a.text, a.rule_id, a.needs_confirmation), md=md)}"
+            for i, a in enumerate(report.next_actions, start=1)
+        ]
     if report.questions:
         out += ["", f"{h2}Questions (answer them in your profile for a more precise plan)"]
         out += [f"{bullet}{q}" for _, q in report.questions]
+    if report.rules:
+        out += ["", f"{h2}Sources (grade: H primary source, M secondary, L weak, U unverified)"]
+        for rule_id in sorted(report.rules):
+            rule = report.rules[rule_id]
+            links = "; ".join(
+                f"[{s.title}]({s.url})" if md else f"{s.title} <{s.url}>" for s in rule.sources
+            )
+            out.append(
+                f"{bullet}{_ref(rule_id, md=md)} {rule.title} ({rule.confidence}, as of {rule.as_of}): {links}"
+            )
     out += [
         "",
         "Rules marked (needs confirmation) rest on weak or unverified sources: check them with the official body.",
     ]
     return out
+
+
+def _ref(rule_id: str, *, md: bool) -> str:
+    return f"[`{rule_id}`]" if md else f"[{rule_id}]"
 
 
 def to_text(report: Report) -> str:

@@ -2,14 +2,14 @@
 
 The JSON form (``Report.to_dict``) is a stable, documented schema with the top-level keys
 ``as_of``, ``img``, ``steps``, ``deadlines``, ``visa_options``, ``licensure``, ``timeline``,
-``costs``, ``next_actions`` and ``questions``.  Every sentence in it carries a ``rule_id`` that
-resolves to a source in the rule book.
+``costs``, ``next_actions`` and ``questions``, and ``rules``: each cited rule's sources, grade and
+dates.  Every sentence in it carries a ``rule_id`` that resolves to one of those rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from imgpath.core.pathway.facts import Facts, derive_facts, questions_for
 from imgpath.core.pathway.licensure import StateLicensure, evaluate_licensure
 from imgpath.core.pathway.match_calendar import Deadline, deadlines
 from imgpath.core.pathway.profile import EXAMS, Profile
-from imgpath.core.pathway.rules import RuleBook
+from imgpath.core.pathway.rules import Rule, RuleBook
 from imgpath.core.pathway.visas import VisaOption, evaluate_visas, parse_visa_options
 
 __all__ = ["PathBook", "Report", "evaluate"]
@@ -62,6 +62,7 @@ class Action:
     rule_id: str
     step: str | None = None
     due: date | None = None
+    needs_confirmation: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "rule_id": self.rule_id}
@@ -69,6 +70,8 @@ class Action:
             out["step"] = self.step
         if self.due:
             out["due"] = self.due.isoformat()
+        if self.needs_confirmation:
+            out["needs_confirmation"] = True
         return out
 
 
@@ -109,8 +112,15 @@ class Report:
     next_actions: tuple[Action, ...]
     questions: tuple[tuple[str, str], ...]
     facts: Facts = field(repr=False, compare=False, default_factory=lambda: Facts({}))
+    rules: Mapping[str, Rule] = field(repr=False, compare=False, default_factory=dict)
+    """Every rule the report cites, for its sources section."""
 
     def to_dict(self) -> dict[str, Any]:
+        out = self._body()
+        out["rules"] = {rule_id: _rule_dict(self.rules[rule_id]) for rule_id in sorted(self.rules)}
+        return out
+
+    def _body(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "destination": self.destination,
@@ -126,22 +136,36 @@ class Report:
         }
 
     def cited_rules(self) -> set[str]:
-        """Every rule id the report cites (a test checks each resolves to a source)."""
-        cited: set[str] = set()
-
-        def walk(node: Any) -> None:
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    if key == "rule_id":
-                        cited.add(value)
-                    else:
-                        walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(self.to_dict())
+        """Every rule id the report cites (tests check each resolves to a source)."""
+        cited = {r["rule_id"] for r in self.img["reasons"]}
+        for step in self.steps:
+            cited.update(r.rule_id for r in step.reasons)
+        for option in self.visa_options:
+            cited.update(r.rule_id for r in (*option.reasons, *option.lacks, *option.unknown))
+        for state in self.licensure:
+            cited.update(r.rule_id for r in state.reasons)
+            for route in state.routes:
+                cited.update(r.rule_id for r in (*route.reasons, *route.lacks, *route.unknown))
+        cited.update(d.rule_id for d in self.deadlines)
+        cited.update(e.rule_id for e in self.timeline)
+        cited.update(line.rule_id for line in self.costs.lines)
+        cited.update(a.rule_id for a in self.next_actions)
         return cited
+
+
+def _rule_dict(rule: Rule) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "title": rule.title,
+        "confidence": rule.confidence,
+        "effective_from": str(rule.effective_from) if rule.effective_from else rule.since,
+        "as_of": str(rule.as_of),
+        "sources": [{"url": s.url, "title": s.title} for s in rule.sources],
+    }
+    if rule.effective_until:
+        out["effective_until"] = str(rule.effective_until)
+    if rule.needs_confirmation:
+        out["needs_confirmation"] = True
+    return out
 
 
 def _img(facts: Facts, book: RuleBook) -> dict[str, Any]:
@@ -265,6 +289,7 @@ def _actions(
             f"{d.title}: {d.date}{' (projected)' if d.status == 'projected' else ''}",
             d.rule_id,
             due=d.date,
+            needs_confirmation=d.needs_confirmation,
         )
         for d in report_deadlines
         if d.date is not None and on <= d.date <= on + timedelta(days=90)
@@ -273,29 +298,41 @@ def _actions(
         if step.status in ("done", "not_applicable") or not step.reasons:
             continue
         first = step.reasons[0]
-        if step.status == "blocked":
-            actions.append(
-                Action(f"{step.title}: resolve first: {first.text}", first.rule_id, step.id)
+        lead = "resolve first: " if step.status == "blocked" else ""
+        actions.append(
+            Action(
+                f"{step.title}: {lead}{first.text}",
+                first.rule_id,
+                step.id,
+                needs_confirmation=first.needs_confirmation,
             )
-        elif step.status == "unknown":
-            actions.append(Action(f"{step.title}: {first.text}", first.rule_id, step.id))
-        else:
-            actions.append(Action(f"{step.title}: {first.text}", first.rule_id, step.id))
+        )
         if len(actions) >= 6:
             break
     return tuple(actions)
+
+
+def _route_open(licensure: tuple[StateLicensure, ...]) -> bool:
+    """Whether a route is known to be open in some target state (unknown routes do not count)."""
+    return any(route.status == "eligible" for state in licensure for route in state.routes)
 
 
 def evaluate(profile: Profile, on: date, book: RuleBook, paths: PathBook) -> Report:
     """Evaluate ``profile`` on day ``on`` against the rule book and the path definitions."""
     facts = derive_facts(profile, on, book)
     destination = profile.targets.destination
+    licensure: tuple[StateLicensure, ...] = ()
+    if destination == "US":
+        # Licensure first: the licence step is "ready" only once a target state's route is open.
+        licensure = tuple(
+            evaluate_licensure(profile.targets.states, profile.job_offers, facts.values, book, on)
+        )
+        facts = facts.with_values({"license.route_open": _route_open(licensure)})
     definitions = paths.steps.get(destination, ())
     steps = tuple(evaluate_steps(definitions, facts.values, book, on))
     missing: set[str] = set().union(*(s.missing for s in steps)) if steps else set()
     report_deadlines: tuple[Deadline, ...] = ()
     visas: tuple[VisaOption, ...] = ()
-    licensure: tuple[StateLicensure, ...] = ()
     costs = CostEstimate(())
     if destination == "US":
         year = facts["target.match_year"]
@@ -305,9 +342,6 @@ def evaluate(profile: Profile, on: date, book: RuleBook, paths: PathBook) -> Rep
             missing.add("target.match_year")
         visas = tuple(evaluate_visas(paths.visas, facts.values, book, on))
         missing |= set().union(*(v.missing for v in visas)) if visas else set()
-        licensure = tuple(
-            evaluate_licensure(profile.targets.states, profile.job_offers, facts.values, book, on)
-        )
         for state in licensure:
             for route in state.routes:
                 missing |= route.missing
@@ -316,7 +350,7 @@ def evaluate(profile: Profile, on: date, book: RuleBook, paths: PathBook) -> Rep
         costs = estimate_costs(facts.values, book, on)
     questions = questions_for(sorted(missing))
     timeline = _timeline(profile, facts, report_deadlines, licensure, book, on)
-    return Report(
+    report = Report(
         as_of=on,
         destination=destination,
         img=_img(facts, book),
@@ -330,3 +364,5 @@ def evaluate(profile: Profile, on: date, book: RuleBook, paths: PathBook) -> Rep
         questions=tuple(questions.items()),
         facts=facts,
     )
+    cited = {rule_id: book.rules[rule_id] for rule_id in report.cited_rules()}
+    return replace(report, rules=cited)

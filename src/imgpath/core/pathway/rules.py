@@ -67,16 +67,24 @@ def parse_partial_date(value: Any) -> PartialDate:
     if not match:
         msg = f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"
         raise ValueError(msg)
-    year, month, day = match.groups()
+    try:
+        return _partial(*match.groups(), text=str(value))
+    except ValueError as exc:
+        msg = f"{value!r} is not a date: {exc}"
+        raise ValueError(msg) from None
+
+
+def _partial(year: str, month: str | None, day: str | None, *, text: str) -> PartialDate:
     y = int(year)
-    if day:
+    if month and day:
         d = date(y, int(month), int(day))
-        return PartialDate(d, d, str(value))
+        return PartialDate(d, d, text)
     if month:
         m = int(month)
+        first = date(y, m, 1)
         nxt = date(y + (m == 12), m % 12 + 1, 1)
-        return PartialDate(date(y, m, 1), date.fromordinal(nxt.toordinal() - 1), str(value))
-    return PartialDate(date(y, 1, 1), date(y, 12, 31), str(value))
+        return PartialDate(first, date.fromordinal(nxt.toordinal() - 1), text)
+    return PartialDate(date(y, 1, 1), date(y, 12, 31), text)
 
 
 @dataclass(frozen=True)
@@ -253,6 +261,7 @@ class RuleBook:
             self.families.setdefault(rule.family, []).append(rule)
         for versions in self.families.values():
             versions.sort(key=lambda r: r.effective_from.first if r.effective_from else date.min)
+        self._at: dict[tuple[str, date], Rule | None] = {}
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -265,6 +274,23 @@ class RuleBook:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    def at(self, name: str, day: date) -> Rule | None:
+        """The rule a path names, as it applies on ``day`` (memoized: plans ask thousands of times).
+
+        A rule id judged by the evaluation or application day is returned only while in force; a
+        rule judged by another date (a test, a graduation) is returned and its condition decides.
+        A family name gives the version in force on ``day``.
+        """
+        key = (name, day)
+        if key not in self._at:
+            rule = self.rules.get(name)
+            if rule is not None:
+                keep = rule.in_force(day) or rule.date_basis not in ("evaluation", "application")
+                self._at[key] = rule if keep else None
+            else:
+                self._at[key] = self.version(name, day)
+        return self._at[key]
 
     def version(self, family: str, day: date) -> Rule | None:
         """The version of ``family`` in force on ``day`` (the latest that started), or None."""

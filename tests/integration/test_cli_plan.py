@@ -1,0 +1,199 @@
+"""``imgpath plan``: one profile in three formats, cohorts in CSV and JSON Lines, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from imgpath.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "profile-nigeria.yaml"
+COHORT = ROOT / "examples" / "cohort.csv"
+KEYS = {
+    "as_of",
+    "img",
+    "steps",
+    "deadlines",
+    "visa_options",
+    "licensure",
+    "timeline",
+    "costs",
+    "next_actions",
+    "questions",
+    "rules",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_documented_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "plan", str(EXAMPLE), "--on", "2026-11-22", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) >= KEYS
+    assert data["as_of"] == "2026-11-22"
+    assert data["img"]["kind"] == "non_us_img"
+    ids = [s["id"] for s in data["steps"]]
+    assert ids[:3] == ["usmle_step1", "usmle_step2ck", "oet"]
+    for step in data["steps"]:
+        assert set(step) >= {"id", "status", "reasons"}
+        for reason in step["reasons"]:
+            assert set(reason) >= {"text", "rule_id"}
+    assert {v["id"] for v in data["visa_options"]} == {"j1", "h1b", "o1"}
+    assert [s["state"] for s in data["licensure"]] == ["NY", "TX", "TN"]
+    assert data["rules"]["US.ECFMG.EXAM.MEDSCI"]["sources"][0]["url"].startswith("https://")
+
+
+def test_text_and_markdown_cite_rules(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "plan", str(EXAMPLE), "--on", "2026-11-22")
+    assert code == 0
+    assert "Plan as of 2026-11-22 (US): non-US IMG" in out
+    assert "[US.ECFMG.EXAM.MEDSCI]" in out
+    assert "(needs confirmation)" in out
+    target = tmp_path / "plan.md"
+    code, _, _ = run(
+        capsys, "plan", str(EXAMPLE), "--on", "2026-11-22", "-f", "markdown", "-o", str(target)
+    )
+    assert code == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    assert "[`US.ECFMG.EXAM.MEDSCI`]" in text
+    assert "## Sources" in text
+
+
+def test_the_day_changes_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    """The June 2025 travel ban did not list Nigeria; the January 2026 one does, for J visas."""
+    _, before, _ = run(capsys, "plan", str(EXAMPLE), "--on", "2025-12-31", "-f", "json")
+    _, after, _ = run(capsys, "plan", str(EXAMPLE), "--on", "2026-01-01", "-f", "json")
+    j1 = {
+        d: next(v for v in json.loads(t)["visa_options"] if v["id"] == "j1")
+        for d, t in (("before", before), ("after", after))
+    }
+    assert j1["before"]["status"] != "blocked"
+    assert j1["after"]["status"] == "blocked"
+    assert "US.VISA.TRAVELBAN.v2026_01" in {r["rule_id"] for r in j1["after"]["reasons"]}
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("school: {country: XX}\n", "school.country: unknown country code 'XX'"),
+        (
+            "exams: {step1: [{date: 2027-05-01, result: pass}]}\n",
+            "exams.step1[0].date: 2027-05-01 is after the evaluation date 2026-11-22",
+        ),
+        (
+            "exams: {step2ck: [{date: 2025-05-01, result: pass, score: 310}]}\n",
+            "exams.step2ck[0].score",
+        ),
+        ("school: [\n", "line 2"),
+    ],
+)
+def test_bad_profiles_exit_2_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, words: str
+) -> None:
+    path = tmp_path / "me.yaml"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "plan", str(path), "--on", "2026-11-22")
+    assert code == 2
+    assert out == ""
+    assert words in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", str(EXAMPLE), "--on", "22/11/2026"],
+        ["plan", "no-such-profile.yaml"],
+        ["plan"],
+        ["plan", str(EXAMPLE), "--format", "pdf"],
+    ],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "Traceback" not in err
+
+
+def test_batch_csv_plans_everyone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "summary.csv"
+    code, out, err = run(
+        capsys, "plan", "--batch", str(COHORT), "--on", "2026-11-22", "-o", str(target)
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == ["c-001", "c-002", "c-003", "c-004", "c-005"]
+    assert all(r["valid"] == "True" for r in rows)
+    assert rows[3]["img"] == "not_img"
+    assert rows[1]["next_step"] == "ecfmg_certificate"
+    assert "c-001: non_us_img" in out
+
+
+def test_batch_reports_bad_rows_and_plans_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "id,school_country,step1_date,step1_result,match_year\n"
+        "ok-1,IN,2024-01-01,pass,2027\n"
+        "bad-1,XX,2024-01-01,pass,2027\n"
+        "bad-2,NG,2024-01-01,pass,twenty\n"
+        "ok-2,PK,,,2028\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-22")
+    assert code == 2
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["row"], r["id"], r["valid"]) for r in rows] == [
+        ("2", "ok-1", "True"), ("3", "bad-1", "False"), ("4", "", "False"), ("5", "ok-2", "True"),
+    ]  # fmt: skip
+    assert "school.country: unknown country code 'XX'" in rows[1]["problems"]
+    assert "match_year: 'twenty' is not a whole number" in rows[2]["problems"]
+    assert "2 row(s) could not be planned" in err
+
+
+def test_batch_jsonl_keeps_full_histories(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    people = tmp_path / "cohort.jsonl"
+    lines = [
+        {
+            "id": "a",
+            "school": {"country": "NG"},
+            "exams": {
+                "step1": [
+                    {"date": "2024-01-01", "result": "fail"},
+                    {"date": "2024-06-01", "result": "pass"},
+                ]
+            },
+        },
+        {"id": "b", "school": {"country": "US"}},
+    ]
+    people.write_text("\n".join(json.dumps(x) for x in lines) + "\n{not json\n", encoding="utf-8")
+    code, out, _err = run(capsys, "plan", "--batch", str(people), "--on", "2026-11-22")
+    assert code == 2
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["valid"] for r in rows] == ["True", "True", "False"]
+    assert rows[0]["next_step"] == "usmle_step2ck"
+    assert "line 3" in rows[2]["problems"]
+
+
+def test_batch_with_an_unknown_column_stops_before_planning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id,school_contry\n1,IN\n", encoding="utf-8")
+    code, out, err = run(capsys, "plan", "--batch", str(cohort))
+    assert code == 2
+    assert out == ""
+    assert "unknown column(s) school_contry" in err
