@@ -1,4 +1,4 @@
-"""``make bench``: time the Match engine against its targets and its peers, and print a table.
+"""``make bench``: time the engines against their targets (and the Match engine against its peers).
 
 Every timing is the median of several runs in one process after a warm-up (the machines we run on
 are noisy, so peers are timed in the same run).  The JIT's one-off costs are measured separately in
@@ -6,6 +6,7 @@ fresh processes: compiling from an empty cache, and loading the compiled code fr
 
     python benchmarks/run.py              # everything (about 6 minutes: the peers are slow)
     python benchmarks/run.py --quick      # skip the peers
+    python benchmarks/run.py --only pathway   # just the pathway engine (about a minute)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.peers
 
+from benchmarks.cohort import write_cohort
 from imgpath.core.market.national import generate_national
 from imgpath.match import Instance, dump_instance, load, solve
 from imgpath.services.market import national_shape
@@ -118,15 +121,64 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
     parser.add_argument("--quick", action="store_true", help="skip the peers (matching, algmatch)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--only", choices=["match", "pathway"], help="run one section")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     rows: list[Row] = []
     extra: dict[str, Any] = {}
     tmp = Path(tempfile.mkdtemp(prefix="imgpath-bench-"))
 
-    console.print(
-        f"[bold]imgpath Match engine benchmarks[/] (medians of {runs} runs; CPUs: {os.cpu_count()})"
+    console.print(f"[bold]imgpath benchmarks[/] (medians of {runs} runs; CPUs: {os.cpu_count()})")
+    if args.only != "match":
+        rows += pathway_rows(tmp, runs)
+    if args.only != "pathway":
+        rows += match_rows(tmp, runs, quick=args.quick, extra=extra)
+    return report(rows, extra, args.json)
+
+
+def pathway_rows(tmp: Path, runs: int) -> list[Row]:
+    """10,000 people planned from a CSV and a JSON Lines file, in-process and through the CLI."""
+    from imgpath.services.pathway import plan_batch, summary
+
+    on = date(2026, 11, 22)
+    rows: list[Row] = []
+    console.print("planning a cohort of 10,000 ...")
+    for suffix in ("csv", "jsonl"):
+        path = tmp / f"cohort.{suffix}"
+        write_cohort(path, 10_000, seed=1, on=on)
+        times, planned = timed(
+            lambda path=path: [summary(r) for r in plan_batch(path, on=on)], runs
+        )
+        valid = sum(1 for r in planned if r["valid"])
+        rows.append(
+            Row(
+                f"pathway: plan 10,000 profiles from {suffix.upper()} (read, validate, evaluate, summarize)",
+                times,
+                "< 10 s",
+                statistics.median(times) < 10,
+                f"{valid:,} valid; {statistics.median(times) / 10:.2f} ms per person",
+            )
+        )
+    cli = [str(Path(sys.executable).with_name("imgpath")), "plan", "--batch", str(tmp / "cohort.csv"),
+           "--on", on.isoformat(), "-o", str(tmp / "summary.csv")]  # fmt: skip
+    cli_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(cli, check=True, capture_output=True)
+        cli_times.append(time.perf_counter() - start)
+    rows.append(
+        Row(
+            "pathway: imgpath plan --batch (10,000-row CSV), whole command incl. start-up",
+            cli_times,
+            "< 10 s",
+            statistics.median(cli_times) < 10,
+        )
     )
+    return rows
+
+
+def match_rows(tmp: Path, runs: int, *, quick: bool, extra: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
 
     # ---------------------------------------------------------------- national, full
     console.print("generating the national example markets ...")
@@ -208,7 +260,7 @@ def main() -> int:
     extra["fresh_process"] = {"cold": cold, "warm": warm}
 
     # ---------------------------------------------------------------- peers at 10,000 applicants
-    if not args.quick:
+    if not quick:
         from tests.peers import algmatch_solve, matching_solve, mutually_acceptable
 
         doc10 = singles_only(national_doc(0, scale=10_000 / 47_208, couples=0))
@@ -240,8 +292,11 @@ def main() -> int:
                 )
             )
         extra["peer_instance"] = {"residents": len(residents), "hospitals": len(hospitals)}
+    return rows
 
-    table = Table(title="Match engine benchmarks", title_justify="left", show_lines=False)
+
+def report(rows: list[Row], extra: dict[str, Any], json_path: Path | None) -> int:
+    table = Table(title="benchmarks", title_justify="left", show_lines=False)
     for col in ("benchmark", "median", "runs", "target", "ok", "note"):
         table.add_column(col, justify="right" if col in {"median", "runs"} else "left")
     for row in rows:
@@ -250,8 +305,8 @@ def main() -> int:
         ok = "" if row.ok is None else ("yes" if row.ok else "NO")
         table.add_row(row.name, value, str(len(row.seconds)), row.target, ok, row.note)
     console.print(table)
-    if args.json:
-        args.json.write_text(
+    if json_path:
+        json_path.write_text(
             json.dumps(
                 {"rows": [dataclasses.asdict(r) | {"median": r.median} for r in rows], **extra},
                 indent=2,

@@ -1,7 +1,8 @@
-"""Regenerate the reference pages that are derived from code: ``make docs``.
+"""Regenerate the reference pages that are derived from code and data: ``make docs``.
 
-``docs/reference/cli.md`` is every command's ``--help``; ``docs/reference/instance.schema.json`` is
-the instance format's JSON Schema.  ``tests/integration/test_docs.py`` fails when either is stale.
+``docs/reference/cli.md`` is every command's ``--help``; ``instance.schema.json`` and
+``profile.schema.json`` are the input formats' JSON Schemas; ``pathway-rules.md`` is every rule
+with its sources.  ``tests/integration/test_docs.py`` fails when any of them is stale.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 COMMANDS = [
     [],
+    ["plan"],
+    ["rules"],
     ["match"],
     ["market"],
     ["market", "generate"],
@@ -58,9 +61,23 @@ def schema_text() -> str:
     return json.dumps(instance_json_schema(), indent=2) + "\n"
 
 
+def profile_schema_text() -> str:
+    from imgpath.pathway import profile_json_schema
+
+    return json.dumps(profile_json_schema(), indent=2) + "\n"
+
+
+def rules_reference() -> str:
+    from imgpath.pathway import load_rulebook, rulebook_markdown
+
+    return rulebook_markdown(load_rulebook())
+
+
 TARGETS = {
     ROOT / "docs" / "reference" / "cli.md": cli_reference,
     ROOT / "docs" / "reference" / "instance.schema.json": schema_text,
+    ROOT / "docs" / "reference" / "profile.schema.json": profile_schema_text,
+    ROOT / "docs" / "reference" / "pathway-rules.md": rules_reference,
 }
 
 

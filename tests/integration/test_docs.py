@@ -51,3 +51,80 @@ def test_docs_links_point_at_files_that_exist() -> None:
     for page in (ROOT / "docs").rglob("*.md"):
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def _key_paths(node: object, path: str = "") -> set[str]:
+    paths: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            step = "{id}" if path == "rules" else key
+            paths |= _key_paths(value, f"{path}.{step}" if path else step)
+    elif isinstance(node, list):
+        for value in node:
+            paths |= _key_paths(value, f"{path}[]")
+    else:
+        paths.add(path)
+    return paths
+
+
+def test_every_key_of_the_plan_output_is_documented() -> None:
+    """Reports for many kinds of people, and every key any of them has, is in plan-output.md."""
+    from datetime import date
+
+    from imgpath.pathway import evaluate, load_profile
+
+    example = ROOT / "examples" / "profile-nigeria.yaml"
+    on = date(2026, 11, 22)
+    profiles = [
+        load_profile(example, on=on),
+        {"school": {"country": "US"}},
+        {"targets": {"destination": "UK"}},
+        {
+            "school": {"country": "IN"},
+            "citizenships": ["IN"],
+            "targets": {"states": ["TX", "FL"], "match_year": 2027},
+            "exams": {"step1": [{"date": "2026-12-20", "result": "scheduled"}]},
+            "job_offers": [{"state": "FL"}],
+        },
+    ]
+    doc = (ROOT / "docs" / "reference" / "plan-output.md").read_text(encoding="utf-8")
+    for profile in profiles:
+        for path in _key_paths(evaluate(profile, on).to_dict()):
+            assert f"`{path}`" in doc, f"{path} is not documented in docs/reference/plan-output.md"
+
+
+def test_the_profile_reference_lists_every_field_and_batch_column() -> None:
+    from imgpath.pathway import profile_json_schema
+    from imgpath.services.pathway import BATCH_COLUMNS
+
+    doc = (ROOT / "docs" / "reference" / "profile.md").read_text(encoding="utf-8")
+    schema = profile_json_schema()
+    for name in schema["properties"]:
+        assert f"`{name}`" in doc, name
+    for definition in schema["$defs"].values():
+        for name in definition.get("properties", {}):
+            assert f"`{name}`" in doc, name
+    for column in BATCH_COLUMNS:
+        assert f"`{column}`" in doc, column
+
+
+@pytest.mark.parametrize("module", ["imgpath.match", "imgpath.pathway"])
+def test_the_examples_in_module_docs_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
+
+
+def test_public_pathway_api_is_exactly_the_documented_one() -> None:
+    import imgpath.pathway
+
+    assert sorted(imgpath.pathway.__all__) == sorted(
+        [
+            "FACTS", "REPORT_KEYS", "InvalidProfileError", "PathBook", "Profile", "Report", "Rule",
+            "RuleBook", "evaluate", "load_paths", "load_profile", "load_rulebook", "parse_profile",
+            "plan", "plan_batch", "plan_file", "profile_json_schema", "rule_dict", "rule_markdown",
+            "rulebook_markdown", "select_rules", "summary", "to_markdown", "to_text",
+        ]
+    )  # fmt: skip

@@ -15,15 +15,17 @@ from imgpath.cli.market import market_app
 from imgpath.cli.match import match_command
 from imgpath.cli.plan import plan_command
 from imgpath.cli.rank_lists import rol_app
+from imgpath.cli.rules import rules_command
 from imgpath.errors import ImgpathError
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="imgpath",
-    help="Open software for international medical graduates: the NRMP Match engine and more.\n\n"
-    "Start with **imgpath demo** (a national example Match), or **imgpath match FILE** "
-    "to run the Match on your own rank lists (see docs/reference/instance-format.md).",
+    help="Open software for international medical graduates: where you stand and what comes "
+    "next (**imgpath plan**), the rules behind it (**imgpath rules**), and the NRMP Match engine.\n\n"
+    "Start with **imgpath plan examples/profile-nigeria.yaml**, **imgpath demo** (a national "
+    "example Match), or **imgpath match FILE** to run the Match on your own rank lists.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",
@@ -31,23 +33,29 @@ app = typer.Typer(
 )
 app.command("match")(match_command)
 app.command("plan")(plan_command)
+app.command("rules")(rules_command)
 app.add_typer(market_app, name="market")
 app.add_typer(rol_app, name="rol")
 
 
 class SchemaName(StrEnum):
     instance = "instance"
+    profile = "profile"
 
 
 @app.command("schema")
 def schema_command(
-    name: Annotated[SchemaName, typer.Argument(help="Which format: 'instance' (a Match).")],
+    name: Annotated[
+        SchemaName,
+        typer.Argument(help="Which format: 'instance' (a Match) or 'profile' (for imgpath plan)."),
+    ],
 ) -> None:
     """Print the JSON Schema of a file format, for editors and validators."""
     from imgpath.cli.render import dump_json
     from imgpath.match import instance_json_schema
+    from imgpath.pathway import profile_json_schema
 
-    schemas = {SchemaName.instance: instance_json_schema}
+    schemas = {SchemaName.instance: instance_json_schema, SchemaName.profile: profile_json_schema}
     sys.stdout.write(dump_json(schemas[name]()))
 
 

@@ -10,9 +10,20 @@
 from __future__ import annotations
 
 from imgpath.core.pathway.facts import FACTS
-from imgpath.core.pathway.profile import InvalidProfileError, Profile, parse_profile
+from imgpath.core.pathway.profile import (
+    InvalidProfileError,
+    Profile,
+    parse_profile,
+    profile_json_schema,
+)
 from imgpath.core.pathway.render import to_markdown, to_text
 from imgpath.core.pathway.report import REPORT_KEYS, PathBook, Report
+from imgpath.core.pathway.rule_reference import (
+    rule_dict,
+    rule_markdown,
+    rulebook_markdown,
+    select_rules,
+)
 from imgpath.core.pathway.rules import Rule, RuleBook
 from imgpath.services.pathway import evaluate, load_profile, plan, plan_batch, plan_file, summary
 from imgpath.services.pathway_data import load_paths, load_rulebook
@@ -34,6 +45,11 @@ __all__ = [
     "plan",
     "plan_batch",
     "plan_file",
+    "profile_json_schema",
+    "rule_dict",
+    "rule_markdown",
+    "rulebook_markdown",
+    "select_rules",
     "summary",
     "to_markdown",
     "to_text",
