@@ -68,6 +68,7 @@ _EXAM_NAMES = {
     "nac": "the NAC examination",
     "amc_cat": "the AMC CAT MCQ",
     "amc_clinical": "the AMC Clinical Examination",
+    "amc_wba": "an AMC-accredited workplace-based assessment",
 }
 
 FACTS: dict[str, FactSpec] = {
@@ -156,6 +157,14 @@ FACTS: dict[str, FactSpec] = {
     "oet.grade_b_all": FactSpec("an OET sitting has grade B (350) in all four sub-tests"),
     "oet.age_years": FactSpec("years since the latest OET sitting"),
     "ielts.meets_gmc": FactSpec("an IELTS sitting has 7.5 overall and 7.0 in each band"),
+    "ielts.meets_ahpra_2015": FactSpec("an IELTS sitting has 7 overall and 7 in each band"),
+    "ielts.meets_ahpra_2025": FactSpec(
+        "an IELTS sitting has 7 overall and at least 6.5 in Writing (as one guide describes the 2025 standard)"
+    ),
+    "person.ca_citizen_or_pr": FactSpec(
+        "a Canadian citizen or permanent resident",
+        "Are you a Canadian citizen or permanent resident? (set ca_status)",
+    ),
     "ielts.age_years": FactSpec("years since the latest IELTS sitting"),
     # --- ECFMG
     "ecfmg.application_submitted": FactSpec(
@@ -239,6 +248,11 @@ FACTS: dict[str, FactSpec] = {
     "training.us_gme_years": FactSpec(
         "years of ACGME-accredited training completed",
         "How many months of ACGME-accredited residency have you completed?",
+    ),
+    "training.practice_5_of_6": FactSpec(
+        "practised at least 5 of the last 6 years (certain with 5 of the last 5; unknown with 4)",
+        "How many of the last 6 years did you practise full time?",
+        asks=("training.practice_last_5",),
     ),
     "usce.months": FactSpec(
         "months of US clinical experience",
@@ -391,6 +405,10 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     status = profile.us_status
     nationalities = profile.nationalities
     f["person.nationalities"] = nationalities or None
+    if "CA" in nationalities or profile.ca_status in ("citizen", "permanent_resident"):
+        f["person.ca_citizen_or_pr"] = True
+    else:
+        f["person.ca_citizen_or_pr"] = False if profile.ca_status == "none" else None
     if "US" in nationalities or status == "citizen":
         f["person.us_citizen"] = True
     elif status is not None or nationalities:
@@ -468,6 +486,11 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         if s.overall >= 7.5 and min(s.listening, s.reading, s.writing, s.speaking) >= 7.0
     ]
     f["ielts.meets_gmc"] = bool(gmc_ielts) if profile.exams.ielts else False
+    sittings = profile.exams.ielts
+    f["ielts.meets_ahpra_2015"] = any(
+        s.overall >= 7 and min(s.listening, s.reading, s.writing, s.speaking) >= 7 for s in sittings
+    )
+    f["ielts.meets_ahpra_2025"] = any(s.overall >= 7 and s.writing >= 6.5 for s in sittings)
     latest_ielts = max((s.date for s in profile.exams.ielts), default=None)
     f["ielts.age_years"] = None if latest_ielts is None else years_between(latest_ielts, on)
 
@@ -541,6 +564,10 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["training.abroad_practice_years"] = t.practice_years
     f["training.practice_last_5"] = t.practice_years_last_5
     f["training.practice_last_10"] = t.practice_years_last_10
+    last_5 = t.practice_years_last_5  # "5 of the last 6 years" is certain at 5, impossible below 4
+    f["training.practice_5_of_6"] = (
+        None if last_5 is None else (True if last_5 >= 5 else (False if last_5 < 4 else None))
+    )
     full = [lic for lic in t.licenses if lic.full]
     if full:
         f["training.foreign_license_active"] = any(

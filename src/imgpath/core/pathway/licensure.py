@@ -136,12 +136,16 @@ def _traditional(state: str, facts: Mapping[str, Any], book: RuleBook, on: date)
             checks.add(f"Step 3 passed within the state's limit of {row['step3_attempts']} attempts",
                        cond({"all": [{"fact": "step3.passed", "is": True}, {"fact": "step3.failures", "lt": row["step3_attempts"]}]}),
                        table, facts)  # fmt: skip
-        if row.get("usmle_years"):
-            checks.add(f"all USMLE Steps passed within {row['usmle_years']} years",
-                       cond({"fact": "usmle.all_steps_years", "lte": row["usmle_years"]}), table, facts)  # fmt: skip
+        limit = row.get("usmle_years")
+        if isinstance(limit, int):
+            checks.add(f"all USMLE Steps passed within {limit} years",
+                       cond({"fact": "usmle.all_steps_years", "lte": limit}), table, facts)  # fmt: skip
+        elif limit != "none":  # the table does not say: the route cannot be called eligible
+            checks.unknown.append(_reason("the state's USMLE time limit (not in our table)", table))
         reasons.append(
             _reason(
-                f"{us_state_name(state)}: {years} year(s) of GME for IMGs (US graduates: {row['pgt_us']}).",
+                f"{us_state_name(state)}: {years} year(s) of GME for IMGs (US graduates: {row['pgt_us']})"
+                + (f"; {row['note']}." if row.get("note") else "."),
                 table,
             )
         )

@@ -36,7 +36,7 @@ class Deadline:
     date: date | None
     time_et: str | None
     status: str
-    """announced, projected, or unknown."""
+    """announced (official), reported (a secondary source only), projected, or unknown."""
     rule_id: str
     needs_confirmation: bool
 

@@ -52,6 +52,7 @@ EXAMS = (
     "nac",
     "amc_cat",
     "amc_clinical",
+    "amc_wba",
 )
 """Exams recorded as attempts (date, result, optional score)."""
 
@@ -153,6 +154,10 @@ class Exams(_Model):
     nac: tuple[ExamAttempt, ...] = ()
     amc_cat: tuple[ExamAttempt, ...] = ()
     amc_clinical: tuple[ExamAttempt, ...] = ()
+    amc_wba: tuple[ExamAttempt, ...] = Field(
+        default=(),
+        description="AMC-accredited workplace-based assessment (instead of the AMC Clinical).",
+    )
 
 
 class School(_Model):
@@ -281,6 +286,10 @@ class Profile(_Model):
     us_status: (
         Literal["none", "citizen", "permanent_resident", "h1b", "j1", "f1", "other"] | None
     ) = None
+    ca_status: Literal["citizen", "permanent_resident", "none"] | None = Field(
+        default=None,
+        description="Canadian status (CaRMS residency is for citizens and permanent residents).",
+    )
     in_us: bool | None = Field(default=None, description="Physically in the US now.")
     exams: Exams = Field(default_factory=Exams)
     ecfmg: Ecfmg = Field(default_factory=Ecfmg)

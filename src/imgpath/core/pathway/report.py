@@ -33,6 +33,7 @@ _EXAM_TITLES = {
     "step1": "USMLE Step 1", "step2ck": "USMLE Step 2 CK", "step3": "USMLE Step 3", "step2cs": "USMLE Step 2 CS",
     "plab1": "PLAB 1", "plab2": "PLAB 2", "mccqe1": "MCCQE Part I", "nac": "NAC examination",
     "amc_cat": "AMC CAT", "amc_clinical": "AMC Clinical Examination",
+    "amc_wba": "AMC workplace-based assessment",
 }  # fmt: skip
 
 
