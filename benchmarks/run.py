@@ -7,6 +7,7 @@ fresh processes: compiling from an empty cache, and loading the compiled code fr
     python benchmarks/run.py              # everything (about 6 minutes: the peers are slow)
     python benchmarks/run.py --quick      # skip the peers
     python benchmarks/run.py --only pathway   # just the pathway engine (about a minute)
+    python benchmarks/run.py --only catalog   # just the program catalog (seconds)
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
     parser.add_argument("--quick", action="store_true", help="skip the peers (matching, algmatch)")
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--only", choices=["match", "pathway"], help="run one section")
+    parser.add_argument("--only", choices=["match", "pathway", "catalog"], help="run one section")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     rows: list[Row] = []
@@ -129,9 +130,11 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="imgpath-bench-"))
 
     console.print(f"[bold]imgpath benchmarks[/] (medians of {runs} runs; CPUs: {os.cpu_count()})")
-    if args.only != "match":
+    if args.only in (None, "pathway"):
         rows += pathway_rows(tmp, runs)
-    if args.only != "pathway":
+    if args.only in (None, "catalog"):
+        rows += catalog_rows(tmp, max(runs, 15))
+    if args.only in (None, "match"):
         rows += match_rows(tmp, runs, quick=args.quick, extra=extra)
     return report(rows, extra, args.json)
 
@@ -174,6 +177,66 @@ def pathway_rows(tmp: Path, runs: int) -> list[Row]:
             statistics.median(cli_times) < 10,
         )
     )
+    return rows
+
+
+def catalog_rows(tmp: Path, runs: int) -> list[Row]:
+    """Search and fit over all 6,263 programs for one profile, on SQLite and PostgreSQL."""
+    from imgpath.catalog import SearchQuery, applicant_from_report, open_catalog
+    from imgpath.pathway import load_profile, plan
+
+    on = date(2026, 11, 22)
+    profile = load_profile(ROOT / "examples" / "profile-nigeria.yaml", on=on)
+    rows: list[Row] = []
+    url = f"sqlite:///{tmp / 'catalog.sqlite3'}"
+    start = time.perf_counter()
+    open_catalog(url).close()
+    rows.append(
+        Row(
+            "catalog: first open (migrate, build 6,263 programs from the bundled list, SQLite)",
+            [time.perf_counter() - start],
+        )
+    )
+    reopen, _ = timed(lambda: open_catalog(url).close(), runs)
+    rows.append(Row("catalog: open an existing SQLite catalog", reopen))
+    targets = [("SQLite", url)]
+    postgres = os.environ.get(
+        "IMGPATH_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(postgres)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS imgpath_bench CASCADE"))
+            conn.execute(text("CREATE SCHEMA imgpath_bench"))
+        engine.dispose()
+        targets.append(("PostgreSQL", f"{postgres}?options=-csearch_path%3Dimgpath_bench"))
+    except Exception as exc:  # noqa: BLE001 - report, do not fail the whole benchmark
+        console.print(f"[yellow]PostgreSQL not measured: {exc}[/]")
+    for label, where in targets:
+        catalog = open_catalog(where)
+
+        def ranked(limit: int, words: str = "", catalog: Any = catalog) -> Any:
+            applicant = applicant_from_report(plan(profile, on))
+            return catalog.search(SearchQuery(sort="fit", limit=limit, text=words), applicant)
+
+        times, result = timed(lambda: ranked(20), runs)
+        rows.append(Row(f"catalog ({label}): profile -> fit, filter and rank all {result.total + result.excluded:,} programs, first page",
+                        times, "<= 30 ms", statistics.median(times) <= 0.030))  # fmt: skip
+        times, result = timed(lambda: ranked(20, "internal medicine"), runs)
+        rows.append(Row(f"catalog ({label}): same with full-text search ({result.total:,} match)", times, "<= 30 ms",
+                        statistics.median(times) <= 0.030))  # fmt: skip
+        times, _ = timed(lambda: ranked(0), max(5, runs // 3))
+        rows.append(
+            Row(f"catalog ({label}): same, every program explained term by term (--limit 0)", times)
+        )
+        catalog.close()
+    if len(targets) > 1:
+        engine = create_engine(postgres)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA imgpath_bench CASCADE"))
+        engine.dispose()
     return rows
 
 
@@ -301,7 +364,11 @@ def report(rows: list[Row], extra: dict[str, Any], json_path: Path | None) -> in
         table.add_column(col, justify="right" if col in {"median", "runs"} else "left")
     for row in rows:
         unit = " MB" if "MB" in row.name else " s"
-        value = f"{row.median:,.0f}{unit}" if unit == " MB" else f"{row.median:.3f}{unit}"
+        value = (
+            f"{row.median:,.0f}{unit}"
+            if unit == " MB"
+            else (f"{row.median * 1000:.1f} ms" if row.median < 0.1 else f"{row.median:.3f}{unit}")
+        )
         ok = "" if row.ok is None else ("yes" if row.ok else "NO")
         table.add_row(row.name, value, str(len(row.seconds)), row.target, ok, row.note)
     console.print(table)

@@ -108,7 +108,7 @@ def test_the_profile_reference_lists_every_field_and_batch_column() -> None:
         assert f"`{column}`" in doc, column
 
 
-@pytest.mark.parametrize("module", ["imgpath.match", "imgpath.pathway"])
+@pytest.mark.parametrize("module", ["imgpath.match", "imgpath.pathway", "imgpath.catalog"])
 def test_the_examples_in_module_docs_run(module: str) -> None:
     import doctest
     import importlib
@@ -123,8 +123,21 @@ def test_public_pathway_api_is_exactly_the_documented_one() -> None:
     assert sorted(imgpath.pathway.__all__) == sorted(
         [
             "FACTS", "REPORT_KEYS", "InvalidProfileError", "PathBook", "Profile", "Report", "Rule",
-            "RuleBook", "evaluate", "load_paths", "load_profile", "load_rulebook", "parse_profile",
+            "RuleBook", "application_costs", "evaluate", "load_paths", "load_profile", "load_rulebook", "parse_profile",
             "plan", "plan_batch", "plan_file", "profile_json_schema", "rule_dict", "rule_markdown",
             "rulebook_markdown", "select_rules", "summary", "to_markdown", "to_text",
+        ]
+    )  # fmt: skip
+
+
+def test_public_catalog_api_is_exactly_the_documented_one() -> None:
+    import imgpath.catalog
+
+    assert sorted(imgpath.catalog.__all__) == sorted(
+        [
+            "CLAIM_COLUMNS", "CLAIM_FIELDS", "DATABASE_ENV", "KINDS", "REGIONS", "SORTS", "TRACK_TYPES",
+            "Applicant", "Catalog", "Claim", "Fit", "ImportReport", "Program", "ProgramView",
+            "SearchQuery", "SearchResult", "Term", "applicant_from_file", "applicant_from_report",
+            "database_url", "open_catalog",
         ]
     )  # fmt: skip

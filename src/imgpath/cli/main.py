@@ -10,10 +10,12 @@ import typer
 from rich.console import Console
 
 from imgpath import __version__
+from imgpath.cli.costs import costs_command
 from imgpath.cli.errors import exit_code, report
 from imgpath.cli.market import market_app
 from imgpath.cli.match import match_command
 from imgpath.cli.plan import plan_command
+from imgpath.cli.programs import programs_app
 from imgpath.cli.rank_lists import rol_app
 from imgpath.cli.rules import rules_command
 from imgpath.errors import ImgpathError
@@ -23,7 +25,9 @@ __all__ = ["app", "main"]
 app = typer.Typer(
     name="imgpath",
     help="Open software for international medical graduates: where you stand and what comes "
-    "next (**imgpath plan**), the rules behind it (**imgpath rules**), and the NRMP Match engine.\n\n"
+    "next (**imgpath plan**), the rules behind it (**imgpath rules**), the programs that will "
+    "consider you (**imgpath programs**), what it costs (**imgpath costs**), and the NRMP Match "
+    "engine.\n\n"
     "Start with **imgpath plan examples/profile-nigeria.yaml**, **imgpath demo** (a national "
     "example Match), or **imgpath match FILE** to run the Match on your own rank lists.",
     no_args_is_help=True,
@@ -34,6 +38,8 @@ app = typer.Typer(
 app.command("match")(match_command)
 app.command("plan")(plan_command)
 app.command("rules")(rules_command)
+app.add_typer(programs_app, name="programs")
+app.command("costs")(costs_command)
 app.add_typer(market_app, name="market")
 app.add_typer(rol_app, name="rol")
 

@@ -6,7 +6,15 @@ from functools import cache
 
 import pycountry
 
-__all__ = ["US_AND_TERRITORIES", "country_name", "is_country", "is_us_state", "us_state_name"]
+__all__ = [
+    "REGIONS",
+    "US_AND_TERRITORIES",
+    "country_name",
+    "is_country",
+    "is_us_state",
+    "region_of",
+    "us_state_name",
+]
 
 US_AND_TERRITORIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
 """Schools here count as US schools, not foreign ones (rule US.IMG.DEF.PUERTO_RICO)."""
@@ -40,3 +48,39 @@ def is_us_state(code: str) -> bool:
 
 def us_state_name(code: str) -> str:
     return _states().get(code, code)
+
+
+REGIONS: dict[str, frozenset[str]] = {
+    "northeast": frozenset({"CT", "ME", "MA", "NH", "RI", "VT", "NJ", "NY", "PA"}),
+    "midwest": frozenset({"IL", "IN", "MI", "OH", "WI", "IA", "KS", "MN", "MO", "NE", "ND", "SD"}),
+    "south": frozenset(
+        {
+            "DE",
+            "DC",
+            "FL",
+            "GA",
+            "MD",
+            "NC",
+            "SC",
+            "VA",
+            "WV",
+            "AL",
+            "KY",
+            "MS",
+            "TN",
+            "AR",
+            "LA",
+            "OK",
+            "TX",
+        }
+    ),
+    "west": frozenset(
+        {"AZ", "CO", "ID", "MT", "NV", "NM", "UT", "WY", "AK", "CA", "HI", "OR", "WA"}
+    ),
+    "territories": frozenset({"PR", "GU", "VI", "AS", "MP"}),
+}
+"""US Census Bureau regions (plus the territories, which the Census regions leave out)."""
+
+
+def region_of(state: str) -> str | None:
+    return next((name for name, states in REGIONS.items() if state in states), None)

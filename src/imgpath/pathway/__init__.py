@@ -25,7 +25,15 @@ from imgpath.core.pathway.rule_reference import (
     select_rules,
 )
 from imgpath.core.pathway.rules import Rule, RuleBook
-from imgpath.services.pathway import evaluate, load_profile, plan, plan_batch, plan_file, summary
+from imgpath.services.pathway import (
+    application_costs,
+    evaluate,
+    load_profile,
+    plan,
+    plan_batch,
+    plan_file,
+    summary,
+)
 from imgpath.services.pathway_data import load_paths, load_rulebook
 
 __all__ = [
@@ -37,6 +45,7 @@ __all__ = [
     "Report",
     "Rule",
     "RuleBook",
+    "application_costs",
     "evaluate",
     "load_paths",
     "load_profile",

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from imgpath.core.pathway.costs import CostEstimate, season_costs
 from imgpath.core.pathway.profile import InvalidProfileError, Profile, parse_profile
 from imgpath.core.pathway.report import PathBook, Report
 from imgpath.core.pathway.report import evaluate as _evaluate
@@ -23,6 +24,7 @@ __all__ = [
     "BATCH_COLUMNS",
     "SUMMARY_COLUMNS",
     "BatchRow",
+    "application_costs",
     "evaluate",
     "load_profile",
     "path_book",
@@ -263,3 +265,15 @@ def summary(row: BatchRow) -> dict[str, Any]:
         "costs_known_usd": int(r.costs.total),
         "problems": "",
     }
+
+
+def application_costs(
+    *, programs: int, on: date, specialties: int = 1, ranks: int | None = None, exams: bool = False
+) -> CostEstimate:
+    """An application season's fees from the bundled fee rules in force on ``on``."""
+    if programs < 1 or specialties < 1 or (ranks is not None and not 0 <= ranks <= 300):
+        msg = "programs and specialties must be at least 1, and ranks from 0 to 300 (NRMP's limit)"
+        raise InvalidInputError(msg)
+    return season_costs(
+        load_rulebook(), on, programs=programs, specialties=specialties, ranks=ranks, exams=exams
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from imgpath.core.pathway.rules import Rule, RuleBook
 
-__all__ = ["CostEstimate", "CostLine", "eras_fee", "estimate_costs"]
+__all__ = ["CostEstimate", "CostLine", "eras_fee", "estimate_costs", "season_costs"]
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,18 @@ def eras_fee(programs: int, specialties: int, tiers: Sequence[Sequence[int | Non
     return total
 
 
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
+
+
 def _line(rule: Rule, item: str, amount: float | None, note: str = "") -> CostLine:
     return CostLine(item, amount, "USD", str(rule.as_of), rule.id, rule.needs_confirmation, note)
+
+
+def _nrmp_registration(nrmp: Rule, note: str = "") -> CostLine:
+    item = f"NRMP registration (up to {nrmp.params['included']} ranked programs)"
+    return _line(nrmp, item, nrmp.params["registration"], note)
 
 
 def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEstimate:
@@ -138,7 +148,7 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
                 lines.append(
                     _line(
                         eras,
-                        f"ERAS applications ({programs} programs, {specialties} specialty(ies))",
+                        f"ERAS applications ({_count(programs, 'program')}, {_count(int(specialties), 'specialty')})",
                         fee,
                     )
                 )
@@ -159,14 +169,8 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
             lines.append(_line(transcript, "USMLE transcript to ERAS", transcript.params["amount"]))
     nrmp = rule("US.COST.NRMP")
     if nrmp and not facts.get("progress.nrmp_registered"):
-        p = nrmp.params
         lines.append(
-            _line(
-                nrmp,
-                f"NRMP registration (up to {p['included']} ranked programs)",
-                p["registration"],
-                f"${p['per_extra']} for each further ranked program",
-            )
+            _nrmp_registration(nrmp, f"${nrmp.params['per_extra']} for each further ranked program")
         )
     step3 = rule("US.COST.STEP3")
     if step3 and is_false("step3.passed"):
@@ -175,4 +179,83 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     if h1b and facts.get("target.visa") == "h1b" and facts.get("person.in_us") is False:
         item = "H-1B payment for a new petition from abroad (paid by the employer)"
         lines.append(_line(h1b, item, h1b.params["amount"]))
+    return CostEstimate(tuple(lines))
+
+
+def season_costs(
+    book: RuleBook,
+    on: date,
+    *,
+    programs: int,
+    specialties: int = 1,
+    ranks: int | None = None,
+    exams: bool = False,
+) -> CostEstimate:
+    """An application season's fees for ``programs`` programs, from the fee rules in force on ``on``.
+
+    ``ranks`` (default: up to the number covered by the NRMP fee) adds NRMP's extra-rank fees;
+    ``exams`` adds the exam and ECFMG fees an IMG pays once.
+    """
+    lines: list[CostLine] = []
+
+    def rule(name: str) -> Rule | None:
+        return book.version(name, on) or book.rules.get(name)
+
+    eras = book.version("US.COST.ERAS", on)
+    if eras is not None:
+        fee = eras_fee(programs, specialties, eras.params["tiers"])
+        note = "the count restarts for each specialty; programs split evenly here"
+        lines.append(
+            _line(
+                eras,
+                f"ERAS applications ({_count(programs, 'program')}, {_count(int(specialties), 'specialty')})",
+                fee,
+                note if specialties > 1 else "",
+            )
+        )
+    else:
+        lines.append(
+            CostLine(
+                "ERAS applications",
+                None,
+                "USD",
+                "unknown",
+                "US.COST.ERAS.v2026",
+                True,
+                "no ERAS fee schedule in force on this date",
+            )
+        )
+    for name, item in (
+        ("US.COST.ERAS_TOKEN", "ECFMG ERAS token (IMGs)"),
+        ("US.COST.USMLE_TRANSCRIPT", "USMLE transcript to ERAS"),
+    ):
+        found = rule(name)
+        if found:
+            lines.append(_line(found, item, found.params["amount"]))
+    nrmp = rule("US.COST.NRMP")
+    if nrmp is not None:
+        p = nrmp.params
+        lines.append(_nrmp_registration(nrmp))
+        ranked = min(programs, 300) if ranks is None else ranks
+        extra = max(0, ranked - int(p["included"]))
+        if extra:
+            lines.append(
+                _line(
+                    nrmp,
+                    f"NRMP extra ranks ({extra} beyond {p['included']})",
+                    extra * p["per_extra"],
+                )
+            )
+    if exams:
+        for name, item in (
+            ("US.COST.ECFMG_APP", "Application for ECFMG Certification"),
+            ("US.COST.STEP1_2CK", "USMLE Step 1"),
+            ("US.COST.STEP1_2CK", "USMLE Step 2 CK"),
+            ("US.COST.PATHWAY", "ECFMG Pathway application"),
+            ("US.COST.OET", "OET Medicine"),
+            ("US.COST.STEP3", "USMLE Step 3"),
+        ):
+            found = rule(name)
+            if found:
+                lines.append(_line(found, item, found.params.get("amount")))
     return CostEstimate(tuple(lines))

@@ -1,0 +1,1 @@
+"""The program catalog's pure core: programs, claims about them, specialty evidence, fit."""

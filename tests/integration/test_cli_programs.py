@@ -1,0 +1,190 @@
+"""``imgpath programs`` and ``imgpath costs`` in-process: formats, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from imgpath.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "profile-nigeria.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json_has_the_documented_shape(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, out, err = run(capsys, "programs", "search", "-s", "internal medicine", "--state", "NY", "-t", "C",
+                         "--limit", "3", "-f", "json", "--db", sqlite_url)  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["total"] > 3
+    assert len(data["programs"]) == 3
+    first = data["programs"][0]
+    assert set(first) >= {"code", "name", "specialty", "type", "institution", "state", "claims"}
+    assert "fit" not in first
+
+
+def test_search_for_a_profile_adds_fit(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, out, err = run(capsys, "programs", "search", "--for", str(EXAMPLE), "--on", "2026-11-22",
+                         "-s", "140", "--region", "northeast", "-f", "json", "--db", sqlite_url)  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    fit = data["programs"][0]["fit"]
+    assert set(fit) >= {"score", "excluded", "confidence", "terms"}
+    assert fit["terms"][0]["name"] == "specialty"
+    scores = [p["fit"]["score"] for p in data["programs"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_table_and_csv(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "programs", "search", "mayo", "--db", sqlite_url)
+    assert code == 0
+    assert "Mayo Clinic" in out
+    target = tmp_path / "mayo.csv"
+    code, _, _ = run(
+        capsys,
+        "programs",
+        "search",
+        "mayo",
+        "--limit",
+        "0",
+        "-f",
+        "csv",
+        "-o",
+        str(target),
+        "--db",
+        sqlite_url,
+    )
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows
+    assert all("Mayo" in r["institution"] for r in rows)
+    assert rows[0]["j1_sponsor"] == "?"
+
+
+def test_show_text_and_json(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, out, _ = run(
+        capsys,
+        "programs",
+        "show",
+        "1414140C0",
+        "--for",
+        str(EXAMPLE),
+        "--on",
+        "2026-11-22",
+        "--db",
+        sqlite_url,
+    )
+    assert code == 0
+    assert "Albany Med Ctr-NY: Internal Medicine" in out
+    assert "none yet" in out
+    assert "For you: fit" in out
+    code, out, _ = run(capsys, "programs", "show", "1414140C0", "-f", "json", "--db", sqlite_url)
+    assert (
+        json.loads(out)["specialty_evidence"]["charting_outcomes_2026_non_us_img"]["match_rate_pct"]
+        == 48.5
+    )
+
+
+def test_claims_import_reports_bad_rows_exports_the_good(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "program_code,field,value,kind,source,as_of,entered_by,note\n"
+        "1414140C0,j1_sponsor,yes,reported,https://example.org/albany,2026-05-01,,\n"
+        "1414140C0,step2ck_min,220,strict,https://example.org/albany,2026-05-01,,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "programs", "claims", "import", str(path), "--by", "advisor", "--db", sqlite_url
+    )
+    assert code == 2
+    assert "accepted 1 claim(s)" in out
+    assert "row 3: kind: 'strict' for step2ck_min" in out
+    assert "1 row(s) rejected" in err
+    code, out, _ = run(
+        capsys, "programs", "claims", "export", "--program", "1414140C0", "--db", sqlite_url
+    )
+    assert code == 0
+    assert (
+        out.splitlines()[1]
+        == "1414140C0,j1_sponsor,yes,reported,https://example.org/albany,2026-05-01,advisor,"
+    )
+    code, out, _ = run(
+        capsys,
+        "programs",
+        "search",
+        "albany",
+        "--visa",
+        "j1",
+        "--visa-known",
+        "-f",
+        "json",
+        "--db",
+        sqlite_url,
+    )
+    assert [p["code"] for p in json.loads(out)["programs"]] == ["1414140C0"]
+
+
+def test_claims_fields_teach_the_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "programs", "claims", "fields")
+    assert code == 0
+    assert "step2ck_min: minimum USMLE Step 2 CK score" in out
+    assert "cutoff:" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["programs", "search", "--state", "ZZ"], "state: 'ZZ' is not a US state code"),
+        (["programs", "search", "--sort", "fit"], "sorting by fit needs a profile"),
+        (["programs", "search", "--on", "2026-01-01"], "--on needs --for PROFILE"),
+        (["programs", "show", "0000000C0"], "no program with code"),
+        (["programs", "claims", "import", "nope.csv"], "no such file"),
+        (["programs", "claims", "export", "--field", "colour"], "--field 'colour'"),
+        (["programs", "search", "--limit", "-1"], ""),
+        (["programs", "search", "--db", "bogus://x"], "cannot be used"),
+    ],
+)
+def test_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, argv: list[str], words: str
+) -> None:
+    if "--db" not in argv:
+        argv = [*argv, "--db", sqlite_url]
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert words in err
+    assert "Traceback" not in err
+
+
+def test_costs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "costs", "--programs", "120", "--on", "2026-11-22")
+    assert code == 0
+    assert "ERAS applications (120 programs, 1 specialty): $3,030" in out
+    assert "NRMP extra ranks (100 beyond 20): $3,000" in out
+    assert "Total known: $6,345" in out
+    code, out, _ = run(capsys, "costs", "-n", "20", "--exams", "--json", "--on", "2026-11-22")
+    data = json.loads(out)
+    assert data["lines_with_unknown_amount"] == 1  # OET: no published amount
+    assert {line["rule_id"] for line in data["lines"]} >= {
+        "US.COST.ERAS.v2026",
+        "US.COST.OET",
+        "US.COST.STEP3",
+    }
+    code, out, _ = run(capsys, "costs", "-n", "20", "--on", "2025-01-01")
+    assert "US.COST.ERAS.v2024" in out
+    code, _, _ = run(capsys, "costs", "--programs", "0")
+    assert code == 2

@@ -1,0 +1,219 @@
+"""The fit: hand-worked examples, and the array version against the term-by-term one."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imgpath.core.catalog.claims import CLAIM_FIELDS, ECFMG_STAGES, USCE_TYPES, Claim
+from imgpath.core.catalog.fit import (
+    CONFIDENCE_LABELS,
+    PREFERENCE_FACTOR,
+    Applicant,
+    build_table,
+    explain,
+    score_all,
+)
+from imgpath.core.catalog.programs import Program, parse_programs
+from imgpath.services.catalog import PROGRAM_LIST, load_evidence
+
+EVIDENCE = load_evidence()
+_TEXT = (
+    resources.files("imgpath").joinpath("data", "catalog", PROGRAM_LIST).read_text(encoding="utf-8")
+)
+ALL = parse_programs(csv.DictReader(io.StringIO(_TEXT)), source=PROGRAM_LIST)
+IM = next(p for p in ALL if p.specialty_code == "140" and p.track_type == "C")
+TY = next(p for p in ALL if p.specialty_code == "999")
+NUS = Applicant(kind="non_us_img", needs_visa=True, j1_open=True, h1b_open=True, step2ck=245,
+                attempts=1, years_since_graduation=3.0, usce_months=2, usce_hands_on_months=0, ecfmg_certified=False)  # fmt: skip
+
+
+def claim(field: str, value: object, kind: str = "reported", code: str | None = None) -> Claim:
+    return Claim(code or IM.code, field, value, kind, "user", date(2026, 1, 1), "test")
+
+
+def fit(applicant: Applicant, *claims: Claim, program: Program = IM):  # type: ignore[no-untyped-def]
+    return explain(applicant, program, claims, EVIDENCE)
+
+
+def test_base_is_the_charting_outcomes_estimate_for_a_non_us_img() -> None:
+    f = fit(NUS)
+    assert f.score == 48  # 49% for Step 2 CK 245 in internal medicine (smoothed prior)
+    assert f.terms[0].name == "specialty"
+    assert "Charting Outcomes" in f.terms[0].source
+    assert not f.excluded
+    assert f.confidence == "low"
+    assert (f.known, f.relevant) == (0, 7)
+
+
+def test_a_us_img_uses_the_pgy1_table() -> None:
+    f = fit(Applicant(kind="us_img", needs_visa=False))
+    # 1,145 of 2,099 US IMGs who ranked internal medicine matched (2025), smoothed.
+    assert f.score == 55
+    assert "PGY-1" in f.terms[0].text
+    assert f.relevant == 6  # no visa term for someone who needs none
+
+
+def test_a_track_without_figures_falls_back_and_says_so() -> None:
+    nuclear = next(p for p in ALL if p.specialty_code == "200")
+    f = fit(Applicant(kind="us_img"), program=nuclear)
+    assert "No figures for this track" in f.terms[0].text
+    assert f.confidence == "low"
+
+
+@pytest.mark.parametrize(
+    ("claims", "applicant", "excluded"),
+    [
+        ([claim("j1_sponsor", False), claim("h1b_sponsor", False)], NUS, True),
+        ([claim("j1_sponsor", False)], NUS, False),  # H-1B unknown: not excluded
+        (
+            [claim("j1_sponsor", False)],
+            Applicant(kind="non_us_img", needs_visa=True, h1b_open=False),
+            True,
+        ),
+        (
+            [claim("h1b_sponsor", False)],
+            Applicant(kind="non_us_img", needs_visa=True, j1_open=False),
+            True,
+        ),
+        (
+            [claim("j1_sponsor", False), claim("j1_sponsor", True), claim("h1b_sponsor", False)],
+            NUS,
+            False,
+        ),  # conflict
+        (
+            [claim("j1_sponsor", False), claim("h1b_sponsor", False)],
+            Applicant(kind="us_img", needs_visa=False),
+            False,
+        ),
+        ([claim("step2ck_min", 250, "cutoff")], NUS, True),
+        (
+            [claim("step2ck_min", 250, "cutoff"), claim("step2ck_min", 240, "cutoff")],
+            NUS,
+            False,
+        ),  # least strict
+        (
+            [claim("step2ck_min", 250, "cutoff")],
+            Applicant(kind="non_us_img"),
+            False,
+        ),  # score unknown
+        ([claim("max_attempts", 1, "cutoff")], Applicant(kind="non_us_img", attempts=2), True),
+        ([claim("max_years_since_graduation", 2, "cutoff")], NUS, True),
+        ([claim("usce_months", 1, "cutoff")], NUS, False),
+        ([claim("usce_months", 1, "cutoff"), claim("usce_type", "hands_on", "cutoff")], NUS, True),
+        ([claim("ecfmg_certified_by", "application", "cutoff")], NUS, True),
+        ([claim("ecfmg_certified_by", "rank_list", "cutoff")], NUS, False),
+        ([claim("step2ck_min", 250, "preference")], NUS, False),
+    ],
+)
+def test_exclusions(claims: list[Claim], applicant: Applicant, excluded: bool) -> None:
+    assert fit(applicant, *claims).excluded is excluded
+
+
+def test_a_missed_preference_lowers_the_index() -> None:
+    plain = fit(NUS).score
+    lowered = fit(NUS, claim("step2ck_min", 250, "preference"))
+    assert (
+        lowered.score == round(plain * PREFERENCE_FACTOR["step2ck_min"])
+        or abs(lowered.score - plain * 0.6) <= 1
+    )
+    assert any(t.effect == "factor" and t.name == "step2ck_min" for t in lowered.terms)
+
+
+def test_the_img_share_factor_is_bounded() -> None:
+    plain = fit(NUS).score
+    high = fit(NUS, claim("non_us_img_share", 100))
+    none = fit(NUS, claim("non_us_img_share", 0))
+    assert high.score == min(100, round(plain * 2)) or abs(high.score - min(100, plain * 2)) <= 1
+    assert abs(none.score - plain * 0.2) <= 1
+    conflict = fit(NUS, claim("non_us_img_share", 10), claim("non_us_img_share", 60))
+    assert conflict.score == plain
+    assert any(t.effect == "conflict" for t in conflict.terms)
+
+
+def test_known_facts_raise_confidence_not_the_index() -> None:
+    known = fit(NUS, claim("j1_sponsor", True), claim("non_us_img_share", 34.4 * 100 / 100),
+                claim("step2ck_min", 220, "cutoff"), claim("max_attempts", 2, "cutoff"),
+                claim("max_years_since_graduation", 5, "preference"))  # fmt: skip
+    assert known.confidence == "high"
+    assert (known.known, known.relevant) == (5, 7)
+    medium = fit(
+        NUS,
+        claim("j1_sponsor", True),
+        claim("step2ck_min", 220, "cutoff"),
+        claim("usce_months", 0, "preference"),
+    )
+    assert medium.confidence == "medium"
+
+
+# ------------------------------------------------------------------ arrays vs terms
+
+FIELDS = list(CLAIM_FIELDS)
+
+
+def values(field: str) -> st.SearchStrategy[object]:
+    return {
+        "j1_sponsor": st.booleans(),
+        "h1b_sponsor": st.booleans(),
+        "us_img_share": st.sampled_from([0.0, 5.0, 12.0, 40.0, 100.0]),
+        "non_us_img_share": st.sampled_from([0.0, 5.0, 34.0, 60.0, 100.0]),
+        "step2ck_min": st.integers(200, 260),
+        "max_attempts": st.integers(1, 3),
+        "max_years_since_graduation": st.integers(0, 10),
+        "usce_months": st.sampled_from([0.0, 1.0, 3.0, 6.0]),
+        "usce_type": st.sampled_from(USCE_TYPES),
+        "ecfmg_certified_by": st.sampled_from(ECFMG_STAGES),
+    }[field]
+
+
+@st.composite
+def claim_sets(draw: st.DrawFn, programs: list[Program]) -> list[Claim]:
+    out = []
+    for _ in range(draw(st.integers(0, 40))):
+        program = draw(st.sampled_from(programs))
+        field = draw(st.sampled_from(FIELDS))
+        kind = draw(st.sampled_from(CLAIM_FIELDS[field].kinds))
+        out.append(
+            Claim(program.code, field, draw(values(field)), kind, "user", date(2026, 1, 1), "t")
+        )
+    return out
+
+
+applicants = st.builds(
+    Applicant,
+    kind=st.sampled_from([None, "us_img", "non_us_img"]),
+    needs_visa=st.sampled_from([None, True, False]),
+    j1_open=st.sampled_from([None, True, False]),
+    h1b_open=st.sampled_from([None, True, False]),
+    step2ck=st.one_of(st.none(), st.integers(190, 280)),
+    attempts=st.one_of(st.none(), st.integers(0, 4)),
+    years_since_graduation=st.one_of(st.none(), st.floats(0, 15)),
+    usce_months=st.sampled_from([0.0, 1.0, 2.0, 4.0, 8.0]),
+    usce_hands_on_months=st.sampled_from([0.0, 1.0, 3.0]),
+    ecfmg_certified=st.sampled_from([None, True, False]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), applicants)
+def test_arrays_agree_with_terms(data: st.DataObject, applicant: Applicant) -> None:
+    programs = data.draw(
+        st.lists(st.sampled_from(ALL), min_size=1, max_size=25, unique_by=lambda p: p.code)
+    )
+    claims = data.draw(claim_sets(programs))
+    table = build_table(programs, claims, EVIDENCE)
+    scores, excluded, confidence = score_all(applicant, table)
+    for i, program in enumerate(programs):
+        mine = [c for c in claims if c.program_code == program.code]
+        expected = explain(applicant, program, mine, EVIDENCE)
+        assert (int(scores[i]), bool(excluded[i]), CONFIDENCE_LABELS[confidence[i]]) == (
+            expected.score,
+            expected.excluded,
+            expected.confidence,
+        ), (program.code, mine, expected.terms)
