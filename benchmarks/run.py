@@ -8,6 +8,7 @@ fresh processes: compiling from an empty cache, and loading the compiled code fr
     python benchmarks/run.py --quick      # skip the peers
     python benchmarks/run.py --only pathway   # just the pathway engine (about a minute)
     python benchmarks/run.py --only catalog   # just the program catalog (seconds)
+    python benchmarks/run.py --only market    # national simulations: 3 x 200 Matches, workers, Dask (~6 min)
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.peers
 
 from benchmarks.cohort import write_cohort
-from imgpath.core.market.national import generate_national
 from imgpath.match import Instance, dump_instance, load, solve
-from imgpath.services.market import national_shape
+from imgpath.services.market import national_instance
+from imgpath.services.market_model import load_model
 
 console = Console(width=200)
 
@@ -81,9 +82,9 @@ def singles_only(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def national_doc(seed: int, *, scale: float = 1.0, couples: int | None = None) -> dict[str, Any]:
-    shape = national_shape(scale=scale, couples=couples)
-    example = generate_national(shape, seed=seed)
-    return example.instance.to_dict()
+    model = load_model(overrides=None if couples is None else {"couples": couples})
+    instance, _ = national_instance(seed=seed, scale=scale, model=model)
+    return instance.to_dict()
 
 
 SUBPROCESS = """
@@ -122,7 +123,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median)")
     parser.add_argument("--quick", action="store_true", help="skip the peers (matching, algmatch)")
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--only", choices=["match", "pathway", "catalog"], help="run one section")
+    parser.add_argument(
+        "--only", choices=["match", "pathway", "catalog", "market"], help="run one section"
+    )
     args = parser.parse_args()
     runs = max(args.runs, 5)
     rows: list[Row] = []
@@ -136,6 +139,8 @@ def main() -> int:
         rows += catalog_rows(tmp, max(runs, 15))
     if args.only in (None, "match"):
         rows += match_rows(tmp, runs, quick=args.quick, extra=extra)
+    if args.only in (None, "market"):
+        rows += market_rows(extra=extra)
     return report(rows, extra, args.json)
 
 
@@ -355,6 +360,61 @@ def match_rows(tmp: Path, runs: int, *, quick: bool, extra: dict[str, Any]) -> l
                 )
             )
         extra["peer_instance"] = {"residents": len(residents), "hospitals": len(hospitals)}
+    return rows
+
+
+def market_rows(*, extra: dict[str, Any]) -> list[Row]:
+    """Full national simulated Matches (generate + match with couples) on each executor.
+
+    Every timing includes starting the workers, as a user's command does.  The speed-up compares
+    a pool of one worker with a pool of two on the same 16 Matches, so that both pay the same
+    start-up; identical results on every executor are checked, not assumed.
+    """
+    from imgpath.market import make_executor, simulate
+
+    model = load_model()
+    rows: list[Row] = []
+
+    def run(kind: str, workers: int | None, n: int, seed: int) -> tuple[float, dict[str, Any]]:
+        start = time.perf_counter()
+        pool = make_executor(kind, workers=workers)
+        try:
+            report = simulate(model, runs=n, seed=seed, executor=pool, use_cache=False)
+        finally:
+            pool.close()
+        return time.perf_counter() - start, report
+
+    big = [run("process", 2, 200, seed) for seed in (0, 1, 2)]
+    times = [s for s, _ in big]
+    per_run = big[0][1]["seconds_per_run"]
+    rows.append(Row("market: 200 national simulated Matches (each generate + full Match with couples), 2 local workers",
+                    times, "<= 120 s", statistics.median(times) <= 120,
+                    f"per Match in a worker: generate {per_run['generate']:.2f} s, match {per_run['solve']:.2f} s"))  # fmt: skip
+    rates = {
+        s: {k: v["mean"] for k, v in r["match_rate_by_type"].items()}
+        for s, (_, r) in enumerate(big)
+    }
+    extra["market_200"] = {"seconds": times, "match_rate_by_type": rates}
+
+    timings: dict[str, list[float]] = {}
+    reports: dict[str, Any] = {}
+    for label, kind, workers in (("1 worker", "process", 1), ("2 workers", "process", 2),
+                                 ("Dask LocalCluster, 2 workers", "dask", 2)):  # fmt: skip
+        for _ in range(3):
+            seconds, report = run(kind, workers, 16, 7)
+            timings.setdefault(label, []).append(seconds)
+            reports[label] = report["match_rate_by_type"]
+    same = all(r == reports["1 worker"] for r in reports.values())
+    one = statistics.median(timings["1 worker"])
+    for label, seconds in timings.items():
+        speedup = one / statistics.median(seconds)
+        good = (
+            None if label != "2 workers" else speedup >= 1.6
+        )  # Dask: a documented run, its start-up included
+        rows.append(Row(f"market: 16 national Matches, {label}", seconds,
+                        "" if good is None else ">= 1.6x vs 1 worker", good,
+                        f"{speedup:.2f}x vs 1 worker; results identical: {'yes' if same else 'NO'}"))  # fmt: skip
+    extra["market_executors"] = {"seconds": timings, "identical": same}
     return rows
 
 

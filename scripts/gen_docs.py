@@ -2,7 +2,7 @@
 
 ``docs/reference/cli.md`` is every command's ``--help``; ``instance.schema.json`` and
 ``profile.schema.json`` are the input formats' JSON Schemas; ``pathway-rules.md`` is every rule
-with its sources.  ``tests/integration/test_docs.py`` fails when any of them is stale.
+with its sources; ``market-model.md`` is the market model with every figure's source.  ``tests/integration/test_docs.py`` fails when any of them is stale.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ COMMANDS = [
     ["match"],
     ["market"],
     ["market", "generate"],
+    ["market", "simulate"],
+    ["market", "calibrate"],
+    ["odds"],
     ["rol"],
     ["rol", "export"],
     ["rol", "import"],
@@ -81,11 +84,18 @@ def rules_reference() -> str:
     return rulebook_markdown(load_rulebook())
 
 
+def market_reference() -> str:
+    from imgpath.market import model_markdown
+
+    return model_markdown()
+
+
 TARGETS = {
     ROOT / "docs" / "reference" / "cli.md": cli_reference,
     ROOT / "docs" / "reference" / "instance.schema.json": schema_text,
     ROOT / "docs" / "reference" / "profile.schema.json": profile_schema_text,
     ROOT / "docs" / "reference" / "pathway-rules.md": rules_reference,
+    ROOT / "docs" / "reference" / "market-model.md": market_reference,
 }
 
 

@@ -159,4 +159,4 @@ def test_demo_runs_on_a_small_market(capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(capsys, "demo", "--scale", "0.02")
     assert code == 0
     assert "By applicant type" in out
-    assert "Non-US-citizen IMGs" in out
+    assert "Non-US IMGs" in out

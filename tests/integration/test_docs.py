@@ -108,7 +108,9 @@ def test_the_profile_reference_lists_every_field_and_batch_column() -> None:
         assert f"`{column}`" in doc, column
 
 
-@pytest.mark.parametrize("module", ["imgpath.match", "imgpath.pathway", "imgpath.catalog"])
+@pytest.mark.parametrize(
+    "module", ["imgpath.match", "imgpath.pathway", "imgpath.catalog", "imgpath.market"]
+)
 def test_the_examples_in_module_docs_run(module: str) -> None:
     import doctest
     import importlib
@@ -141,3 +143,31 @@ def test_public_catalog_api_is_exactly_the_documented_one() -> None:
             "database_url", "open_catalog",
         ]
     )  # fmt: skip
+
+
+def test_public_market_api_is_exactly_the_documented_one() -> None:
+    import imgpath.market
+
+    assert sorted(imgpath.market.__all__) == sorted(
+        [
+            "APPLICANT_TYPES", "CALIBRATION_PATH", "DEFAULT_RANKS", "TYPE_LABELS", "TYPE_NAMES",
+            "InvalidModelError", "MarketModel", "Person", "SimMarket", "calibration_markdown",
+            "calibration_plot", "generate_example", "generate_market", "load_model", "make_executor",
+            "model_markdown", "national_instance", "odds", "odds_for_profile", "odds_plot",
+            "person_from_report", "run_calibration", "run_demo", "run_seeds", "simulate",
+            "write_calibration",
+        ]
+    )  # fmt: skip
+    for name in imgpath.market.__all__:
+        assert hasattr(imgpath.market, name)
+
+
+def test_every_model_figure_has_a_source() -> None:
+    from imgpath.market import load_model
+
+    model = load_model()
+    scalars = [k for k, v in model.params.items() if not isinstance(v, dict) and k != "year"]
+    nested = [f"{group}.{kind}.{name}" for group in ("applicant_types",) for kind, values in model.params[group].items() for name in values]  # fmt: skip
+    nested += [f"programs.{name}" for name in model.params["programs"]]
+    for key in scalars + nested:
+        assert model.sources.get(key), f"{key} has no source in model_2025.yaml"

@@ -14,6 +14,7 @@ from imgpath.cli.costs import costs_command
 from imgpath.cli.errors import exit_code, report
 from imgpath.cli.market import market_app
 from imgpath.cli.match import match_command
+from imgpath.cli.odds import odds_command
 from imgpath.cli.plan import plan_command
 from imgpath.cli.programs import programs_app
 from imgpath.cli.rank_lists import rol_app
@@ -40,6 +41,7 @@ app.command("plan")(plan_command)
 app.command("rules")(rules_command)
 app.add_typer(programs_app, name="programs")
 app.command("costs")(costs_command)
+app.command("odds")(odds_command)
 app.add_typer(market_app, name="market")
 app.add_typer(rol_app, name="rol")
 

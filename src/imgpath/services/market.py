@@ -1,175 +1,90 @@
-"""Market use cases: build the national example market from the bundled 2025 data, summarise it."""
+"""Market use cases: the national example Match (``make run``), as an instance or summarised."""
 
 from __future__ import annotations
 
-import csv
 import time
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from imgpath.core.market.national import (
-    APPLICANT_TYPES,
-    NationalExample,
-    NationalShape,
-    Progress,
-    SpecialtyShape,
-    generate_national,
-)
+from imgpath.core.market.generate import SimMarket, generate_market
+from imgpath.core.market.model import APPLICANT_TYPES, MarketModel
+from imgpath.core.market.outcome import RunSummary, summarize_run
+from imgpath.core.matching.instance import Instance
+from imgpath.core.matching.market import PROGRAM_TYPES
 from imgpath.core.matching.solve import Result, solve
+from imgpath.services.market_model import load_model
 
-__all__ = ["DemoReport", "generate_example", "national_shape", "run_demo", "summarize"]
+__all__ = ["DemoReport", "generate_example", "national_instance", "run_demo"]
 
-_PGY1_TYPES = {
-    "us_md_senior": "Applicants_US_MD",
-    "us_do_senior": "Applicants_US_DO",
-    "us_img": "Applicants_US_IMG",
-    "non_us_img": "Applicants_NonUS_IMG",
+_PREFIX = {
+    "us_md_senior": "MD",
+    "us_do_senior": "DO",
+    "us_img": "USIMG",
+    "non_us_img": "IMG",
+    "prior_graduate": "PG",
 }
 
 
-def _data(*parts: str) -> str:
-    return resources.files("imgpath").joinpath("data", *parts).read_text(encoding="utf-8")
-
-
-def national_shape(*, scale: float = 1.0, couples: int | None = None) -> NationalShape:
-    """The 2025 Main Match's shape, from the bundled NRMP tables and ``national_2025.yaml``."""
-    conf: dict[str, Any] = yaml.safe_load(_data("market", "national_2025.yaml"))
-    table = list(
-        csv.DictReader(
-            _data("nrmp", "nrmp_2025_specialty_programs_positions_applicants.csv").splitlines()
-        )
+def national_instance(
+    *, seed: int = 0, scale: float = 1.0, model: MarketModel | None = None
+) -> tuple[Instance, SimMarket]:
+    """A simulated national Match with invented labels (program codes carry the specialty)."""
+    chosen = model or load_model()
+    sim = generate_market(chosen, seed=seed, scale=scale)
+    market = sim.market
+    ptype = market.program_type
+    codes = tuple(
+        f"{chosen.specialties[s].abbrev}{i:05d}{PROGRAM_TYPES[int(ptype[i])] if ptype is not None else 'C'}"
+        for i, s in enumerate(sim.program_specialty.tolist())
     )
-    pgy1 = {
-        r["Specialty"]: r
-        for r in csv.DictReader(
-            _data("nrmp", "nrmp_2025_pgy1_by_specialty_and_applicant_type.csv").splitlines()
-        )
-    }
-    counts = {name: int(v["count"]) for name, v in conf["applicant_types"].items()}
-    overall = {t: sum(int(r[col]) for r in pgy1.values()) for t, col in _PGY1_TYPES.items()}
-    abbrev: dict[str, str] = conf["abbreviations"]
-    prelims = set(conf["prelim_specialties"])
-    min_share = float(conf["advanced"]["min_share"])
-    specs: list[SpecialtyShape] = []
-    for row in table:
-        name = row["Program"]
-        positions = int(row["n_positions"])
-        applicants = int(row["n_applicants"])
-        mix_row = pgy1.get(name)
-        mix = (
-            {t: float(mix_row[col]) for t, col in _PGY1_TYPES.items()} if mix_row else dict(overall)
-        )
-        total = sum(mix.values()) or 1.0
-        share = applicants * (conf["prelim_primary_share"] if name in prelims else 1.0)
-        demand = {t: share * v / total for t, v in mix.items()}
-        demand["other"] = demand["us_md_senior"] * 0.5 + demand["non_us_img"] * 0.5
-        advanced = 0.0
-        if mix_row and name not in prelims:
-            pgy1_filled = sum(
-                int(mix_row[c])
-                for c in (
-                    "Matches_US_MD",
-                    "Matches_US_DO",
-                    "Matches_US_IMG",
-                    "Matches_NonUS_IMG",
-                    "Unfilled",
-                )
-            )
-            advanced = max(0.0, 1.0 - pgy1_filled / positions)
-            advanced = advanced if advanced >= min_share else 0.0
-        specs.append(
-            SpecialtyShape(
-                name,
-                abbrev[name],
-                int(row["n_programs"]),
-                positions,
-                advanced,
-                name in prelims,
-                demand,
-            )
-        )
-    other = conf["other_programs"]
-    specs.append(
-        SpecialtyShape(
-            "Other combined programs", abbrev["Other combined programs"], int(other["programs"]["value"]),
-            int(other["positions"]["value"]), 0.0, False,
-            {t: float(other["positions"]["value"]) * overall.get(t, overall["us_md_senior"] * 0.1) / sum(overall.values()) for t in APPLICANT_TYPES},
-        )
-    )  # fmt: skip
-    return NationalShape(
-        specialties=tuple(specs),
-        applicants=counts,
-        rank_list_mean={
-            name: float(v["rank_list_mean"]) for name, v in conf["applicant_types"].items()
-        },
-        couples=int(conf["couples"]["count"]) if couples is None else couples,
-        max_pairs=int(conf["couples"]["max_pairs"]),
-        reversions=int(conf["reversions"]["count"]),
-        scale=scale,
+    ids = tuple(
+        f"{_PREFIX[APPLICANT_TYPES[t]]}{i:06d}" for i, t in enumerate(sim.applicant_type.tolist())
     )
-
-
-def summarize(example: NationalExample, result: Result) -> dict[str, Any]:
-    """Match rates by applicant type and by specialty, plus the engine's own statistics."""
-    a = result.outcome.assignment
-    matched = a.prim >= 0
-    by_type = {}
-    for t, name in enumerate(APPLICANT_TYPES):
-        who = example.applicant_type == t
-        n = int(who.sum())
-        if n:
-            by_type[name] = {
-                "applicants": n,
-                "matched": int(matched[who].sum()),
-                "rate": float(matched[who].mean()),
-            }
-    report = result.outcome.report
-    by_specialty = {}
-    for s, spec in enumerate(example.shape.specialties):
-        progs = example.program_specialty == s
-        positions = int(report.capacity[progs].sum())
-        filled = int(report.count[progs].sum())
-        by_specialty[spec.name] = {
-            "programs": int(progs.sum()),
-            "positions": positions,
-            "filled": filled,
-        }
-    return {"by_type": by_type, "by_specialty": by_specialty, "stats": result.stats}
+    lists = tuple("prelims" for _ in range(market.supplemental_owner.shape[0]))
+    return Instance(market, codes, ids, lists), sim
 
 
 @dataclass(frozen=True)
 class DemoReport:
     """What ``imgpath demo`` (``make run``) shows."""
 
-    example: NationalExample
+    instance: Instance
+    sim: SimMarket
     result: Result
-    summary: dict[str, Any]
+    summary: RunSummary
     timings: dict[str, float]
 
+    def targets(self) -> dict[str, float | None]:
+        rates = {t: self.sim.model.types[t].target_match_rate for t in APPLICANT_TYPES}
+        return {t: None if r is None else r / 100 for t, r in rates.items()}
 
-def run_demo(*, seed: int = 0, scale: float = 1.0, progress: Progress | None = None) -> DemoReport:
-    """Generate the national example market, match it, and summarise."""
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    example = generate_national(national_shape(scale=scale), seed=seed, progress=progress)
-    timings["generate"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    _ = example.instance.market.prepared
-    timings["prepare"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = solve(example.instance, seed=seed)
-    timings["solve"] = time.perf_counter() - t0
-    return DemoReport(example, result, summarize(example, result), timings)
+    def largest_specialties(self, n: int = 8) -> list[dict[str, Any]]:
+        s = self.summary
+        names = [spec.name for spec in self.sim.model.specialties]
+        order = sorted(range(len(names)), key=lambda i: -s.specialty_positions[i])[:n]
+        return [
+            {"specialty": names[i], "positions": s.specialty_positions[i], "filled": s.specialty_filled[i],
+             "img_share": s.specialty_matched_img[i] / s.specialty_matched_four[i] if s.specialty_matched_four[i] else None,
+             "target_img_share": self.sim.model.specialties[i].target_img_share}
+            for i in order
+        ]  # fmt: skip
 
 
-def generate_example(
-    *, seed: int = 0, scale: float = 1.0, fmt: str = "json", progress: Progress | None = None
-) -> str:
-    """The national example market as JSON or YAML text in the interchange format."""
+def run_demo(*, seed: int = 0, scale: float = 1.0) -> DemoReport:
+    """Simulate one national Match with the calibrated 2025 model, match it, and summarise."""
+    start = time.perf_counter()
+    instance, sim = national_instance(seed=seed, scale=scale)
+    generated = time.perf_counter()
+    result = solve(instance, seed=seed)
+    solved = time.perf_counter()
+    timings = {"generate": generated - start, "solve": solved - generated}
+    summary = summarize_run(sim, result.outcome, timings)
+    return DemoReport(instance, sim, result, summary, timings)
+
+
+def generate_example(*, seed: int = 0, scale: float = 1.0, fmt: str = "json") -> str:
+    """A simulated national Match as JSON or YAML text in the interchange format."""
     from imgpath.services.matching import dump_instance
 
-    example = generate_national(national_shape(scale=scale), seed=seed, progress=progress)
-    return dump_instance(example.instance, fmt="yaml" if fmt == "yaml" else "json")
+    instance, _ = national_instance(seed=seed, scale=scale)
+    return dump_instance(instance, fmt="yaml" if fmt == "yaml" else "json")

@@ -29,10 +29,14 @@ __all__ = ["COMPILED_MODULES", "engine_stamp", "jit", "jit_inline"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
-_ENGINE_DIR = Path(__file__).resolve().parent
+_CORE_DIR = Path(__file__).resolve().parent.parent
 
-COMPILED_MODULES = ("jit.py", "holders.py", "kernel.py", "audit.py", "exhaustive.py")
-"""Every module of the engine that defines compiled functions (a test keeps this list complete)."""
+COMPILED_MODULES = (
+    "matching/jit.py", "matching/holders.py", "matching/kernel.py", "matching/audit.py",
+    "matching/exhaustive.py", "market/draws.py",
+)  # fmt: skip
+"""Every module under ``imgpath/core`` that defines compiled functions (a test keeps this
+list complete)."""
 
 
 @cache
@@ -41,7 +45,7 @@ def engine_stamp() -> str:
     digest = hashlib.sha256(numba.__version__.encode())
     for name in COMPILED_MODULES:
         digest.update(name.encode())
-        digest.update((_ENGINE_DIR / name).read_bytes())
+        digest.update((_CORE_DIR / name).read_bytes())
     return digest.hexdigest()
 
 

@@ -84,6 +84,9 @@ class MarketOutcome:
     stable_exists: bool | None
     """True/False when known for certain (a stable matching was found, or the exhaustive search
     proved there is none); None when the search gave up on a market too large to settle."""
+    singles_settled: bool = True
+    """False when the singles phase itself kept cycling (supplemental lists can do that), in which
+    case no couple was placed."""
 
     @property
     def stable(self) -> bool:
@@ -202,6 +205,7 @@ def solve_market(
         repairs=repairs,
         seconds=time.perf_counter() - start,
         stable_exists=stable_exists,
+        singles_settled=singles_settled,
     )
 
 

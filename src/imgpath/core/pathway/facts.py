@@ -266,6 +266,7 @@ FACTS: dict[str, FactSpec] = {
         "target US states", "In which US states do you want to train or practise?"
     ),
     "target.visa": FactSpec("preferred visa"),
+    "target.specialty": FactSpec("the specialty applied in", "Which specialty will you apply in?"),
     "target.programs": FactSpec(
         "programs to apply to", "How many programs do you plan to apply to?"
     ),
@@ -595,6 +596,7 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["target.match_year"] = tg.match_year
     f["target.states"] = tg.states or None
     f["target.visa"] = None if tg.visa == "unknown" else tg.visa
+    f["target.specialty"] = tg.specialty
     f["target.programs"] = tg.programs
     f["target.specialties"] = tg.specialties
     # Progress not reported means not done yet, like an exam not listed (see the profile docs).
