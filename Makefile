@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-## run: set up .venv and run the main job (generate the national example market and match it)
+## run: set up .venv and start the web app at http://127.0.0.1:8000 with a demo applicant
 run: $(STAMP)
-	$(BIN)/imgpath demo
+	$(BIN)/imgpath serve --demo
 
 ## test: lint, types, layer contracts and every test
 test: lint types contracts unit

@@ -34,6 +34,7 @@ COMMANDS = [
     ["market", "simulate"],
     ["market", "calibrate"],
     ["odds"],
+    ["serve"],
     ["rol"],
     ["rol", "export"],
     ["rol", "import"],

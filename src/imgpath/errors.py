@@ -7,10 +7,13 @@
     │   ├── DocumentSyntaxError   a JSON, YAML or CSV file that cannot be parsed (line and column)
     │   └── InvalidInstanceError  a match instance that parses but breaks the format's rules
     ├── NotFoundError             a named file, program or applicant does not exist
+    ├── AuthenticationError       not signed in, or wrong email or password
+    ├── PermissionDeniedError     signed in, but this is someone else's and was not shared
+    ├── RateLimitedError          too many attempts; says when to try again
     └── EngineError               the engine could not finish; a bug report, not a user mistake
 
 The command line and the web app each translate this tree into exit codes and HTTP statuses in
-exactly one place (``imgpath.cli.errors`` and, later, ``imgpath.web.errors``).  The library itself
+exactly one place (``imgpath.cli.errors`` and ``imgpath.web.errors``).  The library itself
 never exits or prints.
 """
 
@@ -20,13 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AuthenticationError",
     "DocumentSyntaxError",
     "EngineError",
     "ImgpathError",
     "InvalidInputError",
     "InvalidInstanceError",
     "NotFoundError",
+    "PermissionDeniedError",
     "Problem",
+    "RateLimitedError",
 ]
 
 
@@ -88,3 +94,19 @@ class NotFoundError(ImgpathError):
 
 class EngineError(ImgpathError):
     """The engine reached a state it should never reach; please report it with the input."""
+
+
+class AuthenticationError(ImgpathError):
+    """Not signed in, or the email and password do not match an account."""
+
+
+class PermissionDeniedError(ImgpathError):
+    """Signed in, but the workspace asked for is neither yours nor shared with you."""
+
+
+class RateLimitedError(ImgpathError):
+    """Too many attempts in a short time."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

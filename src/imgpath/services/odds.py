@@ -122,10 +122,31 @@ def odds_for_profile(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """P(match) by number of programs ranked and by specialty, for the person ``path`` describes."""
+    return odds_for_report(plan_file(path, on=on), on=on, runs=runs, seed=seed, ranks=ranks, at_ranks=at_ranks,
+                           specialties=specialties, kind=kind, scenario=scenario, scale=scale, executor=executor,
+                           use_cache=use_cache, progress=progress)  # fmt: skip
+
+
+def odds_for_report(
+    report: Report,
+    *,
+    on: date,
+    runs: int,
+    seed: int = 0,
+    ranks: Sequence[int] = DEFAULT_RANKS,
+    at_ranks: int | None = None,
+    specialties: Sequence[str] = (),
+    kind: str | None = None,
+    scenario: str | Path | None = None,
+    scale: float = 1.0,
+    executor: Executor | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """As :func:`odds_for_profile`, for a pathway report already made (the web app's profiles)."""
     if any(k < 1 or k > 300 for k in ranks):
         msg = "--ranks: each number of programs must be from 1 to 300"
         raise InvalidInputError(msg)
-    report = plan_file(path, on=on)
     model = load_model(scenario)
     person, notes = person_from_report(report, model, kind=kind)
     wanted = list(specialties) or (

@@ -95,3 +95,18 @@ def calibration_plot(report: Mapping[str, Any], path: Path) -> None:
     right.set_title("IMG share of matches by specialty (size = positions)", fontsize=10)
     right.grid(alpha=0.3)
     _save(fig, path)
+
+
+def odds_plot_bytes(report: Mapping[str, Any] | None) -> bytes:
+    """The odds plot as PNG bytes (the web app serves it without touching the disk)."""
+    import tempfile
+
+    from imgpath.errors import NotFoundError
+
+    if not report:
+        msg = "this odds run has no result yet"
+        raise NotFoundError(msg)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "odds.png"
+        odds_plot(report, path, title=f"{report['specialty']}: chance by programs ranked")
+        return path.read_bytes()

@@ -1,0 +1,253 @@
+"""Users and their workspaces in the database (SQLAlchemy Core); the web app's only store.
+
+Methods take ids and plain data and return plain data; who may see what is decided in
+``services.workspace``, not here.  Every write is one transaction, so a killed server leaves
+either the old row or the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from imgpath.storage.tables import metadata
+
+__all__ = ["AccountsStore", "odds_jobs", "profiles", "saved_programs", "shares", "users"]
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, server_default=""),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(12), nullable=False),
+    Column("time_zone", String(64), nullable=False, server_default="UTC"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+saved_programs = Table(
+    "saved_programs",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("program_code", String(12), ForeignKey("programs.code"), primary_key=True),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+)
+shares = Table(
+    "shares",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("advisor_email", String(320), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+odds_jobs = Table(
+    "odds_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("request", JSON, nullable=False),
+    Column("result", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class AccountsStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # ------------------------------------------------------------------ users
+    def add_user(
+        self, *, email: str, name: str, password_hash: str, role: str, time_zone: str, now: datetime
+    ) -> int | None:
+        """The new user's id, or None when the email is taken."""
+        try:
+            with self.engine.begin() as conn:
+                found = conn.execute(
+                    insert(users).values(
+                        email=email,
+                        name=name,
+                        password_hash=password_hash,
+                        role=role,
+                        time_zone=time_zone,
+                        created_at=now,
+                    )
+                )
+                key = found.inserted_primary_key
+                assert key is not None
+                return int(key[0])
+        except IntegrityError:
+            return None
+
+    def user(self, user_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+        return dict(row) if row else None
+
+    def user_by_email(self, email: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.email == email)).mappings().first()
+        return dict(row) if row else None
+
+    def update_user(self, user_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+    def delete_user(self, user_id: int) -> None:
+        """Everything of the user goes, in one transaction (children first: SQLite may lack cascades)."""
+        with self.engine.begin() as conn:
+            for table in (odds_jobs, saved_programs, profiles):
+                conn.execute(delete(table).where(table.c.user_id == user_id))
+            conn.execute(delete(shares).where(shares.c.applicant_id == user_id))
+            conn.execute(delete(users).where(users.c.id == user_id))
+
+    # --------------------------------------------------------------- profiles
+    def profile(self, user_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(profiles.c.data).where(profiles.c.user_id == user_id)).first()
+        return dict(row[0]) if row else None
+
+    def save_profile(self, user_id: int, data: Mapping[str, Any], *, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(profiles)
+                .where(profiles.c.user_id == user_id)
+                .values(data=dict(data), updated_at=now)
+            )
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(profiles).values(user_id=user_id, data=dict(data), updated_at=now)
+                )
+
+    # ---------------------------------------------------------- saved programs
+    def saved(self, user_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(saved_programs)
+                .where(saved_programs.c.user_id == user_id)
+                .order_by(saved_programs.c.saved_at)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def save_program(self, user_id: int, code: str, note: str, *, now: datetime) -> bool:
+        """False when it was saved already."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(saved_programs).values(
+                        user_id=user_id, program_code=code, note=note, saved_at=now
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def unsave_program(self, user_id: int, code: str) -> bool:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                delete(saved_programs).where(
+                    saved_programs.c.user_id == user_id, saved_programs.c.program_code == code
+                )
+            )
+        return done.rowcount > 0
+
+    # ------------------------------------------------------------------ shares
+    def shares_of(self, applicant_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(shares).where(shares.c.applicant_id == applicant_id).order_by(shares.c.id)
+            )
+            return [dict(r) for r in rows.mappings()]
+
+    def shared_with(self, advisor_email: str) -> list[dict[str, Any]]:
+        """The applicants who shared with this email: id, email, name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(users.c.id, users.c.email, users.c.name)
+                .join(shares, shares.c.applicant_id == users.c.id)
+                .where(shares.c.advisor_email == advisor_email)
+                .order_by(users.c.name, users.c.email)
+            )
+            return [dict(r) for r in rows.mappings()]
+
+    def is_shared(self, applicant_id: int, advisor_email: str) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(shares.c.id).where(
+                    shares.c.applicant_id == applicant_id, shares.c.advisor_email == advisor_email
+                )
+            ).first()
+        return row is not None
+
+    def add_share(self, applicant_id: int, advisor_email: str, *, now: datetime) -> bool:
+        if self.is_shared(applicant_id, advisor_email):
+            return False
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(shares).values(
+                    applicant_id=applicant_id, advisor_email=advisor_email, created_at=now
+                )
+            )
+        return True
+
+    def remove_share(self, applicant_id: int, share_id: int) -> bool:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                delete(shares).where(shares.c.id == share_id, shares.c.applicant_id == applicant_id)
+            )
+        return done.rowcount > 0
+
+    # ---------------------------------------------------------------- odds jobs
+    def add_job(
+        self, job_id: str, user_id: int, request: Mapping[str, Any], *, total: int, now: datetime
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(odds_jobs).values(id=job_id, user_id=user_id, status="queued", done=0, total=total,
+                                                  request=dict(request), created_at=now))  # fmt: skip
+
+    def update_job(self, job_id: str, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(odds_jobs).where(odds_jobs.c.id == job_id).values(**values))
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(odds_jobs).where(odds_jobs.c.id == job_id)).mappings().first()
+        return dict(row) if row else None
+
+    def jobs(self, user_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(odds_jobs)
+                .where(odds_jobs.c.user_id == user_id)
+                .order_by(odds_jobs.c.created_at.desc())
+            ).mappings()
+            return [dict(r) for r in rows]

@@ -1,0 +1,124 @@
+"""The REST API on SQLite and PostgreSQL: accounts, profile, pathway, programs, odds, export."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.web.conftest import PROFILE
+
+
+def test_sign_up_profile_pathway_programs_save_export(client: Any) -> None:
+    me = client.signup("ada@example.org")
+    assert me["role"] == "applicant"
+    r = client.call("PUT", "/api/profile", json=PROFILE)
+    assert r.status_code == 200, r.text
+    pathway = client.call("GET", "/api/pathway").json()
+    assert pathway["img"]["kind"] == "non_us_img"
+    assert {s["id"] for s in pathway["steps"]} >= {"usmle_step1", "ecfmg_certificate", "nrmp_match"}
+    found = client.call(
+        "GET", "/api/programs", params={"specialty": "internal medicine", "state": "NY", "limit": 5}
+    ).json()
+    assert found["total"] > 50
+    assert len(found["programs"]) == 5
+    assert all(p["fit"]["terms"] for p in found["programs"])
+    code = found["programs"][0]["code"]
+    assert client.call("PUT", f"/api/saved/{code}", json={"note": "first"}).json()["added"] is True
+    assert [s["code"] for s in client.call("GET", "/api/saved").json()["saved"]] == [code]
+    export = client.call("GET", "/api/export").json()
+    assert export["account"]["email"] == "ada@example.org"
+    assert export["profile"] == PROFILE
+    assert export["saved_programs"][0]["note"] == "first"
+
+
+def test_bad_profile_is_refused_with_the_field_named_and_nothing_saved(client: Any) -> None:
+    client.signup("bo@example.org")
+    client.call("PUT", "/api/profile", json=PROFILE)
+    bad = {
+        **PROFILE,
+        "exams": {"step2ck": [{"date": "2027-05-01", "result": "pass", "score": 244}]},
+    }
+    r = client.call("PUT", "/api/profile", json=bad)
+    assert r.status_code == 422
+    assert "exams.step2ck[0].date" in r.json()["fields"]
+    assert client.call("GET", "/api/profile").json()["profile"] == PROFILE
+
+
+def test_bad_signup_and_unknown_program(client: Any) -> None:
+    r = client.http.post("/api/signup", json={"email": "nope", "password": "short", "role": "boss"})
+    assert r.status_code == 422
+    assert set(r.json()["fields"]) == {"email", "password", "role"}
+    client.signup("cy@example.org")
+    r = client.http.post(
+        "/api/signup", json={"email": "CY@example.org", "password": "long-password-1"}
+    )
+    assert r.status_code == 422
+    assert "already has an account" in r.json()["fields"]["email"]
+    r = client.call("PUT", "/api/saved/NOPE00000", json={})
+    assert r.status_code == 404
+    r = client.call("GET", "/api/programs", params={"state": "ZZ"})
+    assert r.status_code == 422
+    assert "state" in r.json()["fields"]
+
+
+def test_sign_in_is_rate_limited(client: Any) -> None:
+    client.signup("di@example.org")
+    client.call("POST", "/api/signout")
+    for _ in range(3):
+        assert (
+            client.http.post(
+                "/api/signin", json={"email": "di@example.org", "password": "wrong-password"}
+            ).status_code
+            == 401
+        )
+    r = client.http.post(
+        "/api/signin", json={"email": "di@example.org", "password": "long-password-1"}
+    )
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_changes_need_the_csrf_token(client: Any) -> None:
+    client.signup("ed@example.org")
+    r = client.http.put("/api/profile", json=PROFILE)
+    assert r.status_code == 403
+    assert "CSRF" in r.json()["message"]
+    r = client.http.post("/profile", data={"school.country": "NG"})
+    assert r.status_code == 403
+
+
+def test_odds_run_in_the_background_with_progress(client: Any) -> None:
+    client.signup("fa@example.org")
+    client.call("PUT", "/api/profile", json=PROFILE)
+    job = client.call("POST", "/api/odds", json={"specialty": "internal medicine"}).json()["job"]
+    for _ in range(240):
+        state = client.call("GET", f"/api/odds/{job}").json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert state["status"] == "done", state
+    assert state["done"] == state["total"] == 2
+    curve = [row["p_match"] for row in state["result"]["by_ranks"]]
+    assert curve == sorted(curve)
+    assert curve[-1] > curve[0]
+    assert client.call("GET", f"/api/odds/{job}/plot.png").content[:4] == b"\x89PNG"
+
+
+def test_delete_account_removes_everything(client: Any, make_client: Any) -> None:
+    client.signup("gi@example.org")
+    client.call("PUT", "/api/profile", json=PROFILE)
+    client.call("POST", "/api/shares", json={"advisor_email": "adv@example.org"})
+    assert (
+        client.call(
+            "DELETE", "/api/account", json={"confirm_email": "wrong@example.org"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.call("DELETE", "/api/account", json={"confirm_email": "gi@example.org"}).status_code
+        == 200
+    )
+    assert client.call("GET", "/api/me").status_code == 401
+    advisor = make_client()
+    advisor.signup("adv@example.org", role="advisor")
+    assert advisor.call("GET", "/api/cohort").json()["applicants"] == []
