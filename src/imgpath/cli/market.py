@@ -69,7 +69,7 @@ def executor_from(kind: Execution, workers: int | None, dask: str | None) -> Any
     return make_executor(chosen.value, workers=workers, dask=dask)
 
 
-class _Ticker:
+class Ticker:
     """A (done, total) callback on top of the delayed progress bar."""
 
     def __init__(self, bar: DelayedProgress, stage: str) -> None:
@@ -168,7 +168,7 @@ def simulate_command(
     try:
         with DelayedProgress() as bar:
             report = simulate(model, runs=runs, seed=seed, scale=scale, executor=pool,
-                              use_cache=not no_cache, progress=_Ticker(bar, "simulating"))  # fmt: skip
+                              use_cache=not no_cache, progress=Ticker(bar, "simulating"))  # fmt: skip
     finally:
         pool.close()
     if output_format == "json":

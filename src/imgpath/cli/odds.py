@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from imgpath.cli.market import DaskAddress, Execution, Executor, Workers, _Ticker, executor_from
+from imgpath.cli.market import DaskAddress, Execution, Executor, Ticker, Workers, executor_from
 from imgpath.cli.plan import parse_day
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json
@@ -98,7 +98,7 @@ def odds_command(
         with DelayedProgress() as bar:
             result = odds_for_profile(profile, on=parse_day(on), runs=runs, seed=seed, ranks=_ranks(ranks), at_ranks=at,
                                       specialties=specialty or (), kind=kind, scenario=scenario, executor=pool,
-                                      use_cache=not no_cache, progress=_Ticker(bar, "simulating"))  # fmt: skip
+                                      use_cache=not no_cache, progress=Ticker(bar, "simulating"))  # fmt: skip
     finally:
         pool.close()
     if plot is not None:

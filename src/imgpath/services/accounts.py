@@ -8,10 +8,12 @@ deployment behind several processes should also limit at its proxy.
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -70,7 +72,7 @@ class SignInLimiter:
 
     attempts: int = 5
     window: float = 300.0
-    clock: Callable[[], float] = field(default=lambda: 0.0)
+    clock: Callable[[], float] = time.monotonic
     _failures: dict[str, deque[float]] = field(default_factory=dict)
 
     def check(self, *keys: str) -> None:
@@ -104,13 +106,9 @@ def check_time_zone(name: str) -> str | None:
     return f"{name!r} is not a time zone; use a name such as Africa/Lagos or America/New_York"
 
 
-_ZONES: set[str] = set()
-
-
-def _zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones())
-    return _ZONES
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def _password_matches(row: dict[str, Any] | None, password: str) -> bool:
@@ -186,5 +184,16 @@ class Accounts:
         self.store.update_user(account.id, name=name.strip()[:200], time_zone=time_zone)
         return self.get(account.id)
 
-    def delete(self, account: Account) -> None:
+    def delete(self, account: Account, *, confirm_email: str) -> None:
+        """Delete the account and everything in it, once its owner has typed its email."""
+        if normalise_email(confirm_email) != account.email:
+            raise FormError(
+                [
+                    Problem(
+                        "confirm_email",
+                        "does not match your email",
+                        "type your account's email to confirm",
+                    )
+                ]
+            )
         self.store.delete_user(account.id)

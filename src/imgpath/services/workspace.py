@@ -7,10 +7,10 @@ workspace; an advisor reaches, read-only, the workspaces of applicants who share
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,12 +47,12 @@ def deadline_times(day: str | None, time_et: str | None, zone: str) -> dict[str,
     return {"et": f"{day} {time_et}", "local": local.strftime(f"%Y-%m-%d %H:%M {zone}")}
 
 
+@dataclass(frozen=True)
 class OddsSettings:
     """How big a web odds run is (environment variables in ``web.settings``)."""
 
-    def __init__(self, runs: int = 10, scale: float = 1.0) -> None:
-        self.runs = runs
-        self.scale = scale
+    runs: int = 10
+    scale: float = 1.0
 
 
 class Workspace:
@@ -63,7 +63,6 @@ class Workspace:
         self.catalog = catalog
         self.odds_settings = odds or OddsSettings()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imgpath-odds")
-        self._lock = threading.Lock()
 
     def close(self, *, wait: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=True)

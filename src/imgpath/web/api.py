@@ -13,8 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from imgpath.core.catalog.search import SearchQuery
-from imgpath.errors import Problem
-from imgpath.services.accounts import Account, FormError
+from imgpath.services.accounts import Account
 from imgpath.services.plots import odds_plot_bytes
 from imgpath.web.security import check_csrf, csrf_token, current_account, sign_in, sign_out
 
@@ -198,16 +197,6 @@ def api_export(request: Request, me: Me) -> dict[str, Any]:
 
 @router.delete("/account", dependencies=[Csrf])
 def api_delete_account(request: Request, me: Me, body: Confirm) -> dict[str, Any]:
-    if body.confirm_email.strip().lower() != me.email:
-        raise FormError(
-            [
-                Problem(
-                    "confirm_email",
-                    "does not match your email",
-                    "type your account's email to confirm",
-                )
-            ]
-        )
-    request.app.state.accounts.delete(me)
+    request.app.state.accounts.delete(me, confirm_email=body.confirm_email)
     sign_out(request)
     return {"deleted": me.email}

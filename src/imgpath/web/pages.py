@@ -271,10 +271,11 @@ def export(request: Request, me: Me) -> Response:
 @router.post("/account/delete", dependencies=[Csrf])
 async def delete_account(request: Request, me: Me) -> Response:
     form = await form_of(request)
-    if form.get("confirm_email", "").strip().lower() != me.email:
+    try:
+        request.app.state.accounts.delete(me, confirm_email=form.get("confirm_email", ""))
+    except FormError as exc:
         return render(request, "account.html", 422, me=me, shares=request.app.state.workspace.shares(me),
-                      errors={"confirm_email": "does not match your email; type it to confirm"}, values=form)  # fmt: skip
-    request.app.state.accounts.delete(me)
+                      errors=exc.by_field(), values=form)  # fmt: skip
     sign_out(request)
     return see_other("/signup")
 

@@ -15,32 +15,24 @@ from imgpath.services.catalog import database_url
 __all__ = ["Settings"]
 
 
+def _number(name: str, default: float, low: float, high: float, *, whole: bool = False) -> float:
+    """$name as a number (a whole one with ``whole``) from ``low`` to ``high``; unset gives ``default``."""
+    text = os.environ.get(name, "")
+    if not text:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        what = "a whole number" if whole else "a number"
+        msg = f"${name}={text!r}: use {what} from {low:g} to {high:g}"
+        raise InvalidInputError(msg)
+    return value
+
+
 def _int(name: str, default: int, low: int, high: int) -> int:
-    text = os.environ.get(name, "")
-    if not text:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        msg = f"${name}={text!r}: use a whole number from {low} to {high}"
-        raise InvalidInputError(msg)
-    return value
-
-
-def _float(name: str, default: float, low: float, high: float) -> float:
-    text = os.environ.get(name, "")
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        msg = f"${name}={text!r}: use a number from {low} to {high}"
-        raise InvalidInputError(msg)
-    return value
+    return int(_number(name, default, low, high, whole=True))
 
 
 def _secret(folder: Path) -> str:
@@ -78,7 +70,7 @@ class Settings:
             secure_cookies=os.environ.get("IMGPATH_SECURE_COOKIES", "0").lower()
             in ("1", "true", "yes"),
             odds_runs=_int("IMGPATH_ODDS_RUNS", 10, 1, 1000),
-            odds_scale=_float("IMGPATH_ODDS_SCALE", 1.0, 0.02, 1.0),
+            odds_scale=_number("IMGPATH_ODDS_SCALE", 1.0, 0.02, 1.0),
             signin_attempts=_int("IMGPATH_SIGNIN_ATTEMPTS", 5, 1, 1000),
             signin_window=_int("IMGPATH_SIGNIN_WINDOW", 300, 1, 86400),
         )
