@@ -122,3 +122,26 @@ def test_delete_account_removes_everything(client: Any, make_client: Any) -> Non
     advisor = make_client()
     advisor.signup("adv@example.org", role="advisor")
     assert advisor.call("GET", "/api/cohort").json()["applicants"] == []
+
+
+def test_profile_from_yaml_with_dates_is_saved_through_the_page(client: Any) -> None:
+    client.signup("ha@example.org")
+    token = client.page_token("/profile")
+    text = "school:\n  country: NG\n  graduation_date: 2022-07-15\ncitizenships: [NG]\n"
+    r = client.http.post("/profile", data={"csrf_token": token, "yaml": text})
+    assert r.status_code == 200, r.text
+    assert (
+        client.call("GET", "/api/profile").json()["profile"]["school"]["graduation_date"]
+        == "2022-07-15"
+    )
+
+
+def test_the_demo_applicant_is_created_once_with_a_profile_and_a_saved_program(app: Any) -> None:
+    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from tests.web.conftest import TODAY
+
+    for _ in range(2):
+        ensure_demo(app.state.accounts, app.state.workspace, on=TODAY)
+    demo = app.state.accounts.sign_in(email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    assert app.state.workspace.profile(demo)["school"]["graduation_date"] == "2022-07-15"
+    assert [s["code"] for s in app.state.workspace.saved(demo)] == ["1414140C0"]

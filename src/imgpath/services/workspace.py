@@ -7,6 +7,7 @@ workspace; an advisor reaches, read-only, the workspaces of applicants who share
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -45,6 +46,19 @@ def deadline_times(day: str | None, time_et: str | None, zone: str) -> dict[str,
     moment = datetime.fromisoformat(day).replace(hour=hh, minute=mm, tzinfo=ET)
     local = moment.astimezone(ZoneInfo(zone))
     return {"et": f"{day} {time_et}", "local": local.strftime(f"%Y-%m-%d %H:%M {zone}")}
+
+
+def _json_ready(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile as stored: YAML gives dates as date objects; the database keeps ISO strings."""
+    ready: dict[str, Any] = json.loads(json.dumps(dict(data), default=_iso))
+    return ready
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    msg = f"a profile value of type {type(value).__name__} cannot be stored"
+    raise TypeError(msg)
 
 
 @dataclass(frozen=True)
@@ -100,8 +114,9 @@ class Workspace:
             parse_profile(dict(data), on=on)
         except InvalidProfileError as exc:
             raise FormError(list(exc.problems)) from None
-        self.store.save_profile(owner.id, data, now=datetime.now(UTC))
-        return dict(data)
+        stored = _json_ready(data)
+        self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
+        return stored
 
     def _report(self, owner: Account, on: date) -> Any:
         data = self.store.profile(owner.id) or {}
