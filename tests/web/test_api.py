@@ -61,6 +61,22 @@ def test_bad_signup_and_unknown_program(client: Any) -> None:
     assert "state" in r.json()["fields"]
 
 
+def test_unknown_addresses_and_bad_query_values_get_a_page_not_a_traceback(client: Any) -> None:
+    r = client.http.get("/no-such-page")
+    assert r.status_code == 404
+    assert "text/html" in r.headers["content-type"]
+    assert "There is no page at this address" in r.text
+    assert client.http.get("/api/no-such-route").json() == {"detail": "Not Found"}
+    client.signup("dee@example.org")
+    r = client.http.get("/programs", params={"offset": "ten"})
+    assert r.status_code == 422
+    assert "text/html" in r.headers["content-type"]
+    assert "offset" in r.text
+    r = client.http.get("/api/programs", params={"limit": "ten"})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
 def test_sign_in_is_rate_limited(client: Any) -> None:
     client.signup("di@example.org")
     client.call("POST", "/api/signout")

@@ -15,8 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from imgpath.errors import ImgpathError
@@ -25,7 +27,7 @@ from imgpath.services.catalog import open_catalog
 from imgpath.services.workspace import OddsSettings, Workspace
 from imgpath.storage.accounts_store import AccountsStore
 from imgpath.web import api, pages
-from imgpath.web.errors import handle
+from imgpath.web.errors import handle, handle_http
 from imgpath.web.settings import Settings
 
 __all__ = ["create_app"]
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None) -
         https_only=settings.secure_cookies,
     )
     app.add_exception_handler(ImgpathError, handle)
+    app.add_exception_handler(HTTPException, handle_http)
+    app.add_exception_handler(RequestValidationError, handle_http)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
