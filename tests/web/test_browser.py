@@ -1,137 +1,29 @@
-"""The web app in a real browser: Debian's Chromium driven by Playwright, headless.
-
-A live uvicorn server on 127.0.0.1 (SQLite in a temporary folder) serves the app; every page a
-test visits is checked with axe-core, and none may have a serious or critical violation.
-Chromium must be installed (``make test`` installs Debian's package); a missing browser fails
-the run rather than skipping it, so CI cannot pass without these tests.
-"""
+"""The web app in a real browser: Debian's Chromium driven by Playwright, headless (equipment in
+``tests/web/browser.py``): part 1's pages, sign-up to export."""
 
 from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
 
 import pytest
-import uvicorn
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from imgpath.web.app import create_app
-from imgpath.web.settings import Settings
+from tests.web.browser import (
+    PASSWORD,
+    LiveServer,
+    accessible,
+    browser,
+    fill_profile,
+    page,
+    server,
+    sign_up,
+)
 
-from .conftest import TODAY
+__all__ = ["browser", "page", "server"]  # fixtures, used by name
 
 pytestmark = pytest.mark.xdist_group("browser")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PASSWORD = "long-password-1"
-AXE = Axe()
-
-
-class LiveServer:
-    """uvicorn in a thread on a socket bound here, so the port is known before it starts."""
-
-    def __init__(self, app: Any) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]})
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the web server did not start in 30 s"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-        self.socket.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'imgpath.db'}"
-    settings = Settings(database_url=database, secret_key="b" * 40, odds_runs=2, odds_scale=0.05)
-    app = create_app(settings, today=TODAY)
-    with LiveServer(app) as live:
-        yield live
-    app.state.workspace.close(wait=True)
-    app.state.workspace.catalog.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), (
-        "Debian's Chromium is missing: `make test` installs it (apt-get install chromium)"
-    )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.url, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def accessible(page: Page) -> None:
-    """No serious or critical axe-core violation on the page as it is now."""
-    results = AXE.run(page)
-    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    detail = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
-    assert not bad, f"{page.url}: {detail}"
-
-
-def sign_up(page: Page, email: str, role: str = "applicant") -> None:
-    page.goto("/signup")
-    accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
-    page.get_by_label("I am").select_option(role)
-    page.get_by_label("Time zone").fill("Africa/Lagos")
-    page.get_by_role("button", name="Create my account").click()
-
-
-PROFILE_FORM = {  # label: value; a select's value is chosen, anything else typed
-    "Citizenships": "NG",
-    "Country of the medical school": "NG",
-    "Graduation date": "2022-07-15",
-    "USMLE Step 1: date of your latest attempt": "2024-03-02",
-    "USMLE Step 1: result": "pass",
-    "USMLE Step 2 CK: date of your latest attempt": "2025-01-20",
-    "USMLE Step 2 CK: result": "pass",
-    "USMLE Step 2 CK: score": "244",
-    "Specialty": "internal medicine",
-    "US states": "NY",
-    "Match year": "2027",
-    "Visa you would use": "j1",
-}
-
-
-def fill_profile(page: Page) -> None:
-    for label, value in PROFILE_FORM.items():
-        control = page.get_by_label(label, exact=True)
-        if control.evaluate("c => c.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    page.get_by_role("button", name="Save profile").click()
 
 
 def test_applicant_signs_up_plans_searches_saves_sees_odds_and_exports(page: Page) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from imgpath.storage.tables import metadata
+from imgpath.storage.tracker_store import delete_user_records
 
 __all__ = ["AccountsStore", "odds_jobs", "profiles", "saved_programs", "shares", "users"]
 
@@ -125,6 +126,7 @@ class AccountsStore:
     def delete_user(self, user_id: int) -> None:
         """Everything of the user goes, in one transaction (children first: SQLite may lack cascades)."""
         with self.engine.begin() as conn:
+            delete_user_records(conn, user_id)
             for table in (odds_jobs, saved_programs, profiles):
                 conn.execute(delete(table).where(table.c.user_id == user_id))
             conn.execute(delete(shares).where(shares.c.applicant_id == user_id))

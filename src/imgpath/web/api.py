@@ -191,7 +191,7 @@ def api_odds_plot(request: Request, me: Me, job: str) -> Response:
 
 @router.get("/export")
 def api_export(request: Request, me: Me) -> dict[str, Any]:
-    out: dict[str, Any] = request.app.state.workspace.export(me)
+    out: dict[str, Any] = request.app.state.tracker.export(me)
     return out
 
 

@@ -24,9 +24,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from imgpath.errors import ImgpathError
 from imgpath.services.accounts import Accounts, SignInLimiter
 from imgpath.services.catalog import open_catalog
+from imgpath.services.tracker import Tracker
 from imgpath.services.workspace import OddsSettings, Workspace
 from imgpath.storage.accounts_store import AccountsStore
-from imgpath.web import api, pages
+from imgpath.storage.tracker_store import TrackerStore
+from imgpath.web import api, api_tracker, pages, pages_tracker
 from imgpath.web.errors import handle, handle_http
 from imgpath.web.settings import Settings
 
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None) -
         store, SignInLimiter(settings.signin_attempts, settings.signin_window, time.monotonic)
     )
     app.state.workspace = workspace
+    app.state.tracker = Tracker(TrackerStore(catalog.store.engine), workspace)
     app.state.today = today
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates = templates
@@ -76,5 +79,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None) -
     app.add_exception_handler(RequestValidationError, handle_http)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(api_tracker.router)
     app.include_router(pages.router)
+    app.include_router(pages_tracker.router)
     return app

@@ -263,7 +263,7 @@ def revoke(request: Request, me: Me, share_id: int) -> Response:
 
 @router.get("/account/export.json")
 def export(request: Request, me: Me) -> Response:
-    data = request.app.state.workspace.export(me)
+    data = request.app.state.tracker.export(me)
     return Response(json.dumps(data, indent=2, default=str), media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="imgpath-my-data.json"'})  # fmt: skip
 
@@ -278,9 +278,3 @@ async def delete_account(request: Request, me: Me) -> Response:
                       errors=exc.by_field(), values=form)  # fmt: skip
     sign_out(request)
     return see_other("/signup")
-
-
-# ---------------------------------------------------------------------------- advisors
-@router.get("/cohort")
-def cohort(request: Request, me: Me) -> HTMLResponse:
-    return render(request, "cohort.html", me=me, applicants=request.app.state.workspace.cohort(me))

@@ -1,0 +1,330 @@
+"""The application season's records: applications, letters, documents, rotations, the rank list,
+and rotation slots run by organisations (SQLAlchemy Core).
+
+Like the accounts store, methods take ids and plain data; who may touch what is decided in
+``services.tracker``.  Every change is one transaction, so a server killed mid-write leaves the
+old state or the new one, never half of an import or half of a reordered rank list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from imgpath.storage.tables import metadata
+
+__all__ = [
+    "OWNED",
+    "TrackerStore",
+    "applications",
+    "delete_user_records",
+    "documents",
+    "letter_assignments",
+    "letters",
+    "placements",
+    "rank_lists",
+    "rotation_slots",
+    "rotations",
+]
+
+
+def _owner() -> Column[int]:
+    return Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+                  index=True)  # fmt: skip
+
+
+applications = Table(
+    "applications", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
+    Column("program_code", String(12), ForeignKey("programs.code"), nullable=False),
+    Column("service", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("dates", JSON, nullable=False),  # status -> ISO day it was reached
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_id", "program_code"),
+)  # fmt: skip
+letters = Table(
+    "letters", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
+    Column("writer", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requested_on", Date, nullable=True),
+    Column("notes", Text, nullable=False, server_default=""),
+)  # fmt: skip
+letter_assignments = Table(
+    "letter_assignments", metadata,
+    Column("letter_id", Integer, ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True),
+    Column("program_code", String(12), ForeignKey("programs.code"), primary_key=True),
+    _owner(),
+)  # fmt: skip
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("due_on", Date, nullable=True),
+    Column("done", Boolean, nullable=False, server_default=false()),
+)  # fmt: skip
+rotations = Table(
+    "rotations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
+    Column("site", String(200), nullable=False),
+    Column("specialty", String(120), nullable=False),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("kind", String(16), nullable=False),  # hands_on | observership
+    Column("cost", Float, nullable=True),
+    Column("supervisor", String(200), nullable=False, server_default=""),
+    Column("letter_earned", Boolean, nullable=False, server_default=false()),
+)  # fmt: skip
+rank_lists = Table(
+    "rank_lists", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("entries", JSON, nullable=False),  # [{"program": code, "supplemental": [codes]}]
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)  # fmt: skip
+rotation_slots = Table(
+    "rotation_slots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),  # the organisation
+    Column("site", String(200), nullable=False),
+    Column("specialty", String(120), nullable=False),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("capacity", Integer, nullable=False),
+)  # fmt: skip
+placements = Table(
+    "placements", metadata,
+    Column("slot_id", Integer, ForeignKey("rotation_slots.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)  # fmt: skip
+
+OWNED = (letter_assignments, applications, letters, documents, rotations, rotation_slots)
+"""Tables with a ``user_id`` owner column, children first (the order deletion needs)."""
+
+
+def _plain(row: Mapping[Any, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+
+
+def delete_user_records(conn: Connection, user_id: int) -> None:
+    """Everything the user owns here, inside the caller's transaction (account deletion)."""
+    slots = select(rotation_slots.c.id).where(rotation_slots.c.user_id == user_id)
+    conn.execute(delete(placements).where(placements.c.slot_id.in_(slots)))
+    conn.execute(delete(placements).where(placements.c.applicant_id == user_id))
+    for table in OWNED:
+        conn.execute(delete(table).where(table.c.user_id == user_id))
+    conn.execute(delete(rank_lists).where(rank_lists.c.user_id == user_id))
+
+
+class TrackerStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # ----------------------------------------------------------- owned records
+    def rows(
+        self, table: Table, user_id: int, order: Sequence[str] = ("id",)
+    ) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(table)
+                .where(table.c.user_id == user_id)
+                .order_by(*(table.c[o] for o in order))
+            ).mappings()
+            return [_plain(r) for r in found]
+
+    def row(self, table: Table, user_id: int, row_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(table).where(table.c.id == row_id, table.c.user_id == user_id)
+            ).mappings().first()  # fmt: skip
+        return _plain(found) if found else None
+
+    def add(self, table: Table, values: Mapping[str, Any]) -> int:
+        with self.engine.begin() as conn:
+            key = conn.execute(insert(table).values(**values)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def change(self, table: Table, user_id: int, row_id: int, values: Mapping[str, Any]) -> bool:
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(table)
+                .where(table.c.id == row_id, table.c.user_id == user_id)
+                .values(**values)
+            )
+        return done.rowcount > 0
+
+    def remove(self, table: Table, user_id: int, row_id: int) -> bool:
+        with self.engine.begin() as conn:
+            if table is letters:
+                conn.execute(delete(letter_assignments).where(letter_assignments.c.letter_id == row_id,
+                                                              letter_assignments.c.user_id == user_id))  # fmt: skip
+            if table is rotation_slots:
+                conn.execute(delete(placements).where(placements.c.slot_id == row_id))
+            done = conn.execute(
+                delete(table).where(table.c.id == row_id, table.c.user_id == user_id)
+            )
+        return done.rowcount > 0
+
+    # ------------------------------------------------------------ applications
+    def application_by_program(self, user_id: int, code: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(applications).where(applications.c.user_id == user_id,
+                                           applications.c.program_code == code)
+            ).mappings().first()  # fmt: skip
+        return _plain(found) if found else None
+
+    def put_applications(self, user_id: int, records: Iterable[Mapping[str, Any]], *,
+                         now: datetime) -> int:  # fmt: skip
+        """Insert or replace by program, all in one transaction (an import is all or nothing)."""
+        count = 0
+        with self.engine.begin() as conn:
+            for record in records:
+                values = {**record, "user_id": user_id, "updated_at": now}
+                done = conn.execute(
+                    update(applications)
+                    .where(applications.c.user_id == user_id,
+                           applications.c.program_code == record["program_code"])
+                    .values(**values)
+                )  # fmt: skip
+                if done.rowcount == 0:
+                    conn.execute(insert(applications).values(**values))
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ letters
+    def assignments(self, user_id: int) -> list[tuple[int, str]]:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(letter_assignments.c.letter_id, letter_assignments.c.program_code)
+                .where(letter_assignments.c.user_id == user_id)
+                .order_by(letter_assignments.c.program_code)
+            )
+            return [(int(a), str(b)) for a, b in found]
+
+    def assign(self, user_id: int, letter_id: int, code: str, *, most: int) -> int | None:
+        """Assign, unless the program already has ``most`` letters: then None and nothing changes.
+
+        The count and the insert share one transaction, so two requests at once cannot both
+        take a program's last place (PostgreSQL serialises on the program's rows; SQLite on the file).
+        """
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("LOCK TABLE letter_assignments IN SHARE ROW EXCLUSIVE MODE")
+            held = conn.execute(
+                select(func.count()).select_from(letter_assignments).where(
+                    letter_assignments.c.user_id == user_id, letter_assignments.c.program_code == code)
+            ).scalar_one()  # fmt: skip
+            if held >= most:
+                return None
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(letter_assignments).values(letter_id=letter_id,
+                                                                   program_code=code, user_id=user_id))  # fmt: skip
+            except IntegrityError:
+                return int(held)  # assigned already
+            return int(held) + 1
+
+    def unassign(self, user_id: int, letter_id: int, code: str) -> bool:
+        with self.engine.begin() as conn:
+            done = conn.execute(delete(letter_assignments).where(
+                letter_assignments.c.user_id == user_id, letter_assignments.c.letter_id == letter_id,
+                letter_assignments.c.program_code == code))  # fmt: skip
+        return done.rowcount > 0
+
+    # ---------------------------------------------------------------- rank list
+    def rank_list(self, user_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(rank_lists.c.entries).where(rank_lists.c.user_id == user_id)
+            ).first()
+        return list(found[0]) if found else []
+
+    def save_rank_list(self, user_id: int, entries: list[dict[str, Any]], *, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            done = conn.execute(update(rank_lists).where(rank_lists.c.user_id == user_id)
+                                .values(entries=entries, updated_at=now))  # fmt: skip
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(rank_lists).values(user_id=user_id, entries=entries, updated_at=now)
+                )
+
+    # ----------------------------------------------------------- rotation slots
+    def placed(self, slot_ids: Sequence[int]) -> list[tuple[int, int]]:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(placements.c.slot_id, placements.c.applicant_id).where(
+                    placements.c.slot_id.in_(list(slot_ids)))
+            )  # fmt: skip
+            return [(int(a), int(b)) for a, b in found]
+
+    def placements_of(self, applicant_id: int) -> list[dict[str, Any]]:
+        """The slots an applicant is placed in, with the organisation's email."""
+        users = metadata.tables["users"]  # defined by the accounts store, which imports this one
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(rotation_slots, users.c.email.label("organisation"))
+                .join(placements, placements.c.slot_id == rotation_slots.c.id)
+                .join(users, users.c.id == rotation_slots.c.user_id)
+                .where(placements.c.applicant_id == applicant_id)
+                .order_by(rotation_slots.c.start_on)
+            ).mappings()
+            return [_plain(r) for r in found]
+
+    def place(self, slot_id: int, applicant_id: int, capacity: int) -> bool | None:
+        """True when placed, False when the slot is full, None when placed already."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("LOCK TABLE placements IN SHARE ROW EXCLUSIVE MODE")
+            held = conn.execute(select(func.count()).select_from(placements)
+                                .where(placements.c.slot_id == slot_id)).scalar_one()  # fmt: skip
+            there = conn.execute(select(placements.c.slot_id).where(
+                placements.c.slot_id == slot_id, placements.c.applicant_id == applicant_id)).first()  # fmt: skip
+            if there is not None:
+                return None
+            try:
+                with conn.begin_nested():
+                    if held >= capacity:
+                        return False
+                    conn.execute(
+                        insert(placements).values(slot_id=slot_id, applicant_id=applicant_id)
+                    )
+            except IntegrityError:
+                return None
+            return True
+
+    def unplace(self, slot_id: int, applicant_id: int) -> bool:
+        with self.engine.begin() as conn:
+            done = conn.execute(delete(placements).where(placements.c.slot_id == slot_id,
+                                                         placements.c.applicant_id == applicant_id))  # fmt: skip
+        return done.rowcount > 0

@@ -1,0 +1,337 @@
+"""The season tracker's pages: applications, letters and documents, rotations, rank list,
+timeline, and for advisors the cohort table and rotation slots.
+
+Every change is a plain form POST answered by a redirect (so it works without JavaScript and the
+back button never re-submits); a refused change re-renders the page with the problem next to its
+field and status 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from imgpath.services.accounts import Account, FormError
+from imgpath.services.tracker import (
+    APPLICATION_STATUSES,
+    DOCUMENT_KINDS,
+    LETTER_KINDS,
+    LETTERS_PER_PROGRAM,
+    ROTATION_KINDS,
+    SERVICES,
+)
+from imgpath.web.api import today
+from imgpath.web.pages import form_of, render, see_other
+from imgpath.web.security import check_csrf, current_account
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+Me = Annotated[Account, Depends(current_account)]
+Csrf = Depends(check_csrf)
+CHOICES = {"statuses": APPLICATION_STATUSES, "services": SERVICES, "letter_kinds": LETTER_KINDS,
+           "document_kinds": DOCUMENT_KINDS, "rotation_kinds": ROTATION_KINDS,
+           "letters_per_program": LETTERS_PER_PROGRAM}  # fmt: skip
+
+
+def _page(request: Request, me: Account, name: str, user: int | None = None, *, status: int = 200,
+          errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+          **extra: Any) -> HTMLResponse:  # fmt: skip
+    """A tracker page with everything it shows, for the owner or an advisor reading it."""
+    tracker = request.app.state.tracker
+    owner = request.app.state.workspace.owner(me, user)
+    readonly = owner.id != me.id
+    context: dict[str, Any] = {"me": me, "owner": owner, "readonly": readonly, "errors": errors or {},
+                               "values": values or {}, "user": user, **CHOICES, **extra}  # fmt: skip
+    on = today(request)
+    if name == "applications.html":
+        context["applications"] = tracker.applications(me, user)
+        context["costs"] = tracker.costs(me, user, on=on)
+        context["saved_list"] = request.app.state.workspace.saved(me, user)
+    elif name == "letters.html":
+        context["letters"] = tracker.letters(me, user)
+        context["documents"] = tracker.documents(me, user)
+        context["programs"] = _my_programs(request, me, user)
+    elif name == "rotations.html":
+        context["r"] = tracker.rotations(me, user)
+        context["placements"] = tracker.placements(me, user)
+    elif name == "rank_list.html":
+        context["rank"] = tracker.rank_list(me, user)
+        context["programs"] = _my_programs(request, me, user)
+    elif name == "timeline.html":
+        context["timeline"] = tracker.timeline(me, user, on=on)
+        context["today"] = on.isoformat()
+    return render(request, name, status, **context)
+
+
+def _my_programs(request: Request, me: Account, user: int | None) -> list[dict[str, str]]:
+    """Programs I applied to or saved, for pick lists (code and name)."""
+    seen: dict[str, str] = {}
+    for a in request.app.state.tracker.applications(me, user):
+        seen[a["program"]["code"]] = a["program"]["name"]
+    for s in request.app.state.workspace.saved(me, user):
+        seen.setdefault(s["code"], s["name"])
+    return [{"code": c, "name": n} for c, n in seen.items()]
+
+
+async def _change(request: Request, me: Me, page: str, url: str,
+                  action: Callable[[dict[str, str]], object]) -> Response:  # fmt: skip
+    form = await form_of(request)
+    try:
+        action(form)
+    except FormError as exc:
+        return _page(request, me, page, status=422, errors=exc.by_field(), values=form)
+    return see_other(url)
+
+
+# ----------------------------------------------------------------- applications
+@router.get("/applications")
+def applications_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+    return _page(request, me, "applications.html", user)
+
+
+@router.post("/applications", dependencies=[Csrf])
+async def track(request: Request, me: Me) -> Response:
+    tracker, on = request.app.state.tracker, today(request)
+    return await _change(request, me, "applications.html", "/applications",
+                         lambda form: tracker.track(me, form, on=on))  # fmt: skip
+
+
+@router.post("/applications/{code}/remove", dependencies=[Csrf])
+def untrack(request: Request, me: Me, code: str) -> Response:
+    request.app.state.tracker.untrack(me, code)
+    return see_other("/applications")
+
+
+@router.post("/applications/import", dependencies=[Csrf])
+async def import_applications(request: Request, me: Me) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    text = ""
+    if upload is not None and not isinstance(upload, str):
+        text = (await upload.read()).decode("utf-8-sig", errors="replace")
+    tracker, on = request.app.state.tracker, today(request)
+    try:
+        count = tracker.import_csv(me, text, on=on)
+    except FormError as exc:
+        return _page(request, me, "applications.html", status=422, errors=exc.by_field(), values={})
+    return see_other(f"/applications?imported={count}")
+
+
+@router.get("/applications.csv")
+def applications_csv(request: Request, me: Me, user: int | None = None) -> Response:
+    return Response(request.app.state.tracker.export_csv(me, user), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="applications.csv"'})  # fmt: skip
+
+
+# ---------------------------------------------------------- letters, documents
+@router.get("/letters")
+def letters_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+    return _page(request, me, "letters.html", user)
+
+
+@router.post("/letters", dependencies=[Csrf])
+async def add_letter(request: Request, me: Me) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(
+        request, me, "letters.html", "/letters", lambda f: tracker.add_letter(me, f)
+    )
+
+
+@router.post("/letters/{letter_id}/status", dependencies=[Csrf])
+async def letter_status(request: Request, me: Me, letter_id: int) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(request, me, "letters.html", "/letters",
+                         lambda f: tracker.set_letter_status(me, letter_id, f.get("status", "")))  # fmt: skip
+
+
+@router.post("/letters/{letter_id}/assign", dependencies=[Csrf])
+async def assign_letter(request: Request, me: Me, letter_id: int) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(request, me, "letters.html", f"/letters#letter-{letter_id}",
+                         lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", "")),
+                         )  # fmt: skip
+
+
+@router.post("/letters/{letter_id}/programs/{code}/remove", dependencies=[Csrf])
+def unassign_letter(request: Request, me: Me, letter_id: int, code: str) -> Response:
+    request.app.state.tracker.unassign_letter(me, letter_id, code)
+    return see_other(f"/letters#letter-{letter_id}")
+
+
+@router.post("/letters/{letter_id}/remove", dependencies=[Csrf])
+def remove_letter(request: Request, me: Me, letter_id: int) -> Response:
+    request.app.state.tracker.remove_letter(me, letter_id)
+    return see_other("/letters")
+
+
+@router.post("/documents", dependencies=[Csrf])
+async def add_document(request: Request, me: Me) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(request, me, "letters.html", "/letters#documents",
+                         lambda f: tracker.add_document(me, f))  # fmt: skip
+
+
+@router.post("/documents/{doc_id}/done", dependencies=[Csrf])
+async def document_done(request: Request, me: Me, doc_id: int) -> Response:
+    form = await form_of(request)
+    request.app.state.tracker.set_document_done(me, doc_id, done=form.get("done") == "yes")
+    return see_other("/letters#documents")
+
+
+@router.post("/documents/{doc_id}/remove", dependencies=[Csrf])
+def remove_document(request: Request, me: Me, doc_id: int) -> Response:
+    request.app.state.tracker.remove_document(me, doc_id)
+    return see_other("/letters#documents")
+
+
+# -------------------------------------------------------------------- rotations
+@router.get("/rotations")
+def rotations_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+    return _page(request, me, "rotations.html", user)
+
+
+@router.post("/rotations", dependencies=[Csrf])
+async def add_rotation(request: Request, me: Me) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(
+        request, me, "rotations.html", "/rotations", lambda f: tracker.add_rotation(me, f)
+    )
+
+
+@router.post("/rotations/{rotation_id}/remove", dependencies=[Csrf])
+def remove_rotation(request: Request, me: Me, rotation_id: int) -> Response:
+    request.app.state.tracker.remove_rotation(me, rotation_id)
+    return see_other("/rotations")
+
+
+# -------------------------------------------------------------------- rank list
+@router.get("/rank-list")
+def rank_list_page(request: Request, me: Me, user: int | None = None, moved: str = "",
+                   focus: str = "") -> HTMLResponse:  # fmt: skip
+    return _page(request, me, "rank_list.html", user, moved=moved, focus=focus)
+
+
+@router.post("/rank-list", dependencies=[Csrf])
+async def rank_add(request: Request, me: Me) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(request, me, "rank_list.html", "/rank-list",
+                         lambda f: tracker.rank_add(me, f.get("program_code", "")))  # fmt: skip
+
+
+@router.post("/rank-list/{code}/move", dependencies=[Csrf])
+async def rank_move(request: Request, me: Me, code: str) -> Response:
+    form = await form_of(request)
+    tracker = request.app.state.tracker
+    entries = tracker.rank_list(me)["entries"]
+    at = next((e["rank"] for e in entries if e["program"]["code"] == code), 0)
+    direction = form.get("direction", "")
+    to = {"up": at - 1, "down": at + 1, "top": 1, "bottom": len(entries)}.get(direction)
+    if to is None:
+        try:
+            to = int(form.get("to", ""))
+        except ValueError:
+            return _page(request, me, "rank_list.html", status=422, moved="", focus="",
+                         errors={"to": "give a position as a whole number, e.g. 3"})  # fmt: skip
+    tracker.rank_move(me, code, to)
+    return see_other(
+        f"/rank-list?moved={code}&focus={direction or 'to'}"
+    )  # autofocus, no #fragment: a fragment would cancel it
+
+
+@router.post("/rank-list/{code}/supplemental", dependencies=[Csrf])
+async def rank_supplemental(request: Request, me: Me, code: str) -> Response:
+    tracker = request.app.state.tracker
+    return await _change(request, me, "rank_list.html", f"/rank-list#entry-{code}",
+                         lambda f: tracker.rank_supplemental(
+                             me, code, f.get("supplemental", "").replace(";", ",").split(",")))  # fmt: skip
+
+
+@router.post("/rank-list/{code}/remove", dependencies=[Csrf])
+def rank_remove(request: Request, me: Me, code: str) -> Response:
+    request.app.state.tracker.rank_remove(me, code)
+    return see_other("/rank-list")
+
+
+# --------------------------------------------------------------------- timeline
+@router.get("/timeline")
+def timeline_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+    return _page(request, me, "timeline.html", user)
+
+
+@router.get("/calendar.ics")
+def calendar(request: Request, me: Me, user: int | None = None) -> Response:
+    body = request.app.state.tracker.calendar(me, user, on=today(request))
+    return Response(body, media_type="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="imgpath-season.ics"'})  # fmt: skip
+
+
+# ---------------------------------------------------------------------- advisor
+@router.get("/cohort")
+def cohort_page(
+    request: Request, me: Me, q: str = "", missing: str = "", stage: str = ""
+) -> HTMLResponse:
+    rows = request.app.state.tracker.cohort(me, on=today(request))
+    words = q.strip().lower()
+    shown = [r for r in rows
+             if (not words or words in f"{r['name']} {r['email']}".lower())
+             and (not missing or r["missing"]) and (not stage or r["stage"] == stage)]  # fmt: skip
+    return render(request, "cohort.html", me=me, applicants=shown, total=len(rows),
+                  filters={"q": q, "missing": missing, "stage": stage}, statuses=APPLICATION_STATUSES)  # fmt: skip
+
+
+@router.get("/cohort.csv")
+def cohort_csv(request: Request, me: Me) -> Response:
+    return Response(request.app.state.tracker.cohort_csv(me, on=today(request)), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="cohort.csv"'})  # fmt: skip
+
+
+@router.get("/slots")
+def slots_page(request: Request, me: Me) -> HTMLResponse:
+    return _slots(request, me)
+
+
+def _slots(request: Request, me: Account, status: int = 200, errors: dict[str, str] | None = None,
+           values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    return render(request, "slots.html", status, me=me, slots=request.app.state.tracker.slots(me),
+                  cohort=request.app.state.workspace.cohort(me), errors=errors or {}, values=values or {},
+                  rotation_kinds=ROTATION_KINDS)  # fmt: skip
+
+
+@router.post("/slots", dependencies=[Csrf])
+async def add_slot(request: Request, me: Me) -> Response:
+    form = await form_of(request)
+    try:
+        request.app.state.tracker.add_slot(me, form)
+    except FormError as exc:
+        return _slots(request, me, 422, exc.by_field(), form)
+    return see_other("/slots")
+
+
+@router.post("/slots/{slot_id}/place", dependencies=[Csrf])
+async def place(request: Request, me: Me, slot_id: int) -> Response:
+    form = await form_of(request)
+    try:
+        applicant = int(form.get("applicant", ""))
+    except ValueError:
+        return _slots(request, me, 422, {"applicant": "choose an applicant"}, form)
+    try:
+        request.app.state.tracker.place(me, slot_id, applicant)
+    except FormError as exc:
+        return _slots(request, me, 422, exc.by_field(), form)
+    return see_other("/slots")
+
+
+@router.post("/slots/{slot_id}/applicants/{applicant_id}/remove", dependencies=[Csrf])
+def unplace(request: Request, me: Me, slot_id: int, applicant_id: int) -> Response:
+    request.app.state.tracker.unplace(me, slot_id, applicant_id)
+    return see_other("/slots")
+
+
+@router.post("/slots/{slot_id}/remove", dependencies=[Csrf])
+def remove_slot(request: Request, me: Me, slot_id: int) -> Response:
+    request.app.state.tracker.remove_slot(me, slot_id)
+    return see_other("/slots")
