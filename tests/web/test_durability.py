@@ -56,8 +56,9 @@ def _serve(database: str, port: int, folder: Any) -> subprocess.Popen[bytes]:
         time.sleep(0.1)
 
 
-def _mid_write(database: str) -> Any:
-    """A probe that is true while another connection holds the write lock on applications."""
+def _mid_write(database: str) -> tuple[Any, Any]:
+    """A probe that is true while another connection holds the write lock on applications, and
+    what closes it."""
     if database.startswith("sqlite"):
         path = database.removeprefix("sqlite:///")
 
@@ -72,7 +73,7 @@ def _mid_write(database: str) -> Any:
                 conn.close()
             return False
 
-        return sqlite_busy
+        return sqlite_busy, lambda: None
     schema = parse_qs(urlsplit(database).query)["options"][0].removeprefix("-csearch_path=")
     engine = create_engine(database)
     query = text("SELECT count(*) FROM pg_locks WHERE relation = CAST(:t AS regclass) "
@@ -82,7 +83,7 @@ def _mid_write(database: str) -> Any:
         with engine.connect() as conn:
             return bool(conn.execute(query, {"t": f"{schema}.applications"}).scalar_one())
 
-    return postgres_busy
+    return postgres_busy, engine.dispose
 
 
 def test_killing_the_server_mid_write_loses_nothing_acknowledged(
@@ -141,7 +142,7 @@ def test_killing_the_server_mid_write_loses_nothing_acknowledged(
 
         writer = threading.Thread(target=save_documents)
         importer = threading.Thread(target=send_import)
-        busy = _mid_write(database)
+        busy, close_probe = _mid_write(database)
         writer.start()
         time.sleep(0.5)  # some acknowledged documents before the import starts
         importer.start()
@@ -155,6 +156,7 @@ def test_killing_the_server_mid_write_loses_nothing_acknowledged(
         importer.join(timeout=30)
         writer.join(timeout=30)
         http.close()
+        close_probe()
     finally:
         if server.poll() is None:
             server.kill()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -266,3 +267,28 @@ def test_export_and_delete_cover_the_tracker(app: Any, client: Any) -> None:
     with tracker.store.engine.connect() as conn:
         for table in (applications, letters, letter_assignments):
             assert conn.execute(table.select()).first() is None
+
+
+def test_what_if_runs_simulated_matches_at_the_rank_lists_length(app: Any, client: Any) -> None:
+    client.signup("jo@example.org")
+    client.call("PUT", "/api/profile", json=PROFILE)
+    assert client.call("POST", "/api/rank-list/what-if").json()["fields"]["program_code"] == (
+        "your rank list is empty; add programs first"
+    )
+    im = [p.code for p in app.state.workspace.catalog.programs
+          if p.track_type == "C" and p.specialty == "Internal Medicine"][:7]  # fmt: skip
+    for code in im:
+        client.call("POST", "/api/rank-list", json={"program_code": code})
+    job = client.call("POST", "/api/rank-list/what-if").json()["job"]
+    for _ in range(240):
+        state = client.http.get(f"/api/odds/{job}").json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert state["status"] == "done", state
+    assert state["request"]["ranks"] == 7
+    assert state["request"]["specialty"] == "Internal Medicine"
+    assert 7 in [row["ranks"] for row in state["result"]["by_ranks"]]
+    assert state["result"]["by_specialty"][0]["ranks"] == 7
+    page = client.http.get("/odds").text
+    assert "What if you rank 7 programs (your rank list's length) in" in page

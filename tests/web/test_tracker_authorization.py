@@ -37,9 +37,9 @@ TARGETED = [("PATCH", "/api/letters/{L}", {"status": "uploaded"}), ("DELETE", "/
             ("POST", "/rank-list/{a}/remove", {})]  # fmt: skip
 # Changes that only ever touch the caller's own records (no one else's id in them).
 OWN = [("PUT", "/api/applications/{a}"), ("POST", "/api/applications/import"), ("POST", "/api/letters"),
-       ("POST", "/api/documents"), ("POST", "/api/rotations"), ("POST", "/api/rank-list"),
+       ("POST", "/api/documents"), ("POST", "/api/rotations"), ("POST", "/api/rank-list"), ("POST", "/api/rank-list/what-if"),
        ("POST", "/applications"), ("POST", "/applications/import"), ("POST", "/letters"), ("POST", "/documents"),
-       ("POST", "/rotations"), ("POST", "/rank-list")]  # fmt: skip
+       ("POST", "/rotations"), ("POST", "/rank-list"), ("POST", "/rank-list/what-if")]  # fmt: skip
 SLOTS = [("POST", "/api/slots"), ("DELETE", "/api/slots/{S}"), ("PUT", "/api/slots/{S}/applicants/{V}"),
          ("DELETE", "/api/slots/{S}/applicants/{V}"), ("POST", "/slots"), ("POST", "/slots/{S}/place"),
          ("POST", "/slots/{S}/applicants/{V}/remove"), ("POST", "/slots/{S}/remove")]  # fmt: skip

@@ -516,6 +516,19 @@ class Tracker:
         entry["supplemental"] = chosen
         self._save_list(owner, entries)
 
+    def what_if(self, viewer: Account, *, on: date) -> str:
+        """Simulated national Matches with this person ranking as many programs as their list holds,
+        in the specialty most of it is in: an odds run whose result shows at that length."""
+        owner = self.workspace.owner(viewer, write=True)
+        entries = self.rank_list(owner)["entries"]
+        if not entries:
+            raise FormError(
+                [Problem("program_code", "your rank list is empty", "add programs first")]
+            )
+        specialty = Counter(e["program"]["specialty"] for e in entries).most_common(1)[0][0]
+        job: str = self.workspace.start_odds(owner, specialty=specialty, on=on, ranks=len(entries))
+        return job
+
     # ----------------------------------------------------------------- timeline
     def timeline(
         self, viewer: Account, owner_id: int | None = None, *, on: date

@@ -28,6 +28,7 @@ from imgpath.services.accounts import Account, FormError, normalise_email
 from imgpath.services.catalog import Catalog, SearchResult, applicant_from_report
 from imgpath.services.odds import odds_for_report
 from imgpath.services.pathway import plan
+from imgpath.services.simulation import DEFAULT_RANKS
 from imgpath.storage.accounts_store import AccountsStore
 
 __all__ = ["OddsSettings", "Workspace", "deadline_times"]
@@ -213,7 +214,10 @@ class Workspace:
         return self.store.shared_with(viewer.email)
 
     # --------------------------------------------------------------------- odds
-    def start_odds(self, viewer: Account, *, specialty: str, on: date) -> str:
+    def start_odds(
+        self, viewer: Account, *, specialty: str, on: date, ranks: int | None = None
+    ) -> str:
+        """Start an odds run; with ``ranks``, a "what if" for a rank list of that many programs."""
         owner = self.owner(viewer, write=True)
         report = self._report(owner, on)
         settings = self.odds_settings
@@ -222,6 +226,7 @@ class Workspace:
             "on": on.isoformat(),
             "runs": settings.runs,
             "scale": settings.scale,
+            "ranks": ranks,
         }
         job_id = uuid.uuid4().hex
         self.store.add_job(job_id, owner.id, request, total=settings.runs, now=datetime.now(UTC))
@@ -234,9 +239,11 @@ class Workspace:
 
         self.store.update_job(job_id, status="running")
         try:
+            mine = request.get("ranks")
             result = odds_for_report(report, on=date.fromisoformat(request["on"]), runs=request["runs"],
                                      scale=request["scale"], specialties=[request["specialty"]] if request["specialty"] else [],
-                                     progress=progress)  # fmt: skip
+                                     ranks=sorted({*DEFAULT_RANKS, mine}) if mine else DEFAULT_RANKS,
+                                     at_ranks=mine, progress=progress)  # fmt: skip
         except ImgpathError as exc:
             self.store.update_job(job_id, status="failed", error=str(exc))
             return

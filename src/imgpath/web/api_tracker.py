@@ -240,6 +240,12 @@ def api_rank_supplemental(
     return api_rank_list(request, me)
 
 
+@router.post("/rank-list/what-if", status_code=202, dependencies=[Csrf])
+def api_rank_what_if(request: Request, me: Me) -> dict[str, Any]:
+    job = _tracker(request).what_if(me, on=today(request))
+    return {"job": job, "status_url": f"/api/odds/{job}"}
+
+
 @router.delete("/rank-list/{code}", dependencies=[Csrf])
 def api_rank_remove(request: Request, me: Me, code: str) -> dict[str, Any]:
     _tracker(request).rank_remove(me, code)

@@ -222,6 +222,14 @@ async def rank_add(request: Request, me: Me) -> Response:
                          lambda f: tracker.rank_add(me, f.get("program_code", "")))  # fmt: skip
 
 
+@router.post("/rank-list/what-if", dependencies=[Csrf])
+async def rank_what_if(request: Request, me: Me) -> Response:
+    tracker, on = request.app.state.tracker, today(request)
+    return await _change(
+        request, me, "rank_list.html", "/odds", lambda _f: tracker.what_if(me, on=on)
+    )
+
+
 @router.post("/rank-list/{code}/move", dependencies=[Csrf])
 async def rank_move(request: Request, me: Me, code: str) -> Response:
     form = await form_of(request)
