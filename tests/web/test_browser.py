@@ -157,7 +157,7 @@ def test_keyboard_alone_signs_in_and_reaches_the_main_content(page: Page) -> Non
     expect(page).to_have_url(re.compile(r"/pathway$"))
 
 
-@pytest.mark.parametrize("path", ["/signin", "/signup", "/profile", "/pathway", "/programs?specialty=internal+medicine", "/odds", "/account"])  # fmt: skip
+@pytest.mark.parametrize("path", ["/signin", "/signup", "/profile", "/pathway", "/programs?specialty=internal+medicine", "/odds", "/account", "/applications", "/letters", "/rotations", "/rank-list", "/timeline"])  # fmt: skip
 def test_every_page_fits_a_360_px_phone(browser: Browser, server: LiveServer, path: str) -> None:
     context = browser.new_context(base_url=server.url, viewport={"width": 360, "height": 740})
     try:

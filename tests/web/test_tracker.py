@@ -167,8 +167,9 @@ def test_rank_list_reorders_checks_supplemental_lists_and_explains(app: Any, cli
     entries = r.json()["entries"]
     assert [p["code"] for p in entries[2]["supplemental"]] == [p2, p1]
     assert "supplemental list in order" in entries[2]["explanation"]
-    assert entries[1]["explanation"].startswith("Tried only if programs 1 to 1 do not take you.")
+    assert entries[1]["explanation"].startswith("Tried only if program 1 does not take you.")
     assert any("not marked interviewed" in w for w in entries[0]["warnings"])
+    assert entries[3]["explanation"].startswith("Tried only if programs 1 to 3 do not take you.")
     assert r.json()["limit"] == 300
     assert order(client.call("DELETE", f"/api/rank-list/{b}")) == [a, adv, c]
 

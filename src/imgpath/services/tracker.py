@@ -711,8 +711,12 @@ class Tracker:
 
 
 def _explain(rank: int, program: Any, supplemental: Sequence[Any]) -> str:
-    first = ("The Match tries this program first." if rank == 1 else
-             f"Tried only if programs 1 to {rank - 1} do not take you.")  # fmt: skip
+    above = "program 1 does" if rank == 2 else f"programs 1 to {rank - 1} do"
+    first = (
+        "The Match tries this program first."
+        if rank == 1
+        else f"Tried only if {above} not take you."
+    )
     text = f"{first} If {program.name} ranked you and has a place, you match here and the rest of the list is not used."
     if program.track_type == "A":
         text += (" It is an advanced (PGY-2) program: once you hold a place here, the Match tries your "
