@@ -98,3 +98,45 @@ def test_same_input_and_seed_give_the_same_result(seed: int, couples: int) -> No
     assert first.matches == again.matches
     assert first.supplemental_matches == again.supplemental_matches
     assert first.stats["attempts"] == again.stats["attempts"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), couples=st.integers(5, 40))
+def test_resuming_from_checkpoints_gives_the_result_of_a_full_replay(
+    seed: int, couples: int
+) -> None:
+    """Restarts resume from saved states instead of replaying every couple from the singles
+    phase; that must change only the work done, never the matching."""
+    from imgpath.core.matching import solve as engine
+
+    doc = random_market(seed, n_applicants=150, n_programs=12, couples=couples, advanced_share=0.1)
+    market = Instance.from_dict(doc).market
+    saved = engine.CHECKPOINT
+    try:
+        engine.CHECKPOINT = 2
+        often = engine.solve_market(market, seed=seed % 7, attempts=3)
+        engine.CHECKPOINT = 10**9  # only the state after the singles phase: a full replay
+        replay = engine.solve_market(market, seed=seed % 7, attempts=3)
+    finally:
+        engine.CHECKPOINT = saved
+    assert often.left_out == replay.left_out
+    assert often.restarts == replay.restarts
+    for mine, theirs in zip(often.assignment, replay.assignment, strict=True):
+        assert (mine == theirs).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), couples=st.integers(5, 40))
+def test_trying_couple_orders_in_threads_changes_nothing_but_time(seed: int, couples: int) -> None:
+    from imgpath.core.matching.solve import solve_market
+
+    doc = random_market(seed, n_applicants=150, n_programs=12, couples=couples, advanced_share=0.1)
+    market = Instance.from_dict(doc).market
+    one = solve_market(market, seed=seed % 5, attempts=5, workers=1)
+    two = solve_market(market, seed=seed % 5, attempts=5, workers=2)
+    three = solve_market(market, seed=seed % 5, attempts=5, workers=3)
+    for other in (two, three):
+        assert (other.attempts, other.restarts, other.left_out, other.steps) == (
+            one.attempts, one.restarts, one.left_out, one.steps)  # fmt: skip
+        for mine, theirs in zip(one.assignment, other.assignment, strict=True):
+            assert (mine == theirs).all()

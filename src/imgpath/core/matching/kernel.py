@@ -50,11 +50,12 @@ __all__ = [
     "KernelInput",
     "State",
     "copy_state",
+    "insert_couples",
     "kernel_input",
     "new_state",
-    "run_couples",
     "run_singles",
     "steps_taken",
+    "sweep_couples",
     "sweep_repairs",
 ]
 
@@ -762,18 +763,17 @@ def run_singles(M: KernelInput, S: State, budget: int, seed: int) -> int:
 
 
 @jit
-def run_couples(
-    M: KernelInput, S: State, couple_order: np.ndarray, local_budget: int, sweeps: int
+def insert_couples(
+    M: KernelInput, S: State, couple_order: np.ndarray, first: int, stop: int, local_budget: int
 ) -> int:
-    """Insert couples one at a time in ``couple_order``, then sweep out any blocking pair.
+    """Insert the couples ``couple_order[first:stop]`` one at a time.
 
-    Returns -1 when everything settled; the index (0..n-1) of a couple whose insertion, or whose
-    repair by the sweep, kept cycling (the state is then a valid matching; the caller restarts
-    without it); or -2 when repairing a single applicant kept cycling.  Each insertion and each
-    repair gets ``local_budget`` steps and turns to random order after a tenth of them.
+    Returns -1 when each settled, or the index (0..n-1) of a couple whose insertion kept cycling
+    (the state is then a valid matching; the caller restarts without it).  Each insertion gets
+    ``local_budget`` steps and turns to random order after a tenth of them.
     """
     calm = local_budget // 10
-    for t in range(couple_order.shape[0]):
+    for t in range(first, stop):
         c = couple_order[t]
         S.c_live[c] = True
         _push(S, S.c_on, c, _COUPLE)
@@ -781,6 +781,17 @@ def run_couples(
         if not _settle(M, S, start + local_budget, start + calm):
             _give_up(M, S)
             return int(c)
+    return -1
+
+
+@jit
+def sweep_couples(M: KernelInput, S: State, local_budget: int, sweeps: int) -> int:
+    """After every couple is in, sweep out any blocking pair the chaining missed.
+
+    Returns -1 when nothing blocks; the index of a couple whose repair kept cycling; or -2 when
+    repairing a single applicant kept cycling (or ``sweeps`` repairs did not suffice).
+    """
+    calm = local_budget // 10
     for _ in range(sweeps):
         if not _sweep(M, S):
             return -1

@@ -16,9 +16,12 @@ one does.  Three measures, from cheapest to dearest:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -37,11 +40,12 @@ from imgpath.core.matching.kernel import (
     KernelInput,
     State,
     copy_state,
+    insert_couples,
     kernel_input,
     new_state,
-    run_couples,
     run_singles,
     steps_taken,
+    sweep_couples,
     sweep_repairs,
 )
 from imgpath.core.matching.market import NO_PROGRAM, Market
@@ -51,6 +55,10 @@ __all__ = ["BlockingPair", "MarketOutcome", "Result", "solve", "solve_market"]
 
 DEFAULT_ATTEMPTS = 8
 """Couple orders tried before giving up on finding a stable matching."""
+
+DEFAULT_WORKERS = 2
+"""Couple orders ``solve`` tries at once (threads).  Only markets where the first order fails
+gain; the outcome never depends on it.  Simulations solve with one attempt, so one thread."""
 
 SWEEPS = 50
 """Blocking pairs the final audit sweep may satisfy before the attempt counts as cycling."""
@@ -64,7 +72,11 @@ Measured on national example markets (seeds 1-3, 3,450 insertions): median 33 st
 RESTARTS = 20
 """Restarts of couple insertion per attempt (one per couple deferred or left out)."""
 
+CHECKPOINT = 128
+"""Couples inserted between saved states (a restart resumes from the last save before its couple)."""
+
 _GOLDEN = 0x9E3779B97F4A7C15
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,26 +115,69 @@ def _insert_couples(
     """Insert couples after the singles phase in ``base``; defer, then leave out, cycling ones.
 
     Returns the final state, the couples left out, the steps taken and the restarts made.
+
+    A restart without the cycling couple would replay every insertion before it, which is
+    deterministic; so the state is saved every ``CHECKPOINT`` couples and a restart resumes from
+    the last save before the couple's place.  The result is the one a replay from ``base`` gives
+    (the tests compare both); only the work differs.
     """
     deferred: set[int] = set()
     left_out: list[int] = []
     steps = 0
     order = list(order)
-    state = base
+    start = copy_state(base)
+    start.rng[0] = np.uint64(rng_seed % 2**64)
+    saves: dict[int, State] = {0: start}
+    resume = 0
     for restart in range(RESTARTS + 1):
-        state = copy_state(base)
-        state.rng[0] = np.uint64(rng_seed % 2**64)
-        cycling = run_couples(M, state, np.asarray(order, dtype=np.int32), local_budget, SWEEPS)
-        steps += steps_taken(state) - steps_taken(base)
+        state = copy_state(saves[resume])
+        begun = steps_taken(state)
+        cycling = _run_from(M, state, order, resume, saves, local_budget)
+        steps += steps_taken(state) - begun
         if cycling < 0 or restart == RESTARTS:
             return state, left_out, steps, restart
+        at = order.index(cycling)
         order.remove(cycling)
         if cycling in deferred:
             left_out.append(cycling)
         else:
             deferred.add(cycling)
             order.append(cycling)
+        for point in [p for p in saves if p > at]:  # saves past the couple's place are stale
+            del saves[point]
+        resume = max(saves)
     return state, left_out, steps, RESTARTS  # pragma: no cover - the loop always returns
+
+
+def _run_from(
+    M: KernelInput, state: State, order: list[int], first: int, saves: dict[int, State],
+    local_budget: int,
+) -> int:  # fmt: skip
+    """Insert ``order[first:]`` into ``state`` (saving it at checkpoints), then sweep."""
+    couples = np.asarray(order, dtype=np.int32)
+    for at in range(first, len(order), CHECKPOINT):
+        if at not in saves:
+            saves[at] = copy_state(state)
+        cycling = insert_couples(
+            M, state, couples, at, min(at + CHECKPOINT, len(order)), local_budget
+        )
+        if cycling >= 0:
+            return cycling
+    return sweep_couples(M, state, local_budget, SWEEPS)
+
+
+def _attempts(run: Callable[[int], T], attempts: int, workers: int) -> Generator[T, None, None]:
+    """``run(0)``, ``run(1)``, ... in order, computed ``workers`` at a time.
+
+    The caller stops early (a stable matching); attempts already computed beyond that point are
+    simply discarded, so the outcome never depends on ``workers``.
+    """
+    if workers == 1 or attempts == 1:
+        yield from (run(a) for a in range(attempts))
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="imgpath-match") as pool:
+        for first in range(0, attempts, workers):
+            yield from pool.map(run, range(first, min(first + workers, attempts)))
 
 
 def solve_market(
@@ -133,14 +188,17 @@ def solve_market(
     budget: int | None = None,
     local_budget: int = LOCAL_BUDGET,
     exhaustive_limit: int = 200_000,
+    workers: int = 1,
 ) -> MarketOutcome:
     """Match ``market``; deterministic for the same market, seed and settings.
 
     ``budget`` bounds the steps of the singles phase (default: 20 per rank-list entry, plenty),
-    ``local_budget`` those of each couple's insertion and each repair after it.
+    ``local_budget`` those of each couple's insertion and each repair after it.  ``workers``
+    couple orders are tried at once, in threads (the compiled kernel runs without the GIL); the
+    outcome is the same for any number, only the wall time differs.
     """
-    if attempts < 1:
-        msg = f"attempts must be 1 or more, got {attempts}"
+    if attempts < 1 or workers < 1:
+        msg = f"attempts and workers must be 1 or more, got {attempts} and {workers}"
         raise ValueError(msg)
     start = time.perf_counter()
     M = kernel_input(market)
@@ -154,36 +212,39 @@ def solve_market(
     singles_settled = run_singles(M, base, budget, seed) == STABLE
     total_steps = steps_taken(base)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    best: tuple[int, Assignment, AuditReport, tuple[int, ...]] | None = None
-    repairs = restarts = tried = 0
-    for attempt in range(attempts):
-        order = list(range(market.n_couples))
-        if attempt:
-            order = rng.permutation(market.n_couples).tolist()
+    orders = [list(range(market.n_couples))]
+    orders += [rng.permutation(market.n_couples).tolist() for _ in range(attempts - 1)]
+
+    def attempt_at(attempt: int) -> tuple[State, list[int], int, int, AuditReport]:
         if singles_settled:
             state, left_out, steps, restarted = _insert_couples(
-                M, base, order, local_budget=local_budget,
+                M, base, orders[attempt], local_budget=local_budget,
                 rng_seed=(seed * 1_000_003 + attempt) * _GOLDEN + 1,
             )  # fmt: skip
         else:  # the singles phase itself cycled (supplemental lists or reversions): stop here
-            state, left_out, steps, restarted = base, order, 0, 0
-        tried += 1
-        total_steps += steps
-        restarts += restarted
-        repairs += sweep_repairs(state)
-        assignment = _assignment(state)
-        report = audit(market, assignment)
-        if not report.valid:
-            code, agent = (int(x) for x in report.violations[0])
-            msg = (
-                f"the engine produced an invalid matching ({VIOLATIONS[code]}, index {agent}); "
-                "please report this with the input file"
-            )
-            raise EngineError(msg)
-        if best is None or report.n_blocking < best[0]:
-            best = (report.n_blocking, assignment, report, tuple(left_out))
-        if report.stable or market.n_couples == 0 or not singles_settled:
-            break
+            state, left_out, steps, restarted = base, orders[attempt], 0, 0
+        return state, left_out, steps, restarted, audit(market, _assignment(state))
+
+    best: tuple[int, Assignment, AuditReport, tuple[int, ...]] | None = None
+    repairs = restarts = tried = 0
+    with closing(_attempts(attempt_at, attempts, workers)) as results:
+        for state, left_out, steps, restarted, report in results:
+            tried += 1
+            total_steps += steps
+            restarts += restarted
+            repairs += sweep_repairs(state)
+            assignment = _assignment(state)
+            if not report.valid:
+                code, agent = (int(x) for x in report.violations[0])
+                msg = (
+                    f"the engine produced an invalid matching ({VIOLATIONS[code]}, index {agent}); "
+                    "please report this with the input file"
+                )
+                raise EngineError(msg)
+            if best is None or report.n_blocking < best[0]:
+                best = (report.n_blocking, assignment, report, tuple(left_out))
+            if report.stable or market.n_couples == 0 or not singles_settled:
+                break
     assert best is not None
     _, assignment, report, left = best
     stable_exists: bool | None = True if report.stable else None
@@ -378,11 +439,18 @@ def _active_list_of(instance: Instance, a: Assignment, r: int) -> int:
     return int(m.couple_rol_supplemental[m.couple_rol_offsets[c] + a.cpair[c], side])
 
 
-def solve(instance: Instance, *, seed: int = 0, attempts: int = DEFAULT_ATTEMPTS) -> Result:
+def solve(
+    instance: Instance,
+    *,
+    seed: int = 0,
+    attempts: int = DEFAULT_ATTEMPTS,
+    workers: int = DEFAULT_WORKERS,
+) -> Result:
     """Run the Match on ``instance`` and audit the result.
 
     The result is stable whenever the engine finds a stable matching; otherwise ``stable`` is
     False and ``blocking_pairs`` lists what would break it.  The same instance and seed always
-    give the same result.
+    give the same result, whatever ``workers`` is.
     """
-    return Result(instance, solve_market(instance.market, seed=seed, attempts=attempts))
+    outcome = solve_market(instance.market, seed=seed, attempts=attempts, workers=workers)
+    return Result(instance, outcome)
