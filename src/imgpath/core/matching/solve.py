@@ -211,6 +211,8 @@ def solve_market(
     base = new_state(market)
     singles_settled = run_singles(M, base, budget, seed) == STABLE
     total_steps = steps_taken(base)
+    if market.n_couples == 0 or not singles_settled:
+        attempts = 1  # another couple order cannot change anything
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     orders = [list(range(market.n_couples))]
     orders += [rng.permutation(market.n_couples).tolist() for _ in range(attempts - 1)]
