@@ -26,6 +26,9 @@ from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.xdist_group("durability")
 ROWS = 3000
+HELD = 0.05
+"""A write lock held this long is the import's (a document is saved in a few milliseconds; on
+SQLite the probe cannot tell whose lock it sees, so it waits for a long one)."""
 
 
 def _port() -> int:
@@ -147,9 +150,12 @@ def test_killing_the_server_mid_write_loses_nothing_acknowledged(
         time.sleep(0.5)  # some acknowledged documents before the import starts
         importer.start()
         deadline = time.monotonic() + 60
-        while not busy():
+        held_since = None
+        while held_since is None or time.monotonic() - held_since < HELD:
             assert time.monotonic() < deadline, "never saw the import's write transaction"
             assert importer.is_alive(), "the import finished before it could be caught mid-write"
+            held_since = (held_since or time.monotonic()) if busy() else None
+            time.sleep(0.002)
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=30)
         stop.set()

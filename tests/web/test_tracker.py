@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -293,3 +294,138 @@ def test_what_if_runs_simulated_matches_at_the_rank_lists_length(app: Any, clien
     assert state["result"]["by_specialty"][0]["ranks"] == 7
     page = client.http.get("/odds").text
     assert "What if you rank 7 programs (your rank list's length) in" in page
+
+
+def _parallel(calls: list[Any]) -> list[Any]:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def test_limits_hold_when_requests_arrive_at_once(app: Any, client: Any, make_client: Any) -> None:
+    applicant = client.signup("kim@example.org")
+    program = codes(app, "C", 1)[0]
+    letters = [
+        client.call("POST", "/api/letters", json={"writer": f"Dr {n}"}).json()["id"]
+        for n in range(8)
+    ]
+    done = _parallel(
+        [lambda n=n: client.call("PUT", f"/api/letters/{n}/programs/{program}") for n in letters]
+    )
+    assert sorted(r.status_code for r in done) == [200] * 4 + [422] * 4
+    assert (
+        sum(program in x["programs"] for x in client.http.get("/api/letters").json()["letters"])
+        == 4
+    )
+
+    ten = codes(
+        app,
+        "C",
+        10,
+    )
+    done = _parallel(
+        [lambda c=c: client.call("POST", "/api/rank-list", json={"program_code": c}) for c in ten]
+    )
+    assert {r.status_code for r in done} == {201}
+    assert sorted(
+        e["program"]["code"] for e in client.http.get("/api/rank-list").json()["entries"]
+    ) == sorted(ten)
+
+    org = make_client()
+    org.signup("place@example.org", role="advisor")
+    people = [applicant["id"]]
+    for n in range(5):
+        other = make_client()
+        people.append(other.signup(f"p{n}@example.org")["id"])
+        other.call("POST", "/api/shares", json={"advisor_email": "place@example.org"})
+    client.call("POST", "/api/shares", json={"advisor_email": "place@example.org"})
+    slot = org.call("POST", "/api/slots", json={"site": "Mercy", "specialty": "IM", "start_on": "2027-01-04",
+                                                "end_on": "2027-01-31", "capacity": 1}).json()["id"]  # fmt: skip
+    done = _parallel(
+        [lambda p=p: org.call("PUT", f"/api/slots/{slot}/applicants/{p}") for p in people]
+    )
+    assert sorted(r.status_code for r in done) == [200] + [422] * 5
+    assert len(org.http.get("/api/slots").json()["slots"][0]["placed"]) == 1
+
+
+def test_an_update_changes_only_what_it_names(app: Any, client: Any) -> None:
+    client.signup("lee@example.org")
+    [a] = codes(app, "C", 1)
+    client.call(
+        "PUT",
+        f"/api/applications/{a}",
+        json={"status": "interviewed", "service": "ResidencyCAS", "notes": "keep"},
+    )
+    got = client.call(
+        "PUT", f"/api/applications/{a}", json={"dates": {"interview": "2026-12-01"}}
+    ).json()["application"]
+    assert (got["status"], got["service"], got["notes"]) == ("interviewed", "ResidencyCAS", "keep")
+    client.http.post("/api/applications/import", content=f"Program code,Notes\n{a},new\n",
+                     headers={"X-CSRF-Token": client.token, "Content-Type": "text/csv"})  # fmt: skip
+    [got] = client.http.get("/api/applications").json()["applications"]
+    assert (got["status"], got["service"], got["notes"]) == ("interviewed", "ResidencyCAS", "new")
+    token = client.page_token("/applications")
+    client.http.post(
+        "/applications",
+        data={"csrf_token": token, "program_code": a, "status": "ranked", "notes": ""},
+    )
+    [got] = client.http.get("/api/applications").json()["applications"]
+    assert (got["status"], got["notes"]) == ("ranked", "new")
+
+
+def test_bad_input_is_refused_with_the_field_named_never_a_500(
+    app: Any, client: Any, make_client: Any
+) -> None:
+    client.signup("max@example.org")
+    csv_headers = {"X-CSRF-Token": client.token, "Content-Type": "text/csv"}
+    r = client.http.post(
+        "/api/applications/import",
+        content="Program code\nCaf\xe9\n".encode("latin-1"),
+        headers=csv_headers,
+    )
+    assert r.status_code == 422
+    assert "not UTF-8" in r.json()["fields"]["file"]
+    r = client.http.post(
+        "/api/applications/import",
+        content='Program code,Notes\nX,"' + "x" * 200_000 + '"\n',
+        headers=csv_headers,
+    )
+    assert r.status_code == 422
+    assert "not readable CSV" in r.json()["fields"]["file"]
+    for method, url in (("PATCH", "/api/letters/99999999999999999999"), ("GET", "/api/applications?user=9223372036854775808"),
+                        ("DELETE", "/api/documents/0")):  # fmt: skip
+        assert client.call(method, url, json={"status": "uploaded"}).status_code == 422, url
+    assert client.http.get("/letters?user=99999999999").status_code == 422
+    r = client.call("POST", "/api/documents", json={"title": "CV", "due_on": "9999-12-31"})
+    assert "outside 1950-2100" in r.json()["fields"]["due_on"]
+    r = client.call("POST", "/api/letters", json={"writer": "Dr \x00 Null"})
+    assert "NUL" in r.json()["fields"]["writer"]
+    org = make_client()
+    me = org.signup("self@example.org", role="advisor")
+    r = org.call("POST", "/api/slots", json={"site": "x", "specialty": "y", "start_on": "2027-01-01",
+                                             "end_on": "2027-01-02", "capacity": 0})  # fmt: skip
+    assert "from 1 to 100" in r.json()["fields"]["capacity"]
+    slot = org.call("POST", "/api/slots", json={"site": "x", "specialty": "y", "start_on": "2027-01-01",
+                                                "end_on": "2027-01-02"}).json()["id"]  # fmt: skip
+    assert org.call("PUT", f"/api/slots/{slot}/applicants/{me['id']}").status_code == 422
+
+
+def test_calendar_events_keep_their_ids_when_more_are_added(app: Any, client: Any) -> None:
+    client.signup("ned@example.org")
+    client.call("PUT", "/api/profile", json=PROFILE)
+    a, b = codes(app, "C", 2)
+    client.call("PUT", f"/api/applications/{b}", json={"status": "applied"})
+    uids = lambda: {
+        str(e["UID"])
+        for e in icalendar.Calendar.from_ical(client.http.get("/api/calendar.ics").content).walk(
+            "VEVENT"
+        )
+    }
+    before = uids()
+    client.call(
+        "PUT",
+        f"/api/applications/{a}",
+        json={"status": "applied", "dates": {"applied": "2026-01-02"}},
+    )
+    after = uids()
+    assert before < after
+    assert len(after - before) == 1

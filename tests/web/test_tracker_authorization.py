@@ -138,8 +138,27 @@ def test_the_advisor_shared_with_reads_every_tracker_view(world: dict[str, Any])
     assert world["coach"].http.get(f"/api/letters?user={world['ids']['V']}").status_code == 403
 
 
+def test_own_changes_never_reach_another_persons_records(world: dict[str, Any]) -> None:
+    body = {"status": "applied", "writer": "Dr X", "title": "CV", "site": "S", "specialty": "IM",
+            "start_on": "2026-01-01", "end_on": "2026-01-02", "program_code": world["ids"]["a"]}  # fmt: skip
+    for who in (world["intruder"], world["coach"]):
+        for method, url in OWN:
+            target = _fill(url, world["ids"])
+            if target.endswith("/import"):
+                who.http.post(target, content=f"Program code\n{world['ids']['a']}\n",
+                              headers={"X-CSRF-Token": who.token, "Content-Type": "text/csv"})  # fmt: skip
+            else:
+                _send(who, method, target, body)
+    assert _records(world["victim"]) == world["before"]
+
+
 def test_slots_belong_to_their_organisation(world: dict[str, Any]) -> None:
     ids = world["ids"]
+    world["victim"].call("POST", "/api/shares", json={"advisor_email": "stranger@example.org"})
+    assert (
+        world["stranger"].call("PUT", _fill("/api/slots/{S}/applicants/{V}", ids)).status_code
+        == 200
+    )
     body = {
         "site": "x",
         "specialty": "y",
@@ -157,10 +176,14 @@ def test_slots_belong_to_their_organisation(world: dict[str, Any]) -> None:
             world["coach"], method, _fill(url, ids), body if method in ("POST", "PUT") else None
         )
         assert r.status_code == 404, (method, url)
+    # the placement survived every attempt by the other organisation and by the applicant
+    assert [p["site"] for p in world["victim"].http.get("/api/rotations").json()["placements"]] == [
+        "Mercy"
+    ]
     # the slot's owner cannot place an applicant who did not share with them
-    r = world["stranger"].call("PUT", _fill("/api/slots/{S}/applicants/{V}", ids))
+    intruder = world["intruder"].http.get("/api/me").json()["account"]["id"]
+    r = world["stranger"].call("PUT", _fill("/api/slots/{S}/applicants/", ids) + str(intruder))
     assert r.status_code == 403
-    assert world["victim"].http.get("/api/rotations").json()["placements"] == []
     assert world["victim"].http.get("/api/slots").status_code == 403
 
 

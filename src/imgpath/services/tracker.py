@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -56,6 +56,9 @@ LETTERS_PER_PROGRAM = 4
 """ERAS lets an applicant assign at most four letters of recommendation to each program
 (AAMC, "ERAS Tools and Worksheets for Residency Applicants": Letters of Recommendation)."""
 DAYS_PER_MONTH = 365.25 / 12
+EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)
+"""Dates outside these are typing mistakes (and would break calendar arithmetic)."""
+MAX_CSV_BYTES = 5_000_000
 CSV_COLUMNS = ("Program code", "Program", "Specialty", "State", "Service", "Status", *(
     s.capitalize() for s in APPLICATION_STATUSES), "Interview", "Notes")  # fmt: skip
 _ALIASES = {  # spreadsheet headings people use -> our field
@@ -76,12 +79,17 @@ def _day(value: Any, field: str, problems: list[Problem], *, required: bool = Fa
             problems.append(Problem(field, "is required", "give a date as YYYY-MM-DD"))
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         problems.append(
             Problem(field, f"{text!r} is not a date", "use YYYY-MM-DD, e.g. 2026-09-24")
         )
         return None
+    if not EARLIEST <= day <= LATEST:
+        problems.append(Problem(field, f"{text} is outside {EARLIEST.year}-{LATEST.year}",
+                                "check the year"))  # fmt: skip
+        return None
+    return day
 
 
 def _choice(value: Any, field: str, choices: Sequence[str], problems: list[Problem],
@@ -100,6 +108,9 @@ def _text(
     value: Any, field: str, problems: list[Problem], *, most: int, required: bool = False
 ) -> str:
     text = str(value or "").strip()
+    if "\x00" in text:
+        problems.append(Problem(field, "contains a NUL character", "retype it as plain text"))
+        text = text.replace("\x00", "")
     if required and not text:
         problems.append(Problem(field, "is required", "fill it in"))
     if len(text) > most:
@@ -170,10 +181,11 @@ class Tracker:
         elif code not in self.catalog.by_code:
             problems.append(Problem(f"{prefix}program_code", f"no program with code {code!r}",
                                     "copy the code from the program's page"))  # fmt: skip
-        status = _choice(
-            raw.get("status"), f"{prefix}status", APPLICATION_STATUSES, problems, "saved"
-        )
-        service = _choice(raw.get("service"), f"{prefix}service", SERVICES, problems, "ERAS")
+        old = before or {}  # what is not given stays as it was; defaults only for a new one
+        status = _choice(raw.get("status"), f"{prefix}status", APPLICATION_STATUSES, problems,
+                         old.get("status") or "saved")  # fmt: skip
+        service = _choice(raw.get("service"), f"{prefix}service", SERVICES, problems,
+                          old.get("service") or "ERAS")  # fmt: skip
         dates = dict((before or {}).get("dates") or {})
         for key in (*APPLICATION_STATUSES, "interview"):
             if raw.get(key):
@@ -182,7 +194,8 @@ class Tracker:
                     dates[key] = day.isoformat()
         if status not in dates and not raw.get(status):
             dates[status] = on.isoformat()
-        notes = _text(raw.get("notes", (before or {}).get("notes", "")), f"{prefix}notes", problems,
+        given = raw.get("notes")
+        notes = _text(old.get("notes", "") if given is None else given, f"{prefix}notes", problems,
                       most=4000)  # fmt: skip
         return {
             "program_code": code,
@@ -213,26 +226,40 @@ class Tracker:
             raise NotFoundError(msg)
         self.store.remove(applications, owner.id, int(found["id"]))
 
-    def import_csv(self, viewer: Account, text: str, *, on: date) -> int:
+    def import_csv(self, viewer: Account, data: bytes | str, *, on: date) -> int:
         """Applications from a spreadsheet's CSV; every row checked, nothing saved if one is wrong."""
         owner = self.workspace.owner(viewer, write=True)
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        fields = {name: _ALIASES.get(name.strip().lower()) for name in reader.fieldnames or []}
-        if "program_code" not in fields.values():
-            raise FormError([Problem("file", "has no program code column",
-                                     'add a column headed "Program code" (the NRMP code)')])  # fmt: skip
+        if len(data) > MAX_CSV_BYTES:
+            raise FormError([Problem("file", f"is larger than {MAX_CSV_BYTES // 1_000_000} MB",
+                                     "split it into smaller files")])  # fmt: skip
+        try:
+            text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise FormError([Problem("file", f"is not UTF-8 text (byte {exc.start})",
+                                     'save it from your spreadsheet as "CSV UTF-8"')]) from None  # fmt: skip
+        reader = csv.DictReader(io.StringIO(text))
         problems: list[Problem] = []
         records: dict[str, dict[str, Any]] = {}
-        for line, row in enumerate(reader, start=2):
-            raw = {str(fields[k]): v for k, v in row.items() if k is not None and fields.get(k)}
-            if not any(str(v or "").strip() for v in raw.values()):
-                continue
-            code = str(raw.get("program_code") or "").strip().upper()
-            before = records.get(code) or self.store.application_by_program(owner.id, code)
-            record = self._application(raw, problems, on=on, before=before, prefix=f"row {line}: ")
-            records[code] = record
-            if len(problems) > 50:
-                break
+        try:
+            fields = {name: _ALIASES.get(name.strip().lower()) for name in reader.fieldnames or []}
+            if "program_code" not in fields.values():
+                raise FormError([Problem("file", "has no program code column",
+                                         'add a column headed "Program code" (the NRMP code)')])  # fmt: skip
+            for row in reader:
+                raw = {str(fields[k]): v for k, v in row.items() if k is not None and fields.get(k)}
+                if not any(str(v or "").strip() for v in raw.values()):
+                    continue
+                code = str(raw.get("program_code") or "").strip().upper()
+                before = records.get(code) or self.store.application_by_program(owner.id, code)
+                prefix = f"row {reader.line_num}: "
+                records[code] = self._application(
+                    raw, problems, on=on, before=before, prefix=prefix
+                )
+                if len(problems) > 50:
+                    break
+        except csv.Error as exc:
+            raise FormError([Problem("file", f"is not readable CSV near line {reader.line_num} ({exc})",
+                                     "check the quotes in that line")]) from None  # fmt: skip
         _raise(problems)
         return self.store.put_applications(owner.id, records.values(), now=datetime.now(UTC))
 
@@ -444,63 +471,68 @@ class Tracker:
                             "of preference never costs you a program. Every entry below counts only if all "
                             "those above it did not work out.")}  # fmt: skip
 
-    def _save_list(self, owner: Account, entries: list[dict[str, Any]]) -> None:
-        problems: list[Problem] = []
-        if len(entries) > NRMP_MAX_RANKS:
-            problems.append(Problem("program_code", f"the list would have {len(entries)} programs; NRMP "
-                                    f"allows at most {NRMP_MAX_RANKS}", "remove one first"))  # fmt: skip
-        if any(len(e.get("supplemental", [])) > NRMP_MAX_RANKS for e in entries):
-            problems.append(
-                Problem("supplemental", f"a supplemental list may hold at most {NRMP_MAX_RANKS}")
-            )
-        _raise(problems)
-        self.store.save_rank_list(owner.id, entries, now=datetime.now(UTC))
-
-    def rank_add(self, viewer: Account, code: str) -> None:
+    def _edit_list(
+        self, viewer: Account, edit: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+    ) -> None:
+        """Apply ``edit`` to the owner's list with no other edit in between, then check NRMP's limits."""
         owner = self.workspace.owner(viewer, write=True)
-        program = self._program(code)
-        entries = self.store.rank_list(owner.id)
-        if any(e["program"] == program.code for e in entries):
-            raise FormError([Problem("program_code", f"{program.code} is on your list already",
-                                     "move it instead of adding it twice")])  # fmt: skip
-        self._save_list(owner, [*entries, {"program": program.code, "supplemental": []}])
 
-    def rank_remove(self, viewer: Account, code: str) -> None:
-        owner = self.workspace.owner(viewer, write=True)
-        entries = self.store.rank_list(owner.id)
-        kept = [e for e in entries if e["program"] != code.strip().upper()]
-        if len(kept) == len(entries):
-            msg = f"{code} is not on your rank list"
-            raise NotFoundError(msg)
-        self._save_list(owner, kept)
+        def checked(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            entries = edit(entries)
+            problems: list[Problem] = []
+            if len(entries) > NRMP_MAX_RANKS:
+                problems.append(Problem("program_code", f"the list would have {len(entries)} programs; "
+                                        f"NRMP allows at most {NRMP_MAX_RANKS}", "remove one first"))  # fmt: skip
+            if any(len(e.get("supplemental", [])) > NRMP_MAX_RANKS for e in entries):
+                problems.append(
+                    Problem(
+                        "supplemental", f"a supplemental list may hold at most {NRMP_MAX_RANKS}"
+                    )
+                )
+            _raise(problems)
+            return entries
 
-    def rank_move(self, viewer: Account, code: str, to: int) -> None:
-        """Move an entry to position ``to`` (1 is the top); positions past either end are clamped."""
-        owner = self.workspace.owner(viewer, write=True)
-        entries = self.store.rank_list(owner.id)
+        self.store.edit_rank_list(owner.id, checked, now=datetime.now(UTC))
+
+    @staticmethod
+    def _at(entries: list[dict[str, Any]], code: str) -> int:
         at = next((i for i, e in enumerate(entries) if e["program"] == code.strip().upper()), None)
         if at is None:
             msg = f"{code} is not on your rank list"
             raise NotFoundError(msg)
-        entry = entries.pop(at)
-        entries.insert(min(max(to, 1), len(entries) + 1) - 1, entry)
-        self._save_list(owner, entries)
+        return at
+
+    def rank_add(self, viewer: Account, code: str) -> None:
+        program = self._program(code)
+
+        def add(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            if any(e["program"] == program.code for e in entries):
+                raise FormError([Problem("program_code", f"{program.code} is on your list already",
+                                         "move it instead of adding it twice")])  # fmt: skip
+            return [*entries, {"program": program.code, "supplemental": []}]
+
+        self._edit_list(viewer, add)
+
+    def rank_remove(self, viewer: Account, code: str) -> None:
+        def remove(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            del entries[self._at(entries, code)]
+            return entries
+
+        self._edit_list(viewer, remove)
+
+    def rank_move(self, viewer: Account, code: str, to: int) -> None:
+        """Move an entry to position ``to`` (1 is the top); positions past either end are clamped."""
+
+        def move(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            entry = entries.pop(self._at(entries, code))
+            entries.insert(min(max(to, 1), len(entries) + 1) - 1, entry)
+            return entries
+
+        self._edit_list(viewer, move)
 
     def rank_supplemental(self, viewer: Account, code: str, codes: Sequence[str]) -> None:
         """Set the supplemental (PGY-1) list that goes with an advanced program."""
-        owner = self.workspace.owner(viewer, write=True)
-        entries = self.store.rank_list(owner.id)
-        entry = next((e for e in entries if e["program"] == code.strip().upper()), None)
-        if entry is None:
-            msg = f"{code} is not on your rank list"
-            raise NotFoundError(msg)
         problems: list[Problem] = []
-        if self.catalog.show(entry["program"]).program.track_type != "A":
-            problems.append(
-                Problem(
-                    "supplemental", "only an advanced (PGY-2) program takes a supplemental list"
-                )
-            )
         chosen: list[str] = []
         for raw in codes:
             c = raw.strip().upper()
@@ -512,9 +544,21 @@ class Tracker:
                 problems.append(Problem("supplemental", f"{c} is not a preliminary (PGY-1) program",
                                         "supplemental lists hold preliminary programs (type P)"))  # fmt: skip
             chosen.append(c)
-        _raise(problems)
-        entry["supplemental"] = chosen
-        self._save_list(owner, entries)
+
+        def set_supplemental(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            entry = entries[self._at(entries, code)]
+            if self.catalog.show(entry["program"]).program.track_type != "A":
+                problems.insert(
+                    0,
+                    Problem(
+                        "supplemental", "only an advanced (PGY-2) program takes a supplemental list"
+                    ),
+                )
+            _raise(problems)
+            entry["supplemental"] = chosen
+            return entries
+
+        self._edit_list(viewer, set_supplemental)
 
     def what_if(self, viewer: Account, *, on: date) -> str:
         """Simulated national Matches with this person ranking as many programs as their list holds,
@@ -542,24 +586,24 @@ class Tracker:
                 report = self.workspace.pathway(viewer, owner_id, on=on)
             except ImgpathError:
                 report = {}
-            items.extend({"date": d["date"], "kind": "deadline", "title": d["title"],
+            items.extend({"date": d["date"], "kind": "deadline", "title": d["title"], "uid": f"deadline-{d['id']}",
                           "detail": (d.get("times") or {}).get("et") or "",
                           "needs_confirmation": bool(d.get("needs_confirmation"))}
                          for d in report.get("deadlines", []) if d.get("date"))  # fmt: skip
         for a in self.applications(viewer, owner_id):
             for key, day in a["dates"].items():
                 label = "interview" if key == "interview" else key
-                items.append({"date": day, "kind": "application", "title": f"{label.capitalize()}: {a['program']['name']}",
+                items.append({"date": day, "kind": "application", "uid": f"application-{a['program']['code']}-{key}", "title": f"{label.capitalize()}: {a['program']['name']}",
                               "detail": a["program"]["code"], "needs_confirmation": False})  # fmt: skip
-        items.extend({"date": doc["due_on"], "kind": "document", "title": f"Due: {doc['title']}",
+        items.extend({"date": doc["due_on"], "kind": "document", "uid": f"document-{doc['id']}", "title": f"Due: {doc['title']}",
                       "detail": doc["kind"], "needs_confirmation": False}
                      for doc in self.documents(viewer, owner_id) if doc["due_on"] and not doc["done"])  # fmt: skip
         for r in self.rotations(viewer, owner_id)["rotations"]:
             kind = "hands-on" if r["kind"] == "hands_on" else "observership"
-            items.append({"date": r["start_on"], "end": r["end_on"], "kind": "rotation",
+            items.append({"date": r["start_on"], "end": r["end_on"], "kind": "rotation", "uid": f"rotation-{r['id']}",
                           "title": f"Rotation ({kind}): {r['specialty']} at {r['site']}",
                           "detail": r["supervisor"], "needs_confirmation": False})  # fmt: skip
-        items.extend({"date": p["start_on"], "end": p["end_on"], "kind": "rotation",
+        items.extend({"date": p["start_on"], "end": p["end_on"], "kind": "rotation", "uid": f"placement-{p['id']}",
                       "title": f"Placed by {p['organisation']}: {p['specialty']} at {p['site']}",
                       "detail": p["kind"].replace("_", "-"), "needs_confirmation": False}
                      for p in self.placements(viewer, owner_id))  # fmt: skip
@@ -573,11 +617,11 @@ class Tracker:
         cal.add("version", "2.0")
         cal.add("x-wr-calname", "imgpath: my application season")
         owner = self.workspace.owner(viewer, owner_id)
-        for n, item in enumerate(self.timeline(viewer, owner_id, on=on)):
+        for item in self.timeline(viewer, owner_id, on=on):
             event = icalendar.Event()
             start = date.fromisoformat(item["date"])
             end = date.fromisoformat(item.get("end") or item["date"])
-            event.add("uid", f"imgpath-{owner.id}-{item['kind']}-{n}-{start.isoformat()}@imgpath")
+            event.add("uid", f"{item['uid']}-{owner.id}@imgpath")  # stable: re-imports update
             event.add("dtstamp", datetime.now(UTC))
             event.add("dtstart", start)
             event.add("dtend", end + timedelta(days=1))
@@ -617,7 +661,8 @@ class Tracker:
         problems: list[Problem] = []
         start, end = _period(raw, problems)
         try:
-            capacity = int(str(raw.get("capacity") or "1"))
+            given = raw.get("capacity")
+            capacity = 1 if given is None or str(given).strip() == "" else int(str(given))
         except ValueError:
             capacity = 0
         if not 1 <= capacity <= 100:
@@ -639,8 +684,12 @@ class Tracker:
         """Place an applicant who shared with this organisation; a full slot is refused."""
         org = self._organisation(viewer)
         slot = self._row(rotation_slots, org, slot_id, "rotation slot")
-        self.workspace.owner(org, applicant_id)  # only applicants who shared with us
-        done = self.store.place(slot_id, applicant_id, int(slot["capacity"]))
+        person = self.workspace.owner(org, applicant_id)  # only applicants who shared with us
+        if person.role != "applicant":
+            raise FormError(
+                [Problem("applicant", "only applicants who shared with you can be placed")]
+            )
+        done = self.store.place(org.id, slot_id, applicant_id, int(slot["capacity"]))
         if done is False:
             raise FormError([Problem("applicant", f"the slot at {slot['site']} is full "
                                      f"({slot['capacity']} placed)", "remove someone or add a slot")])  # fmt: skip

@@ -8,7 +8,8 @@ old state or the new one, never half of an import or half of a reordered rank li
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -50,6 +51,7 @@ __all__ = [
     "rank_lists",
     "rotation_slots",
     "rotations",
+    "serialised",
 ]
 
 
@@ -145,6 +147,23 @@ def delete_user_records(conn: Connection, user_id: int) -> None:
     conn.execute(delete(rank_lists).where(rank_lists.c.user_id == user_id))
 
 
+@contextmanager
+def serialised(engine: Engine, key: int) -> Iterator[Connection]:
+    """A write transaction that runs alone among those with the same ``key``.
+
+    Read-check-write sequences (a program's fifth letter, a full slot, a rank list edited by two
+    requests at once) need it: SQLite starts the transaction with BEGIN IMMEDIATE, which takes the
+    database's write lock before the first read; PostgreSQL takes a transaction-scoped advisory
+    lock on ``key`` (an owner's id), so other owners are not held up.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(key)))
+        yield conn
+
+
 class TrackerStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -188,8 +207,11 @@ class TrackerStore:
             if table is letters:
                 conn.execute(delete(letter_assignments).where(letter_assignments.c.letter_id == row_id,
                                                               letter_assignments.c.user_id == user_id))  # fmt: skip
-            if table is rotation_slots:
-                conn.execute(delete(placements).where(placements.c.slot_id == row_id))
+            if table is rotation_slots:  # only the caller's own slot's placements
+                mine = select(rotation_slots.c.id).where(
+                    rotation_slots.c.id == row_id, rotation_slots.c.user_id == user_id
+                )
+                conn.execute(delete(placements).where(placements.c.slot_id.in_(mine)))
             done = conn.execute(
                 delete(table).where(table.c.id == row_id, table.c.user_id == user_id)
             )
@@ -235,12 +257,10 @@ class TrackerStore:
     def assign(self, user_id: int, letter_id: int, code: str, *, most: int) -> int | None:
         """Assign, unless the program already has ``most`` letters: then None and nothing changes.
 
-        The count and the insert share one transaction, so two requests at once cannot both
-        take a program's last place (PostgreSQL serialises on the program's rows; SQLite on the file).
+        The count and the insert run alone (see :func:`serialised`), so two requests at once
+        cannot both take a program's last place.
         """
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("LOCK TABLE letter_assignments IN SHARE ROW EXCLUSIVE MODE")
+        with serialised(self.engine, user_id) as conn:
             held = conn.execute(
                 select(func.count()).select_from(letter_assignments).where(
                     letter_assignments.c.user_id == user_id, letter_assignments.c.program_code == code)
@@ -270,8 +290,20 @@ class TrackerStore:
             ).first()
         return list(found[0]) if found else []
 
-    def save_rank_list(self, user_id: int, entries: list[dict[str, Any]], *, now: datetime) -> None:
-        with self.engine.begin() as conn:
+    def edit_rank_list(
+        self,
+        user_id: int,
+        edit: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+        *,
+        now: datetime,
+    ) -> None:
+        """Read the list, ``edit`` it and save the result, with no other edit in between (an
+        exception from ``edit`` leaves the list as it was)."""
+        with serialised(self.engine, user_id) as conn:
+            found = conn.execute(
+                select(rank_lists.c.entries).where(rank_lists.c.user_id == user_id)
+            ).first()
+            entries = edit(list(found[0]) if found else [])
             done = conn.execute(update(rank_lists).where(rank_lists.c.user_id == user_id)
                                 .values(entries=entries, updated_at=now))  # fmt: skip
             if done.rowcount == 0:
@@ -301,11 +333,9 @@ class TrackerStore:
             ).mappings()
             return [_plain(r) for r in found]
 
-    def place(self, slot_id: int, applicant_id: int, capacity: int) -> bool | None:
+    def place(self, owner_id: int, slot_id: int, applicant_id: int, capacity: int) -> bool | None:
         """True when placed, False when the slot is full, None when placed already."""
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("LOCK TABLE placements IN SHARE ROW EXCLUSIVE MODE")
+        with serialised(self.engine, owner_id) as conn:
             held = conn.execute(select(func.count()).select_from(placements)
                                 .where(placements.c.slot_id == slot_id)).scalar_one()  # fmt: skip
             there = conn.execute(select(placements.c.slot_id).where(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,14 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["api"])
 Me = Annotated[Account, Depends(current_account)]
 Csrf = Depends(check_csrf)
+
+
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="a record's id")]
+UserId = Annotated[
+    int | None,
+    Query(ge=1, le=2_147_483_647, description="an applicant who shared with you (advisors)"),
+]
+"""Ids as the database stores them (32-bit); anything else is refused with 422, not a 500."""
 
 
 def today(request: Request) -> date:
@@ -91,7 +99,7 @@ def api_me(request: Request, me: Me) -> dict[str, Any]:
 
 
 @router.get("/profile")
-def api_profile(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_profile(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     return {"profile": request.app.state.workspace.profile(me, user)}
 
 
@@ -101,7 +109,7 @@ def api_save_profile(request: Request, me: Me, body: dict[str, Any]) -> dict[str
 
 
 @router.get("/pathway")
-def api_pathway(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_pathway(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     report: dict[str, Any] = request.app.state.workspace.pathway(me, user, on=today(request))
     return report
 
@@ -117,7 +125,7 @@ def api_programs(
     sort: str = "fit",
     limit: Annotated[int, Query(ge=0, le=500)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
-    user: int | None = None,
+    user: UserId = None,
 ) -> dict[str, Any]:
     query = SearchQuery(text=q, specialties=tuple(specialty or ()), states=tuple(state or ()), visa=visa or None,
                         sort=sort, limit=limit, offset=offset)  # fmt: skip
@@ -133,7 +141,7 @@ def api_program(request: Request, me: Me, code: str) -> dict[str, Any]:
 
 
 @router.get("/saved")
-def api_saved(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_saved(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     return {"saved": request.app.state.workspace.saved(me, user)}
 
 
@@ -161,7 +169,7 @@ def api_share(request: Request, me: Me, body: ShareWith) -> dict[str, Any]:
 
 
 @router.delete("/shares/{share_id}", dependencies=[Csrf])
-def api_revoke(request: Request, me: Me, share_id: int) -> dict[str, Any]:
+def api_revoke(request: Request, me: Me, share_id: RowId) -> dict[str, Any]:
     request.app.state.workspace.revoke(me, share_id)
     return {"shares": request.app.state.workspace.shares(me)}
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from imgpath.errors import Problem
 from imgpath.services.accounts import Account, FormError
 from imgpath.services.tracker import APPLICATION_STATUSES
-from imgpath.web.api import today
+from imgpath.web.api import RowId, UserId, today
 from imgpath.web.security import check_csrf, current_account
 
 __all__ = ["router"]
@@ -27,8 +28,10 @@ Csrf = Depends(check_csrf)
 
 
 class Application(BaseModel):
-    status: str = "saved"
-    service: str = "ERAS"
+    """What is left out stays as it was (a new application starts saved, via ERAS)."""
+
+    status: str | None = None
+    service: str | None = None
     notes: str | None = Field(default=None, max_length=4000)
     dates: dict[str, str] = Field(
         default_factory=dict, description="status or 'interview' -> YYYY-MM-DD"
@@ -75,7 +78,7 @@ class Slot(BaseModel):
     start_on: str
     end_on: str
     kind: str = "hands_on"
-    capacity: int = 1
+    capacity: int | None = None
 
 
 class Move(BaseModel):
@@ -90,13 +93,18 @@ class Ranked(BaseModel):
     program_code: str = Field(max_length=12)
 
 
+CSV_BODY: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+}
+
+
 def _tracker(request: Request) -> Any:
     return request.app.state.tracker
 
 
 # ----------------------------------------------------------------- applications
 @router.get("/applications")
-def api_applications(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_applications(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     return {"applications": _tracker(request).applications(me, user)}
 
 
@@ -118,28 +126,29 @@ def api_untrack(request: Request, me: Me, code: str) -> dict[str, Any]:
     return {"removed": code}
 
 
-@router.post("/applications/import", dependencies=[Csrf])
-def api_import(
-    request: Request, me: Me, body: Annotated[str, Body(media_type="text/csv")]
-) -> dict[str, Any]:
-    return {"imported": _tracker(request).import_csv(me, body, on=today(request))}
+@router.post("/applications/import", dependencies=[Csrf], openapi_extra=CSV_BODY)
+async def api_import(request: Request, me: Me) -> dict[str, Any]:
+    """Import applications from a CSV body (Content-Type: text/csv, UTF-8); all rows or none."""
+    data = await request.body()
+    count = await run_in_threadpool(_tracker(request).import_csv, me, data, on=today(request))
+    return {"imported": count}
 
 
 @router.get("/applications.csv")
-def api_applications_csv(request: Request, me: Me, user: int | None = None) -> Response:
+def api_applications_csv(request: Request, me: Me, user: UserId = None) -> Response:
     return Response(_tracker(request).export_csv(me, user), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="applications.csv"'})  # fmt: skip
 
 
 @router.get("/costs")
-def api_costs(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_costs(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     out: dict[str, Any] = _tracker(request).costs(me, user, on=today(request))
     return out
 
 
 # ---------------------------------------------------------------------- letters
 @router.get("/letters")
-def api_letters(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_letters(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     return {"letters": _tracker(request).letters(me, user)}
 
 
@@ -149,31 +158,31 @@ def api_add_letter(request: Request, me: Me, body: Letter) -> dict[str, Any]:
 
 
 @router.patch("/letters/{letter_id}", dependencies=[Csrf])
-def api_letter_status(request: Request, me: Me, letter_id: int, body: Status) -> dict[str, Any]:
+def api_letter_status(request: Request, me: Me, letter_id: RowId, body: Status) -> dict[str, Any]:
     _tracker(request).set_letter_status(me, letter_id, body.status)
     return {"letters": _tracker(request).letters(me)}
 
 
 @router.delete("/letters/{letter_id}", dependencies=[Csrf])
-def api_remove_letter(request: Request, me: Me, letter_id: int) -> dict[str, Any]:
+def api_remove_letter(request: Request, me: Me, letter_id: RowId) -> dict[str, Any]:
     _tracker(request).remove_letter(me, letter_id)
     return {"removed": letter_id}
 
 
 @router.put("/letters/{letter_id}/programs/{code}", dependencies=[Csrf])
-def api_assign(request: Request, me: Me, letter_id: int, code: str) -> dict[str, Any]:
+def api_assign(request: Request, me: Me, letter_id: RowId, code: str) -> dict[str, Any]:
     return {"letters_for_program": _tracker(request).assign_letter(me, letter_id, code)}
 
 
 @router.delete("/letters/{letter_id}/programs/{code}", dependencies=[Csrf])
-def api_unassign(request: Request, me: Me, letter_id: int, code: str) -> dict[str, Any]:
+def api_unassign(request: Request, me: Me, letter_id: RowId, code: str) -> dict[str, Any]:
     _tracker(request).unassign_letter(me, letter_id, code)
     return {"letters": _tracker(request).letters(me)}
 
 
 # -------------------------------------------------------------------- documents
 @router.get("/documents")
-def api_documents(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_documents(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     return {"documents": _tracker(request).documents(me, user)}
 
 
@@ -183,20 +192,20 @@ def api_add_document(request: Request, me: Me, body: Document) -> dict[str, Any]
 
 
 @router.patch("/documents/{doc_id}", dependencies=[Csrf])
-def api_document_done(request: Request, me: Me, doc_id: int, body: Done) -> dict[str, Any]:
+def api_document_done(request: Request, me: Me, doc_id: RowId, body: Done) -> dict[str, Any]:
     _tracker(request).set_document_done(me, doc_id, done=body.done)
     return {"documents": _tracker(request).documents(me)}
 
 
 @router.delete("/documents/{doc_id}", dependencies=[Csrf])
-def api_remove_document(request: Request, me: Me, doc_id: int) -> dict[str, Any]:
+def api_remove_document(request: Request, me: Me, doc_id: RowId) -> dict[str, Any]:
     _tracker(request).remove_document(me, doc_id)
     return {"removed": doc_id}
 
 
 # -------------------------------------------------------------------- rotations
 @router.get("/rotations")
-def api_rotations(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_rotations(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     out: dict[str, Any] = _tracker(request).rotations(me, user)
     out["placements"] = _tracker(request).placements(me, user)
     return out
@@ -208,14 +217,14 @@ def api_add_rotation(request: Request, me: Me, body: Rotation) -> dict[str, Any]
 
 
 @router.delete("/rotations/{rotation_id}", dependencies=[Csrf])
-def api_remove_rotation(request: Request, me: Me, rotation_id: int) -> dict[str, Any]:
+def api_remove_rotation(request: Request, me: Me, rotation_id: RowId) -> dict[str, Any]:
     _tracker(request).remove_rotation(me, rotation_id)
     return {"removed": rotation_id}
 
 
 # -------------------------------------------------------------------- rank list
 @router.get("/rank-list")
-def api_rank_list(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_rank_list(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     out: dict[str, Any] = _tracker(request).rank_list(me, user)
     return out
 
@@ -254,12 +263,12 @@ def api_rank_remove(request: Request, me: Me, code: str) -> dict[str, Any]:
 
 # --------------------------------------------------------------------- timeline
 @router.get("/timeline")
-def api_timeline(request: Request, me: Me, user: int | None = None) -> dict[str, Any]:
+def api_timeline(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
     return {"timeline": _tracker(request).timeline(me, user, on=today(request))}
 
 
 @router.get("/calendar.ics")
-def api_calendar(request: Request, me: Me, user: int | None = None) -> Response:
+def api_calendar(request: Request, me: Me, user: UserId = None) -> Response:
     return Response(_tracker(request).calendar(me, user, on=today(request)), media_type="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="imgpath-season.ics"'})  # fmt: skip
 
@@ -287,18 +296,18 @@ def api_add_slot(request: Request, me: Me, body: Slot) -> dict[str, Any]:
 
 
 @router.delete("/slots/{slot_id}", dependencies=[Csrf])
-def api_remove_slot(request: Request, me: Me, slot_id: int) -> dict[str, Any]:
+def api_remove_slot(request: Request, me: Me, slot_id: RowId) -> dict[str, Any]:
     _tracker(request).remove_slot(me, slot_id)
     return {"removed": slot_id}
 
 
 @router.put("/slots/{slot_id}/applicants/{applicant_id}", dependencies=[Csrf])
-def api_place(request: Request, me: Me, slot_id: int, applicant_id: int) -> dict[str, Any]:
+def api_place(request: Request, me: Me, slot_id: RowId, applicant_id: RowId) -> dict[str, Any]:
     _tracker(request).place(me, slot_id, applicant_id)
     return {"slots": _tracker(request).slots(me)}
 
 
 @router.delete("/slots/{slot_id}/applicants/{applicant_id}", dependencies=[Csrf])
-def api_unplace(request: Request, me: Me, slot_id: int, applicant_id: int) -> dict[str, Any]:
+def api_unplace(request: Request, me: Me, slot_id: RowId, applicant_id: RowId) -> dict[str, Any]:
     _tracker(request).unplace(me, slot_id, applicant_id)
     return {"slots": _tracker(request).slots(me)}

@@ -12,7 +12,7 @@ from imgpath.core.catalog.search import SearchQuery
 from imgpath.errors import AuthenticationError, ImgpathError, InvalidInputError, RateLimitedError
 from imgpath.services.accounts import Account, FormError
 from imgpath.services.plots import odds_plot_bytes
-from imgpath.web.api import today
+from imgpath.web.api import RowId, UserId, today
 from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
 from imgpath.web.security import check_csrf, csrf_token, current_account, sign_in, sign_out
 
@@ -94,7 +94,7 @@ def signout(request: Request) -> Response:
 
 # ---------------------------------------------------------------------------- profile
 @router.get("/profile")
-def profile_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def profile_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     workspace = request.app.state.workspace
     profile = workspace.profile(me, user)
     owner = workspace.owner(me, user)
@@ -135,7 +135,7 @@ async def save_profile(request: Request, me: Me) -> HTMLResponse:
 
 # ---------------------------------------------------------------------------- pathway
 @router.get("/pathway")
-def pathway_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     if not workspace.profile(me, user):
@@ -150,7 +150,7 @@ def pathway_page(request: Request, me: Me, user: int | None = None) -> HTMLRespo
 # ---------------------------------------------------------------------------- programs
 @router.get("/programs")
 def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", state: str = "", visa: str = "",
-                  offset: int = 0, user: int | None = None) -> HTMLResponse:  # fmt: skip
+                  offset: int = 0, user: UserId = None) -> HTMLResponse:  # fmt: skip
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     filters = {"q": q, "specialty": specialty, "state": state, "visa": visa}
@@ -190,7 +190,7 @@ def unsave_program(request: Request, me: Me, code: str) -> HTMLResponse:
 
 # ---------------------------------------------------------------------------- odds
 @router.get("/odds")
-def odds_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     job = workspace.latest_odds(me, user)
@@ -256,7 +256,7 @@ async def share(request: Request, me: Me) -> Response:
 
 
 @router.post("/account/shares/{share_id}/revoke", dependencies=[Csrf])
-def revoke(request: Request, me: Me, share_id: int) -> Response:
+def revoke(request: Request, me: Me, share_id: RowId) -> Response:
     request.app.state.workspace.revoke(me, share_id)
     return see_other("/account")
 

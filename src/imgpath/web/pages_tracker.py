@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from imgpath.services.accounts import Account, FormError
 from imgpath.services.tracker import (
@@ -23,7 +24,7 @@ from imgpath.services.tracker import (
     ROTATION_KINDS,
     SERVICES,
 )
-from imgpath.web.api import today
+from imgpath.web.api import RowId, UserId, today
 from imgpath.web.pages import form_of, render, see_other
 from imgpath.web.security import check_csrf, current_account
 
@@ -37,7 +38,7 @@ CHOICES = {"statuses": APPLICATION_STATUSES, "services": SERVICES, "letter_kinds
            "letters_per_program": LETTERS_PER_PROGRAM}  # fmt: skip
 
 
-def _page(request: Request, me: Account, name: str, user: int | None = None, *, status: int = 200,
+def _page(request: Request, me: Account, name: str, user: UserId = None, *, status: int = 200,
           errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
           **extra: Any) -> HTMLResponse:  # fmt: skip
     """A tracker page with everything it shows, for the owner or an advisor reading it."""
@@ -89,15 +90,17 @@ async def _change(request: Request, me: Me, page: str, url: str,
 
 # ----------------------------------------------------------------- applications
 @router.get("/applications")
-def applications_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def applications_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     return _page(request, me, "applications.html", user)
 
 
 @router.post("/applications", dependencies=[Csrf])
 async def track(request: Request, me: Me) -> Response:
     tracker, on = request.app.state.tracker, today(request)
+    # the form's empty notes box means "no change", not "erase the notes"
     return await _change(request, me, "applications.html", "/applications",
-                         lambda form: tracker.track(me, form, on=on))  # fmt: skip
+                         lambda form: tracker.track(me, {k: v for k, v in form.items()
+                                                         if k != "notes" or v.strip()}, on=on))  # fmt: skip
 
 
 @router.post("/applications/{code}/remove", dependencies=[Csrf])
@@ -110,26 +113,26 @@ def untrack(request: Request, me: Me, code: str) -> Response:
 async def import_applications(request: Request, me: Me) -> Response:
     form = await request.form()
     upload = form.get("file")
-    text = ""
+    data = b""
     if upload is not None and not isinstance(upload, str):
-        text = (await upload.read()).decode("utf-8-sig", errors="replace")
+        data = await upload.read()
     tracker, on = request.app.state.tracker, today(request)
     try:
-        count = tracker.import_csv(me, text, on=on)
+        count = await run_in_threadpool(tracker.import_csv, me, data, on=on)
     except FormError as exc:
         return _page(request, me, "applications.html", status=422, errors=exc.by_field(), values={})
     return see_other(f"/applications?imported={count}")
 
 
 @router.get("/applications.csv")
-def applications_csv(request: Request, me: Me, user: int | None = None) -> Response:
+def applications_csv(request: Request, me: Me, user: UserId = None) -> Response:
     return Response(request.app.state.tracker.export_csv(me, user), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="applications.csv"'})  # fmt: skip
 
 
 # ---------------------------------------------------------- letters, documents
 @router.get("/letters")
-def letters_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def letters_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     return _page(request, me, "letters.html", user)
 
 
@@ -142,14 +145,14 @@ async def add_letter(request: Request, me: Me) -> Response:
 
 
 @router.post("/letters/{letter_id}/status", dependencies=[Csrf])
-async def letter_status(request: Request, me: Me, letter_id: int) -> Response:
+async def letter_status(request: Request, me: Me, letter_id: RowId) -> Response:
     tracker = request.app.state.tracker
     return await _change(request, me, "letters.html", "/letters",
                          lambda f: tracker.set_letter_status(me, letter_id, f.get("status", "")))  # fmt: skip
 
 
 @router.post("/letters/{letter_id}/assign", dependencies=[Csrf])
-async def assign_letter(request: Request, me: Me, letter_id: int) -> Response:
+async def assign_letter(request: Request, me: Me, letter_id: RowId) -> Response:
     tracker = request.app.state.tracker
     return await _change(request, me, "letters.html", f"/letters#letter-{letter_id}",
                          lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", "")),
@@ -157,13 +160,13 @@ async def assign_letter(request: Request, me: Me, letter_id: int) -> Response:
 
 
 @router.post("/letters/{letter_id}/programs/{code}/remove", dependencies=[Csrf])
-def unassign_letter(request: Request, me: Me, letter_id: int, code: str) -> Response:
+def unassign_letter(request: Request, me: Me, letter_id: RowId, code: str) -> Response:
     request.app.state.tracker.unassign_letter(me, letter_id, code)
     return see_other(f"/letters#letter-{letter_id}")
 
 
 @router.post("/letters/{letter_id}/remove", dependencies=[Csrf])
-def remove_letter(request: Request, me: Me, letter_id: int) -> Response:
+def remove_letter(request: Request, me: Me, letter_id: RowId) -> Response:
     request.app.state.tracker.remove_letter(me, letter_id)
     return see_other("/letters")
 
@@ -176,21 +179,21 @@ async def add_document(request: Request, me: Me) -> Response:
 
 
 @router.post("/documents/{doc_id}/done", dependencies=[Csrf])
-async def document_done(request: Request, me: Me, doc_id: int) -> Response:
+async def document_done(request: Request, me: Me, doc_id: RowId) -> Response:
     form = await form_of(request)
     request.app.state.tracker.set_document_done(me, doc_id, done=form.get("done") == "yes")
     return see_other("/letters#documents")
 
 
 @router.post("/documents/{doc_id}/remove", dependencies=[Csrf])
-def remove_document(request: Request, me: Me, doc_id: int) -> Response:
+def remove_document(request: Request, me: Me, doc_id: RowId) -> Response:
     request.app.state.tracker.remove_document(me, doc_id)
     return see_other("/letters#documents")
 
 
 # -------------------------------------------------------------------- rotations
 @router.get("/rotations")
-def rotations_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def rotations_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     return _page(request, me, "rotations.html", user)
 
 
@@ -203,14 +206,14 @@ async def add_rotation(request: Request, me: Me) -> Response:
 
 
 @router.post("/rotations/{rotation_id}/remove", dependencies=[Csrf])
-def remove_rotation(request: Request, me: Me, rotation_id: int) -> Response:
+def remove_rotation(request: Request, me: Me, rotation_id: RowId) -> Response:
     request.app.state.tracker.remove_rotation(me, rotation_id)
     return see_other("/rotations")
 
 
 # -------------------------------------------------------------------- rank list
 @router.get("/rank-list")
-def rank_list_page(request: Request, me: Me, user: int | None = None, moved: str = "",
+def rank_list_page(request: Request, me: Me, user: UserId = None, moved: str = "",
                    focus: str = "") -> HTMLResponse:  # fmt: skip
     return _page(request, me, "rank_list.html", user, moved=moved, focus=focus)
 
@@ -233,6 +236,7 @@ async def rank_what_if(request: Request, me: Me) -> Response:
 @router.post("/rank-list/{code}/move", dependencies=[Csrf])
 async def rank_move(request: Request, me: Me, code: str) -> Response:
     form = await form_of(request)
+    code = code.strip().upper()
     tracker = request.app.state.tracker
     entries = tracker.rank_list(me)["entries"]
     at = next((e["rank"] for e in entries if e["program"]["code"] == code), 0)
@@ -266,12 +270,12 @@ def rank_remove(request: Request, me: Me, code: str) -> Response:
 
 # --------------------------------------------------------------------- timeline
 @router.get("/timeline")
-def timeline_page(request: Request, me: Me, user: int | None = None) -> HTMLResponse:
+def timeline_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     return _page(request, me, "timeline.html", user)
 
 
 @router.get("/calendar.ics")
-def calendar(request: Request, me: Me, user: int | None = None) -> Response:
+def calendar(request: Request, me: Me, user: UserId = None) -> Response:
     body = request.app.state.tracker.calendar(me, user, on=today(request))
     return Response(body, media_type="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="imgpath-season.ics"'})  # fmt: skip
@@ -320,7 +324,7 @@ async def add_slot(request: Request, me: Me) -> Response:
 
 
 @router.post("/slots/{slot_id}/place", dependencies=[Csrf])
-async def place(request: Request, me: Me, slot_id: int) -> Response:
+async def place(request: Request, me: Me, slot_id: RowId) -> Response:
     form = await form_of(request)
     try:
         applicant = int(form.get("applicant", ""))
@@ -334,12 +338,12 @@ async def place(request: Request, me: Me, slot_id: int) -> Response:
 
 
 @router.post("/slots/{slot_id}/applicants/{applicant_id}/remove", dependencies=[Csrf])
-def unplace(request: Request, me: Me, slot_id: int, applicant_id: int) -> Response:
+def unplace(request: Request, me: Me, slot_id: RowId, applicant_id: RowId) -> Response:
     request.app.state.tracker.unplace(me, slot_id, applicant_id)
     return see_other("/slots")
 
 
 @router.post("/slots/{slot_id}/remove", dependencies=[Csrf])
-def remove_slot(request: Request, me: Me, slot_id: int) -> Response:
+def remove_slot(request: Request, me: Me, slot_id: RowId) -> Response:
     request.app.state.tracker.remove_slot(me, slot_id)
     return see_other("/slots")
