@@ -161,3 +161,19 @@ def test_the_demo_applicant_is_created_once_with_a_profile_and_a_saved_program(a
     demo = app.state.accounts.sign_in(email=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert app.state.workspace.profile(demo)["school"]["graduation_date"] == "2022-07-15"
     assert [s["code"] for s in app.state.workspace.saved(demo)] == ["1414140C0"]
+
+
+def test_odds_runs_cut_off_by_a_restart_are_marked_failed(app: Any, client: Any) -> None:
+    from datetime import UTC, datetime
+
+    from imgpath.services.workspace import OddsSettings, Workspace
+
+    me = client.signup("ro@example.org")
+    store = app.state.workspace.store
+    store.add_job("cut-off", me["id"], {"specialty": ""}, total=5, now=datetime.now(UTC))
+    store.update_job("cut-off", status="running", done=2)
+    restarted = Workspace(store, app.state.workspace.catalog, OddsSettings(1, 0.05))  # a new server
+    restarted.close()
+    job = client.http.get("/api/odds/cut-off").json()
+    assert job["status"] == "failed"
+    assert "restarted" in job["error"]

@@ -78,6 +78,9 @@ class Workspace:
         self.catalog = catalog
         self.odds_settings = odds or OddsSettings()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imgpath-odds")
+        # Odds runs live in this process's thread: any left queued or running in the database
+        # belonged to a server that stopped, and would otherwise show progress forever.
+        store.abandon_jobs("the server restarted before this run finished; start it again")
 
     def close(self, *, wait: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -240,6 +240,16 @@ class AccountsStore:
         with self.engine.begin() as conn:
             conn.execute(update(odds_jobs).where(odds_jobs.c.id == job_id).values(**values))
 
+    def abandon_jobs(self, error: str) -> int:
+        """Mark queued and running jobs failed (their thread died with the previous server)."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(odds_jobs)
+                .where(odds_jobs.c.status.in_(("queued", "running")))
+                .values(status="failed", error=error)
+            )
+        return done.rowcount
+
     def job(self, job_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(odds_jobs).where(odds_jobs.c.id == job_id)).mappings().first()
