@@ -157,10 +157,17 @@ def test_the_demo_applicant_is_created_once_with_a_profile_and_a_saved_program(a
     from tests.web.conftest import TODAY
 
     for _ in range(2):
-        ensure_demo(app.state.accounts, app.state.workspace, on=TODAY)
+        ensure_demo(app.state.accounts, app.state.workspace, on=TODAY, tracker=app.state.tracker)
     demo = app.state.accounts.sign_in(email=DEMO_EMAIL, password=DEMO_PASSWORD)
     assert app.state.workspace.profile(demo)["school"]["graduation_date"] == "2022-07-15"
     assert [s["code"] for s in app.state.workspace.saved(demo)] == ["1414140C0"]
+    tracker = app.state.tracker
+    assert [(a["program_code"], a["status"]) for a in tracker.applications(demo)] == [
+        ("1414140C0", "applied")
+    ]
+    assert [x["programs"] for x in tracker.letters(demo)] == [["1414140C0"], []]
+    assert [d["done"] for d in tracker.documents(demo)] == [True, False]
+    assert tracker.rank_list(demo)["length"] == 1
 
 
 def test_odds_runs_cut_off_by_a_restart_are_marked_failed(app: Any, client: Any) -> None:

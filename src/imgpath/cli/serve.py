@@ -38,7 +38,8 @@ def serve_command(
 
     app = create_app()
     if demo:
-        ensure_demo(app.state.accounts, app.state.workspace, on=date.today())  # noqa: DTZ011
+        ensure_demo(app.state.accounts, app.state.workspace, tracker=app.state.tracker,
+                    on=date.today())  # noqa: DTZ011  # fmt: skip
     sys.stdout.write(f"imgpath is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     if demo:
         sys.stdout.write(f"demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}\n")
