@@ -21,6 +21,7 @@ from imgpath.core.matching.instance import NRMP_MAX_RANKS
 from imgpath.errors import ImgpathError, NotFoundError, PermissionDeniedError, Problem
 from imgpath.services.accounts import Account, FormError
 from imgpath.services.pathway import application_costs
+from imgpath.services.pathway_data import load_rulebook
 from imgpath.services.workspace import Workspace
 from imgpath.storage.tracker_store import (
     TrackerStore,
@@ -53,8 +54,12 @@ LETTER_STATUSES = ("requested", "uploaded")
 DOCUMENT_KINDS = ("personal_statement", "transcript", "mspe", "cv", "photo", "other")
 ROTATION_KINDS = ("hands_on", "observership")
 LETTERS_PER_PROGRAM = 4
-"""ERAS lets an applicant assign at most four letters of recommendation to each program
-(AAMC, "ERAS Tools and Worksheets for Residency Applicants": Letters of Recommendation)."""
+"""ERAS lets an applicant assign at most four letters of recommendation to each program.
+Sources (read 2026-11-22; secondary, so confidence M): SUNY Upstate Medical University, "Letters
+of Recommendation" (https://www.upstate.edu/com/students/career/applications-match/letters-of-recommendation.php:
+"The maximum number of letters that may be sent to one residency program on ERAS is four");
+Wayne State University School of Medicine, "Letters of Recommendation"
+(http://www.careerplanning.med.wayne.edu/lor.php)."""
 DAYS_PER_MONTH = 365.25 / 12
 EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)
 """Dates outside these are typing mistakes (and would break calendar arithmetic)."""
@@ -116,6 +121,11 @@ def _text(
     if len(text) > most:
         problems.append(Problem(field, f"is longer than {most:,} characters", "shorten it"))
     return text
+
+
+def _flag(value: Any) -> bool:
+    """A checkbox or JSON boolean: checked, true, yes, 1."""
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _period(raw: Mapping[str, Any], problems: list[Problem]) -> tuple[date | None, date | None]:
@@ -209,6 +219,11 @@ class Tracker:
         """Add or update the application to one program (status, service, dates, notes)."""
         owner = self.workspace.owner(viewer, write=True)
         problems: list[Problem] = []
+        dates = raw.get("dates") or {}  # the API's form: {"applied": "2026-09-24", ...}
+        _raise([Problem(f"dates.{k}", "is not a status or 'interview'",
+                        f"use one of {', '.join(APPLICATION_STATUSES)}, interview")
+                for k in sorted(set(dates) - {*APPLICATION_STATUSES, "interview"})])  # fmt: skip
+        raw = {**raw, **dates}
         code = str(raw.get("program_code") or "").strip().upper()
         before = self.store.application_by_program(owner.id, code) if code else None
         record = self._application(raw, problems, on=on, before=before)
@@ -365,7 +380,7 @@ class Tracker:
             "title": _text(raw.get("title"), "title", problems, most=200, required=True),
             "kind": _choice(raw.get("kind"), "kind", DOCUMENT_KINDS, problems, "other"),
             "due_on": _day(raw.get("due_on"), "due_on", problems),
-            "done": str(raw.get("done", "")).lower() in ("1", "true", "yes", "on"),
+            "done": _flag(raw.get("done")),
         }
         _raise(problems)
         return self.store.add(documents, {**values, "user_id": owner.id})
@@ -434,7 +449,7 @@ class Tracker:
             "kind": _choice(raw.get("kind"), "kind", ROTATION_KINDS, problems, "hands_on"),
             "cost": cost,
             "supervisor": _text(raw.get("supervisor"), "supervisor", problems, most=200),
-            "letter_earned": str(raw.get("letter_earned", "")).lower() in ("1", "true", "yes", "on"),
+            "letter_earned": _flag(raw.get("letter_earned")),
         }  # fmt: skip
         _raise(problems)
         return self.store.add(rotations, {**values, "user_id": owner.id})
@@ -443,8 +458,11 @@ class Tracker:
         self._remove(viewer, rotations, rotation_id, "rotation")
 
     # ---------------------------------------------------------------- rank list
-    def rank_list(self, viewer: Account, owner_id: int | None = None) -> dict[str, Any]:
+    def rank_list(
+        self, viewer: Account, owner_id: int | None = None, *, on: date
+    ) -> dict[str, Any]:
         """The list with each entry's program, warnings, NRMP's limits and what the algorithm does."""
+        fee = load_rulebook().at("US.COST.NRMP", on)  # ranks covered by the registration fee
         owner = self.workspace.owner(viewer, owner_id)
         entries = self.store.rank_list(owner.id)
         status = {a["program_code"]: a["status"] for a in self.store.rows(applications, owner.id)}
@@ -465,7 +483,8 @@ class Tracker:
             out.append({"rank": rank, "program": program.to_dict(), "supplemental": [p.to_dict() for p in supplemental],
                         "warnings": warnings, "explanation": _explain(rank, program, supplemental)})  # fmt: skip
         return {"entries": out, "limit": NRMP_MAX_RANKS, "length": len(out),
-                "extra_rank_fee_above": 20,
+                "extra_rank_fee_above": int(fee.params["included"]) if fee else None,
+                "extra_rank_fee_rule": fee.id if fee else None,
                 "summary": ("The Match tries your programs in the order you rank them and places you in the "
                             "first one that ranked you and has a place for you; ranking in your true order "
                             "of preference never costs you a program. Every entry below counts only if all "
@@ -530,6 +549,20 @@ class Tracker:
 
         self._edit_list(viewer, move)
 
+    def rank_step(self, viewer: Account, code: str, direction: str) -> None:
+        """Move an entry one place up or down, or to the top or the bottom (the page's buttons)."""
+        if direction not in ("up", "down", "top", "bottom"):
+            raise FormError([Problem("direction", f"{direction!r} is not up, down, top or bottom",
+                                     "use the rank-list page's move buttons")])  # fmt: skip
+
+        def step(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            at = self._at(entries, code)
+            to = {"up": at - 1, "down": at + 1, "top": 0, "bottom": len(entries) - 1}[direction]
+            entries.insert(min(max(to, 0), len(entries) - 1), entries.pop(at))
+            return entries
+
+        self._edit_list(viewer, step)
+
     def rank_supplemental(self, viewer: Account, code: str, codes: Sequence[str]) -> None:
         """Set the supplemental (PGY-1) list that goes with an advanced program."""
         problems: list[Problem] = []
@@ -564,7 +597,7 @@ class Tracker:
         """Simulated national Matches with this person ranking as many programs as their list holds,
         in the specialty most of it is in: an odds run whose result shows at that length."""
         owner = self.workspace.owner(viewer, write=True)
-        entries = self.rank_list(owner)["entries"]
+        entries = self.rank_list(owner, on=on)["entries"]
         if not entries:
             raise FormError(
                 [Problem("program_code", "your rank list is empty", "add programs first")]
@@ -719,10 +752,15 @@ class Tracker:
         return out
 
     # ------------------------------------------------------------------ cohort
-    def cohort(self, viewer: Account, *, on: date) -> list[dict[str, Any]]:
-        """One row per applicant who shared with this advisor: where they are and what is missing."""
+    def cohort(self, viewer: Account, *, on: date, words: str = "", stage: str = "",
+               missing_only: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+        """One row per applicant who shared with this advisor: where they are and what is missing;
+        optionally only those whose name or email has ``words``, at ``stage``, or missing items."""
         rows = []
+        wanted = words.strip().lower()
         for person in self.workspace.cohort(viewer):
+            if wanted and wanted not in f"{person['name']} {person['email']}".lower():
+                continue
             apps = self.applications(viewer, person["id"])
             counts = Counter(a["status"] for a in apps)
             upcoming = [
@@ -744,7 +782,11 @@ class Tracker:
                          "by_status": {s: counts[s] for s in APPLICATION_STATUSES if counts[s]},
                          "stage": next((s for s in reversed(APPLICATION_STATUSES[:-1]) if counts[s]), "none"),
                          "next": upcoming[0] if upcoming else None, "missing": missing})  # fmt: skip
-        return rows
+        return [
+            r
+            for r in rows
+            if (not stage or r["stage"] == stage) and (r["missing"] or not missing_only)
+        ]
 
     def cohort_csv(self, viewer: Account, *, on: date) -> str:
         out = io.StringIO()

@@ -32,6 +32,12 @@ UserId = Annotated[
 """Ids as the database stores them (32-bit); anything else is refused with 422, not a 500."""
 
 
+def download(body: bytes | str, media_type: str, filename: str) -> Response:
+    """A file the browser saves rather than shows (CSV, calendar, JSON export)."""
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+
+
 def today(request: Request) -> date:
     pinned: date | None = request.app.state.today
     return pinned or date.today()  # noqa: DTZ011 - the web edge owns the clock

@@ -14,10 +14,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from imgpath.errors import Problem
-from imgpath.services.accounts import Account, FormError
-from imgpath.services.tracker import APPLICATION_STATUSES
-from imgpath.web.api import RowId, UserId, today
+from imgpath.services.accounts import Account
+from imgpath.web.api import RowId, UserId, download, today
 from imgpath.web.security import check_csrf, current_account
 
 __all__ = ["router"]
@@ -110,11 +108,12 @@ def api_applications(request: Request, me: Me, user: UserId = None) -> dict[str,
 
 @router.put("/applications/{code}", dependencies=[Csrf])
 def api_track(request: Request, me: Me, code: str, body: Application) -> dict[str, Any]:
-    raw = {"program_code": code, "status": body.status, "service": body.service, **body.dates}
-    unknown = sorted(set(body.dates) - {*APPLICATION_STATUSES, "interview"})
-    if unknown:
-        raise FormError([Problem(f"dates.{k}", "is not a status or 'interview'",
-                                 f"use one of {', '.join(APPLICATION_STATUSES)}, interview") for k in unknown])  # fmt: skip
+    raw = {
+        "program_code": code,
+        "status": body.status,
+        "service": body.service,
+        "dates": body.dates,
+    }
     if body.notes is not None:
         raw["notes"] = body.notes
     return {"application": _tracker(request).track(me, raw, on=today(request))}
@@ -136,8 +135,7 @@ async def api_import(request: Request, me: Me) -> dict[str, Any]:
 
 @router.get("/applications.csv")
 def api_applications_csv(request: Request, me: Me, user: UserId = None) -> Response:
-    return Response(_tracker(request).export_csv(me, user), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="applications.csv"'})  # fmt: skip
+    return download(_tracker(request).export_csv(me, user), "text/csv", "applications.csv")
 
 
 @router.get("/costs")
@@ -225,7 +223,7 @@ def api_remove_rotation(request: Request, me: Me, rotation_id: RowId) -> dict[st
 # -------------------------------------------------------------------- rank list
 @router.get("/rank-list")
 def api_rank_list(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
-    out: dict[str, Any] = _tracker(request).rank_list(me, user)
+    out: dict[str, Any] = _tracker(request).rank_list(me, user, on=today(request))
     return out
 
 
@@ -269,8 +267,11 @@ def api_timeline(request: Request, me: Me, user: UserId = None) -> dict[str, Any
 
 @router.get("/calendar.ics")
 def api_calendar(request: Request, me: Me, user: UserId = None) -> Response:
-    return Response(_tracker(request).calendar(me, user, on=today(request)), media_type="text/calendar",
-                    headers={"Content-Disposition": 'attachment; filename="imgpath-season.ics"'})  # fmt: skip
+    return download(
+        _tracker(request).calendar(me, user, on=today(request)),
+        "text/calendar",
+        "imgpath-season.ics",
+    )
 
 
 # ---------------------------------------------------------------------- advisor
@@ -281,8 +282,7 @@ def api_cohort_table(request: Request, me: Me) -> dict[str, Any]:
 
 @router.get("/cohort.csv")
 def api_cohort_csv(request: Request, me: Me) -> Response:
-    return Response(_tracker(request).cohort_csv(me, on=today(request)), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="cohort.csv"'})  # fmt: skip
+    return download(_tracker(request).cohort_csv(me, on=today(request)), "text/csv", "cohort.csv")
 
 
 @router.get("/slots")

@@ -12,7 +12,7 @@ from imgpath.core.catalog.search import SearchQuery
 from imgpath.errors import AuthenticationError, ImgpathError, InvalidInputError, RateLimitedError
 from imgpath.services.accounts import Account, FormError
 from imgpath.services.plots import odds_plot_bytes
-from imgpath.web.api import RowId, UserId, today
+from imgpath.web.api import RowId, UserId, download, today
 from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
 from imgpath.web.security import check_csrf, csrf_token, current_account, sign_in, sign_out
 
@@ -264,8 +264,9 @@ def revoke(request: Request, me: Me, share_id: RowId) -> Response:
 @router.get("/account/export.json")
 def export(request: Request, me: Me) -> Response:
     data = request.app.state.tracker.export(me)
-    return Response(json.dumps(data, indent=2, default=str), media_type="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="imgpath-my-data.json"'})  # fmt: skip
+    return download(
+        json.dumps(data, indent=2, default=str), "application/json", "imgpath-my-data.json"
+    )
 
 
 @router.post("/account/delete", dependencies=[Csrf])

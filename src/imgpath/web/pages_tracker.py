@@ -24,7 +24,7 @@ from imgpath.services.tracker import (
     ROTATION_KINDS,
     SERVICES,
 )
-from imgpath.web.api import RowId, UserId, today
+from imgpath.web.api import RowId, UserId, download, today
 from imgpath.web.pages import form_of, render, see_other
 from imgpath.web.security import check_csrf, current_account
 
@@ -60,7 +60,7 @@ def _page(request: Request, me: Account, name: str, user: UserId = None, *, stat
         context["r"] = tracker.rotations(me, user)
         context["placements"] = tracker.placements(me, user)
     elif name == "rank_list.html":
-        context["rank"] = tracker.rank_list(me, user)
+        context["rank"] = tracker.rank_list(me, user, on=on)
         context["programs"] = _my_programs(request, me, user)
     elif name == "timeline.html":
         context["timeline"] = tracker.timeline(me, user, on=on)
@@ -126,8 +126,7 @@ async def import_applications(request: Request, me: Me) -> Response:
 
 @router.get("/applications.csv")
 def applications_csv(request: Request, me: Me, user: UserId = None) -> Response:
-    return Response(request.app.state.tracker.export_csv(me, user), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="applications.csv"'})  # fmt: skip
+    return download(request.app.state.tracker.export_csv(me, user), "text/csv", "applications.csv")
 
 
 # ---------------------------------------------------------- letters, documents
@@ -238,17 +237,16 @@ async def rank_move(request: Request, me: Me, code: str) -> Response:
     form = await form_of(request)
     code = code.strip().upper()
     tracker = request.app.state.tracker
-    entries = tracker.rank_list(me)["entries"]
-    at = next((e["rank"] for e in entries if e["program"]["code"] == code), 0)
     direction = form.get("direction", "")
-    to = {"up": at - 1, "down": at + 1, "top": 1, "bottom": len(entries)}.get(direction)
-    if to is None:
+    if direction:
+        tracker.rank_step(me, code, direction)
+    else:
         try:
             to = int(form.get("to", ""))
         except ValueError:
             return _page(request, me, "rank_list.html", status=422, moved="", focus="",
                          errors={"to": "give a position as a whole number, e.g. 3"})  # fmt: skip
-    tracker.rank_move(me, code, to)
+        tracker.rank_move(me, code, to)
     return see_other(
         f"/rank-list?moved={code}&focus={direction or 'to'}"
     )  # autofocus, no #fragment: a fragment would cancel it
@@ -277,8 +275,7 @@ def timeline_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse
 @router.get("/calendar.ics")
 def calendar(request: Request, me: Me, user: UserId = None) -> Response:
     body = request.app.state.tracker.calendar(me, user, on=today(request))
-    return Response(body, media_type="text/calendar",
-                    headers={"Content-Disposition": 'attachment; filename="imgpath-season.ics"'})  # fmt: skip
+    return download(body, "text/calendar", "imgpath-season.ics")
 
 
 # ---------------------------------------------------------------------- advisor
@@ -286,19 +283,18 @@ def calendar(request: Request, me: Me, user: UserId = None) -> Response:
 def cohort_page(
     request: Request, me: Me, q: str = "", missing: str = "", stage: str = ""
 ) -> HTMLResponse:
-    rows = request.app.state.tracker.cohort(me, on=today(request))
-    words = q.strip().lower()
-    shown = [r for r in rows
-             if (not words or words in f"{r['name']} {r['email']}".lower())
-             and (not missing or r["missing"]) and (not stage or r["stage"] == stage)]  # fmt: skip
-    return render(request, "cohort.html", me=me, applicants=shown, total=len(rows),
+    shown = request.app.state.tracker.cohort(me, on=today(request), words=q, stage=stage,
+                                             missing_only=bool(missing))  # fmt: skip
+    total = len(request.app.state.workspace.cohort(me))
+    return render(request, "cohort.html", me=me, applicants=shown, total=total,
                   filters={"q": q, "missing": missing, "stage": stage}, statuses=APPLICATION_STATUSES)  # fmt: skip
 
 
 @router.get("/cohort.csv")
 def cohort_csv(request: Request, me: Me) -> Response:
-    return Response(request.app.state.tracker.cohort_csv(me, on=today(request)), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="cohort.csv"'})  # fmt: skip
+    return download(
+        request.app.state.tracker.cohort_csv(me, on=today(request)), "text/csv", "cohort.csv"
+    )
 
 
 @router.get("/slots")
