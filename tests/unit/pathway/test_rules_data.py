@@ -146,9 +146,7 @@ def _conditions() -> list[tuple[str, Condition]]:
     steps: list[StepDef] = [s for defs in book.steps.values() for s in defs]
     steps += [s for s, _ in book.visas]
     for step in steps:
-        items = [*step.not_applicable, *step.requires, *step.info]
-        items += [i for i in (step.done, step.in_progress, step.ready) if i is not None]
-        out.extend((f"step {step.id}", i.when) for i in items if i.when is not None)
+        out.extend((f"step {step.id}", i.when) for _, i in step.clauses() if i.when is not None)
     return out
 
 
@@ -167,9 +165,7 @@ def test_every_rule_a_path_names_exists() -> None:
     book = path_book()
     steps = [s for defs in book.steps.values() for s in defs] + [s for s, _ in book.visas]
     for step in steps:
-        items = [*step.not_applicable, *step.requires, *step.info]
-        items += [i for i in (step.done, step.in_progress, step.ready) if i is not None]
-        for item in items:
+        for _, item in step.clauses():
             name = item.rule
             if name.startswith("fact:"):
                 assert declared(name.removeprefix("fact:")), (step.id, name)
