@@ -215,14 +215,20 @@ def test_every_rule_has_a_case() -> None:
 _RESULTS = ("step", "visa", "route", "deadline", "cost", "fact", "img_kind", "says")
 
 
-def coverage() -> dict[str, list[str]]:
-    """Rule id -> names of the cases that check a result resting on it (docs/reference table)."""
+def coverage(*, results_only: bool = False) -> dict[str, list[str]]:
+    """Rule id -> names of the cases that test it (docs/reference table).
+
+    With ``results_only``, only cases that check a result resting on the rule (a status, date,
+    amount, fact or sentence), not those that merely check it is cited.
+    """
     out: dict[str, list[str]] = {}
     for case in _table()["cases"]:
         for expect in case["expect"]:
             rules: set[str] = set()
-            if any(key in expect for key in _RESULTS) and "cites" in expect:
+            if "cites" in expect and (not results_only or any(key in expect for key in _RESULTS)):
                 rules.add(expect["cites"])
+            if not results_only:
+                rules |= {expect[k] for k in ("stale", "not_stale") if k in expect}
             if "route" in expect and expect["route"]["route"] != "traditional":
                 rules.add(expect["route"]["route"])
             if "cost" in expect:
@@ -236,7 +242,7 @@ def coverage() -> dict[str, list[str]]:
 
 def test_every_evaluated_rule_has_a_case_that_checks_its_result() -> None:
     """Citing is not enough: some case must check a status, date, amount or fact resting on it."""
-    covered = coverage()
+    covered = coverage(results_only=True)
     evaluated = [rule_id for rule_id, use in uses().items() if use.evaluated]
     missing = sorted(r for r in evaluated if r not in covered)
     assert not missing, f"evaluated rules whose result no case checks: {missing}"

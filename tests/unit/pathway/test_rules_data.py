@@ -242,6 +242,39 @@ def test_every_statement_of_any_report_cites_a_sourced_rule(
         assert "?" in question["question"], question
     assert out["as_of"] == on.isoformat()
     assert set(out["rules"]) == report.cited_rules()
+    _no_stale_measure_as_current(out, on)
+    _no_past_date_as_upcoming(out, on)
+
+
+def _no_stale_measure_as_current(out: dict[str, Any], on: date) -> None:
+    """A rule past its review date is never stated as current fact, and only such rules are."""
+    rules = load_rulebook().rules
+    for where, statement in _statements(out):
+        rule = rules[statement["rule_id"]]
+        if rule.stale(on):
+            assert statement.get("stale") is True, (where, statement)
+            assert statement.get("needs_confirmation") is True, (where, statement)
+            text = statement.get("text") or statement.get("note") or ""
+            if "text" in statement or "note" in statement:
+                assert "last confirmed" in text, (where, statement)
+        else:
+            assert not statement.get("stale"), (where, statement)
+    for rule_id, rule in out["rules"].items():
+        assert rule.get("stale", False) is rules[rule_id].stale(on), rule_id
+
+
+def _no_past_date_as_upcoming(out: dict[str, Any], on: date) -> None:
+    day = on.isoformat()
+    for d in out["deadlines"]:
+        latest = d.get("range", {}).get("latest", d["date"])
+        assert d["past"] is (latest < day), d
+    for event in out["timeline"]:
+        if event["kind"] == "past":
+            assert event["date"] <= day, event
+        else:
+            assert event["date"] >= day, event
+    for action in out["next_actions"]:
+        assert action.get("due", day) >= day, action
     for rule_id, rule in out["rules"].items():
         assert rule["sources"], rule_id
         assert rule["confidence"] in "HMLU", rule_id

@@ -281,7 +281,9 @@ def season_costs(
     if nrmp is not None:
         p = nrmp.params
         lines.append(_nrmp_registration(nrmp, on=on))
-        ranked = min(programs, 300) if ranks is None else ranks
+        limit = book.rules.get("US.NRMP.ROL.LIMIT")  # the most ranks a list can hold
+        most = int(limit.params["max_ranks"]) if limit else programs
+        ranked = min(programs, most) if ranks is None else ranks
         extra = max(0, ranked - int(p["included"]))
         length = length_fee(ranked, p.get("length_fees", []))
         if length:

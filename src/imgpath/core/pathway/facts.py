@@ -873,11 +873,10 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     permanent: bool | None = False  # no certificate, nothing permanent
     if f["ecfmg.certified"]:
         permanent = None
-        if (
-            basis == "step2cs"
-            or (gme is not None and gme >= 12)
-            or profile.progress.licensed_states
-        ):
+        if basis == "step2cs":
+            permanent = True
+            decided["ecfmg.certificate_permanent"] = "US.ECFMG.CERT.VALIDITY.STANDARD"
+        elif (gme is not None and gme >= 12) or profile.progress.licensed_states:
             permanent = True
         elif basis == "pathway" and gme is not None:
             permanent = False

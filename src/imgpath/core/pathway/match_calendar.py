@@ -12,8 +12,8 @@ the day asked, so nothing already past is shown as upcoming.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
