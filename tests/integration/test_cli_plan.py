@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -339,3 +341,32 @@ def test_rules_review_counts_by_reason(capsys: pytest.CaptureFixture[str]) -> No
     assert "## `US.VISA.H1B.FEE_100K`" in out
     code, out, _ = run(capsys, "rules", "review", "--on", "2026-11-29")
     assert "past_review_by:" in out
+
+
+def _howto_commands() -> list[tuple[str, str]]:
+    """Every ``imgpath ...`` line of the pathway how-tos' shell blocks, comments removed."""
+    out = []
+    for name in ("update-a-rule.md", "plan-your-path.md"):
+        text = (ROOT / "docs" / "how-to" / name).read_text(encoding="utf-8")
+        for block in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL):
+            for line in block.splitlines():
+                command = line.split("#", 1)[0].strip()
+                if command.startswith("imgpath "):
+                    out.append((name, command))
+    return out
+
+
+@pytest.mark.parametrize(("doc", "command"), _howto_commands())
+def test_how_to_commands_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, doc: str, command: str
+) -> None:
+    """The commands the how-tos tell people to type work as written (``me.yaml`` is the example)."""
+    argv = shlex.split(command)[1:]
+    argv = [str(EXAMPLE) if a == "me.yaml" else a for a in argv]
+    argv = [str(ROOT / a) if a.startswith("examples/") else a for a in argv]
+    if "-o" in argv:
+        i = argv.index("-o") + 1
+        argv[i] = str(tmp_path / Path(argv[i]).name)
+    code, out, err = run(capsys, *argv)
+    assert code == 0, f"{doc}: {command}\n{err}"
+    assert out.strip() or "-o" in argv

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 
 from imgpath.core.pathway.conditions import Condition
-from imgpath.core.pathway.engine import StepDef
+from imgpath.core.pathway.engine import StepDef, cite
 from imgpath.core.pathway.facts import FACTS, declared
 from imgpath.core.pathway.profile import parse_profile
 from imgpath.core.pathway.rules import RuleBook, parse_partial_date, parse_rules
@@ -319,3 +319,22 @@ def test_partial_dates_cover_their_whole_period(text: str, first: date, last: da
 def test_bad_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="date"):
         parse_partial_date(text)
+
+
+@pytest.mark.parametrize(
+    "rule_id", sorted(r.id for r in load_rulebook() if r.review_by is not None)
+)
+def test_every_measure_is_current_on_its_review_day_and_stale_the_day_after(rule_id: str) -> None:
+    """Day-of / day-after for each ``review_by``: stated as current, then as last confirmed."""
+    rule = load_rulebook()[rule_id]
+    assert rule.review_by is not None
+    current = cite(rule, "The measure applies.", rule.review_by)
+    assert not current.stale
+    assert "last confirmed" not in current.text
+    assert current.needs_confirmation == rule.needs_confirmation
+    after = cite(rule, "The measure applies.", rule.review_by + timedelta(days=1))
+    assert after.stale
+    assert after.needs_confirmation
+    assert "last confirmed" in after.text
+    assert "Check that it still holds" in after.text
+    assert str(rule.as_of) in after.text

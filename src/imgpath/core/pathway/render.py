@@ -95,9 +95,9 @@ def _lines(report: Report, *, md: bool) -> list[str]:
             amount = "unknown" if line.amount is None else f"${line.amount:,.0f}"
             note = f"; {line.note}" if line.note else ""
             check = ", needs confirmation" if line.needs_confirmation else ""
-            out.append(
-                f"{bullet}{line.item}: {amount} (as of {line.as_of}{note}{check}) {_ref(line.rule_id, md=md)}"
-            )
+            # A stale line's note already says when it was last confirmed and to check it.
+            said = line.note if line.stale else f"as of {line.as_of}{note}{check}"
+            out.append(f"{bullet}{line.item}: {amount} ({said}) {_ref(line.rule_id, md=md)}")
         unknown = f", plus {report.costs.unknown} unknown" if report.costs.unknown else ""
         out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}")
     if report.next_actions:

@@ -158,10 +158,13 @@ class Rule:
             return ""
         assert self.review_by is not None
         note = f": {self.review_note}" if self.review_note else ""
-        return (
-            f"last confirmed as of {self.as_of}; due for review since {self.review_by.isoformat()}"
-            f"{note}. Check that it still holds before relying on it"
-        )
+        if self.review_by < self.as_of.first:
+            # Read after its review date and still not confirmed beyond it (e.g. a season's fees
+            # read when the next season's were not yet published).
+            when = f"last confirmed only up to {self.review_by.isoformat()}, read on {self.as_of}"
+        else:
+            when = f"last confirmed as of {self.as_of}; due for review since {self.review_by.isoformat()}"
+        return f"{when}{note}. Check that it still holds before relying on it"
 
     def unsure(self, day: date) -> bool:
         """Needs confirmation on ``day``: a weak grade, or past its review date."""
