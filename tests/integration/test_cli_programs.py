@@ -175,7 +175,8 @@ def test_costs(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "ERAS applications (120 programs, 1 specialty): $3,030" in out
     assert "NRMP extra ranks (100 beyond 20): $3,000" in out
-    assert "Total known: $6,345" in out
+    assert "NRMP Length of Rank Order List Fee (120 ranks): $50" in out
+    assert "Total known: $6,395" in out
     code, out, _ = run(capsys, "costs", "-n", "20", "--exams", "--json", "--on", "2026-11-22")
     data = json.loads(out)
     assert data["lines_with_unknown_amount"] == 1  # OET: no published amount
@@ -184,7 +185,7 @@ def test_costs(capsys: pytest.CaptureFixture[str]) -> None:
         "US.COST.OET",
         "US.COST.STEP3",
     }
-    code, out, _ = run(capsys, "costs", "-n", "20", "--on", "2025-01-01")
+    code, out, _ = run(capsys, "costs", "-n", "20", "--on", "2024-01-01")
     assert "US.COST.ERAS.v2024" in out
     code, _, _ = run(capsys, "costs", "--programs", "0")
     assert code == 2

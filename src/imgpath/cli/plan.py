@@ -72,6 +72,15 @@ def plan_command(
         Path | None,
         typer.Option("--output", "-o", help="Write here; with --batch, the summary CSV."),
     ] = None,
+    changes_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changes-since",
+            metavar="DATE",
+            help="Also list the rules that began, ended or changed since DATE (YYYY-MM-DD) and "
+            "touch you: a policy alert (new travel bans, fees, laws, court rulings).",
+        ),
+    ] = None,
 ) -> None:
     """Where you stand on the way to a US (or UK, Canadian) licence, and what comes next.
 
@@ -84,16 +93,22 @@ def plan_command(
 
       imgpath plan me.yaml --on 2026-01-01 --format json
 
+      imgpath plan me.yaml --changes-since 2026-01-01
+
       imgpath plan --batch cohort.csv -o summary.csv
     """
     day = parse_day(on)
+    since = _since(changes_since)
     if batch is not None:
+        if since is not None:
+            msg = "--changes-since is for one profile; it cannot be combined with --batch"
+            raise InvalidInputError(msg)
         _batch(batch, day, output)
         return
     if profile is None:
         msg = "give a PROFILE file (or --batch FILE for a cohort); see imgpath plan --help"
         raise InvalidInputError(msg)
-    report = plan_file(profile, on=day)
+    report = plan_file(profile, on=day, changes_since=since)
     if output_format is PlanFormat.json:
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif output_format is PlanFormat.markdown:
@@ -104,6 +119,16 @@ def plan_command(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"--changes-since {value!r}: not a date; write it as YYYY-MM-DD"
+        raise InvalidInputError(msg) from None
 
 
 def _batch(path: Path, day: date, output: Path | None) -> None:

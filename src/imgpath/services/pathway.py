@@ -15,7 +15,9 @@ from imgpath.core.pathway.costs import CostEstimate, season_costs
 from imgpath.core.pathway.profile import InvalidProfileError, Profile, parse_profile
 from imgpath.core.pathway.report import PathBook, Report
 from imgpath.core.pathway.report import evaluate as _evaluate
+from imgpath.core.pathway.rule_reference import ReviewItem, review_rules
 from imgpath.core.pathway.rules import RuleBook
+from imgpath.core.pathway.usage import RuleUse, rule_uses
 from imgpath.errors import DocumentSyntaxError, InvalidInputError
 from imgpath.services.documents import read_document, read_text
 from imgpath.services.pathway_data import load_path_book, load_rulebook
@@ -32,7 +34,9 @@ __all__ = [
     "plan_batch",
     "plan_file",
     "profile_from_row",
+    "review",
     "summary",
+    "uses",
 ]
 
 
@@ -40,9 +44,19 @@ def path_book() -> PathBook:
     return load_path_book()
 
 
-def plan(profile: Profile, on: date) -> Report:
-    """Evaluate a validated profile with the bundled rules."""
-    return _evaluate(profile, on, load_rulebook(), path_book())
+def plan(profile: Profile, on: date, *, changes_since: date | None = None) -> Report:
+    """Evaluate a validated profile with the bundled rules (``changes_since``: the policy alert)."""
+    _check_since(changes_since, on)
+    return _evaluate(profile, on, load_rulebook(), path_book(), changes_since=changes_since)
+
+
+def _check_since(since: date | None, on: date) -> None:
+    if since is not None and since > on:
+        msg = (
+            f"--changes-since {since.isoformat()} is after the evaluation day {on.isoformat()}; "
+            "give an earlier day"
+        )
+        raise InvalidInputError(msg)
 
 
 def evaluate(
@@ -51,15 +65,21 @@ def evaluate(
     *,
     book: RuleBook | None = None,
     paths: PathBook | None = None,
+    changes_since: date | None = None,
 ) -> Report:
     """Where ``profile`` stands on day ``on``: the library's main call.
 
     ``profile`` may be a :class:`Profile` or a plain mapping (validated here).  The bundled rules
     and paths are used unless others are given (for tests, or a rules pack under review).
+    ``changes_since`` adds the rules that began, ended or changed since that day and touch this
+    person (``Report.changes``).
     """
     if not isinstance(profile, Profile):
         profile = parse_profile(profile, on=on)
-    return _evaluate(profile, on, book or load_rulebook(), paths or path_book())
+    _check_since(changes_since, on)
+    return _evaluate(
+        profile, on, book or load_rulebook(), paths or path_book(), changes_since=changes_since
+    )
 
 
 def load_profile(path: str | Path, *, on: date) -> Profile:
@@ -68,8 +88,19 @@ def load_profile(path: str | Path, *, on: date) -> Profile:
     return parse_profile(data, on=on, source=source)
 
 
-def plan_file(path: str | Path, *, on: date) -> Report:
-    return plan(load_profile(path, on=on), on)
+def plan_file(path: str | Path, *, on: date, changes_since: date | None = None) -> Report:
+    return plan(load_profile(path, on=on), on, changes_since=changes_since)
+
+
+def review(on: date) -> list[ReviewItem]:
+    """The maintainer's worklist on ``on``: rules past review, older than 12 months, or L/U."""
+    return review_rules(load_rulebook(), on)
+
+
+def uses() -> dict[str, RuleUse]:
+    """How each bundled rule is used (evaluated where, or informational why)."""
+    book = path_book()
+    return rule_uses(load_rulebook(), book.steps, book.visas)
 
 
 # ---------------------------------------------------------------------------------- cohorts
