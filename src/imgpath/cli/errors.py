@@ -60,6 +60,14 @@ def report_unexpected(error: Exception, console: Console | None = None) -> int:
         return 2
     if isinstance(error, BrokenPipeError):  # the reader went away (| head): nothing to say
         return 1
+    if isinstance(error, UnicodeEncodeError):  # e.g. PYTHONIOENCODING=ascii and a name in Arabic
+        _say(
+            console,
+            "error:",
+            f"the output has characters the terminal's encoding ({error.encoding}) cannot show; "
+            "write to a file with -o, or set PYTHONIOENCODING=utf-8",
+        )
+        return 1
     if isinstance(error, MemoryError):
         _say(console, "error:", "not enough memory for this input; try a smaller one")
         return 1

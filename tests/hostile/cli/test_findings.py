@@ -307,3 +307,46 @@ def _stored_claims(capsys: pytest.CaptureFixture[str], database: str) -> list[st
     code, out, _ = run(capsys, "programs", "claims", "export", "--db", database)
     assert code == 0
     return out.splitlines()[1:]
+
+
+# ------------------------------------------------------------------ the last guard
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "words"),
+    [
+        (
+            RuntimeError("boom [/b]"),
+            70,
+            "internal error: RuntimeError: boom [/b]\nThis is a bug in imgpath",
+        ),
+        (
+            IsADirectoryError(21, "Is a directory", "/some/where"),
+            2,
+            "error: /some/where: is a directory",
+        ),
+        (UnicodeEncodeError("ascii", "é", 0, 1, "no"), 1, "terminal's encoding (ascii)"),
+        (MemoryError(), 1, "not enough memory"),
+    ],
+)
+def test_an_unexpected_error_is_one_line_never_a_traceback(
+    error: Exception,
+    code: int,
+    words: str,
+    market: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fail(*_: object, **__: object) -> None:
+        raise error
+
+    monkeypatch.setattr("imgpath.cli.match.match_file", fail)
+    monkeypatch.delenv("IMGPATH_TRACEBACK", raising=False)
+    got = main(["match", str(market)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert (got, words in err) == (code, True), err
+    if code == 70:
+        monkeypatch.setenv("IMGPATH_TRACEBACK", "1")
+        assert main(["match", str(market)]) == 70
+        assert "Traceback" in capsys.readouterr().err
