@@ -404,3 +404,18 @@ def test_line_and_column_count_lf_crlf_and_cr() -> None:
 
     text = "a\nb\r\nc\rdX"
     assert line_and_column(text, text.index("X")) == (4, 2)
+
+
+def test_the_profile_box_path_reads_norway_as_a_country() -> None:
+    """The web profile box's call (bytes, FORM_LIMITS) into the profile validator, as the CLI's."""
+    from datetime import date
+
+    from imgpath.core.pathway.profile import parse_profile
+
+    box = b"school: {country: NO, graduation_date: 2024-06-15}\ncitizenships: [NO, no]\nin_us: no\n"
+    data = load_document(box, source="profile box", fmt="yaml", limits=FORM_LIMITS)
+    profile = parse_profile(data, on=date(2026, 1, 10))
+    assert profile.school is not None
+    assert profile.school.country == "NO"
+    assert tuple(profile.citizenships) == ("NO", "NO")
+    assert profile.in_us is False  # the field wants a yes/no, so "no" is read as one there
