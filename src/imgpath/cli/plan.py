@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from imgpath.cli.files import write_output
 from imgpath.errors import InvalidInputError
 from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
 from imgpath.services.pathway import SUMMARY_COLUMNS
@@ -115,10 +116,7 @@ def plan_command(
         text = to_markdown(report)
     else:
         text = to_text(report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_output(text, output)
 
 
 def _since(value: str | None) -> date | None:
@@ -156,11 +154,9 @@ def _batch(path: Path, day: date, output: Path | None) -> None:
             )
         else:
             invalid += 1
-            lines.write(f"{who} (row {row.row}): invalid: {row.problems}\n")
-    if output is None:
-        sys.stdout.write(buffer.getvalue())
-    else:
-        output.write_text(buffer.getvalue(), encoding="utf-8")
+            named = f" ({row.id})" if row.id else ""
+            lines.write(f"{path}: row {row.row}{named}: {row.problems}\n")
+    write_output(buffer.getvalue(), output)
     if invalid:
-        msg = f"{invalid} row(s) could not be planned (see their problems above; the others were planned)"
+        msg = f"{path}: {invalid} row(s) could not be planned (see their problems above; the others were planned)"
         raise InvalidInputError(msg)

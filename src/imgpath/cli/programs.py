@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -13,18 +14,22 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from imgpath.catalog import (
     CLAIM_FIELDS,
     KINDS,
     REGIONS,
     Applicant,
+    Catalog,
     SearchQuery,
     applicant_from_file,
     open_catalog,
 )
+from imgpath.cli.files import write_output
 from imgpath.cli.plan import parse_day
 from imgpath.cli.render import dump_json, terminal_console
+from imgpath.core.text_checks import text_problem
 from imgpath.errors import InvalidInputError
 
 __all__ = ["programs_app"]
@@ -85,6 +90,30 @@ class Sort(StrEnum):
     state = "state"
     specialty = "specialty"
     code = "code"
+
+
+def _catalog(db: str | None) -> Catalog:
+    """The catalog at ``--db``; a URL that cannot be opened is the user's to fix (exit 2)."""
+    shown = _hide_password(db or "$IMGPATH_DATABASE_URL")
+    shown = shown if len(shown) <= 120 else shown[:100] + "..."
+    try:
+        return open_catalog(db)
+    except InvalidInputError as exc:  # the storage layer's own words, said about --db
+        reason = re.sub(r"^database URL .* cannot be used: ", "cannot be used: ", str(exc))
+        reason = re.sub(r"^cannot open the database at \S+: ", "cannot open the database: ", reason)
+        msg = f"--db {shown}: {_hide_password(reason)}"
+        raise InvalidInputError(msg) from None
+    except (ImportError, ValueError, OSError, SQLAlchemyError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        msg = (
+            f"--db {shown}: cannot open the database: {_hide_password(reason)}; write e.g. "
+            "sqlite:///catalog.db or postgresql+psycopg://user@host/db"
+        )
+        raise InvalidInputError(msg) from None
+
+
+def _hide_password(text: str) -> str:
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
 
 
 def _applicant(profile: str | None, on: str | None) -> Applicant | None:
@@ -191,7 +220,7 @@ def search_command(
         limit=limit,
         offset=offset,
     )
-    with open_catalog(db) as catalog:
+    with _catalog(db) as catalog:
         result = catalog.search(query, applicant)
     data = result.to_dict()
     if output_format is SearchFormat.json:
@@ -200,10 +229,7 @@ def search_command(
         out = _search_csv(data["programs"])
     else:
         out = _search_table(data, with_fit=applicant is not None, to_file=output is not None)
-    if output is None:
-        sys.stdout.write(out)
-    else:
-        output.write_text(out, encoding="utf-8")
+    write_output(out, output)
 
 
 def _search_csv(programs: list[dict[str, object]]) -> str:
@@ -284,7 +310,7 @@ def show_command(
     """One program: its facts, every claim with source and date, NRMP's specialty figures, and
     (with --for) your fit, term by term."""
     applicant = _applicant(profile, on)
-    with open_catalog(db) as catalog:
+    with _catalog(db) as catalog:
         view = catalog.show(code, applicant)
     data = view.to_dict()
     if output_format is ShowFormat.json:
@@ -367,7 +393,10 @@ def claims_import_command(
     imgpath programs claims fields.
     """
     now = datetime.now(UTC)
-    with open_catalog(db) as catalog:
+    if entered_by is not None and (problem := text_problem(entered_by)) is not None:
+        msg = f"--by: {problem}"
+        raise InvalidInputError(msg)
+    with _catalog(db) as catalog:
         report = catalog.import_claims(path, entered_by=entered_by or "", today=now.date(), now=now)
     if output_format is ShowFormat.json:
         sys.stdout.write(dump_json(report.to_dict()))
@@ -382,7 +411,7 @@ def claims_import_command(
             )
         sys.stdout.write("\n".join(lines) + "\n")
     if report.rejected:
-        msg = f"{len(report.rejected)} row(s) rejected (see above); the other rows were stored"
+        msg = f"{path}: {len(report.rejected)} row(s) rejected (see above); the other rows were stored"
         raise InvalidInputError(msg)
 
 
@@ -401,12 +430,9 @@ def claims_export_command(
     if field is not None and field not in CLAIM_FIELDS:
         msg = f"--field {field!r}: use one of {', '.join(CLAIM_FIELDS)}"
         raise InvalidInputError(msg)
-    with open_catalog(db) as catalog:
+    with _catalog(db) as catalog:
         text = catalog.export_claims(program_code=program, field_name=field)
-    if path == "-":
-        sys.stdout.write(text)
-    else:
-        Path(path).write_text(text, encoding="utf-8")
+    write_output(text, None if path == "-" else Path(path), option="FILE")
 
 
 @claims_app.command("fields")

@@ -46,6 +46,7 @@ from imgpath.core.catalog.search import (
     order_programs,
     resolve_specialties,
 )
+from imgpath.core.csv_reading import table
 from imgpath.core.pathway.report import Report
 from imgpath.errors import InvalidInputError, NotFoundError, Problem
 from imgpath.services.documents import read_text
@@ -315,30 +316,31 @@ class Catalog:
     ) -> ImportReport:
         """Read a claims CSV; store the good rows, report every bad one with its row number."""
         text, source = read_text(path)
-        reader = csv.DictReader(io.StringIO(text))
-        columns = [c.strip() for c in reader.fieldnames or [] if c]
-        unknown = [c for c in columns if c not in CLAIM_COLUMNS]
-        missing = [c for c in CLAIM_COLUMNS[:6] if c not in columns]
-        if unknown or missing:
-            parts = []
-            if missing:
-                parts.append(f"missing column(s) {', '.join(missing)}")
-            if unknown:
-                parts.append(f"unknown column(s) {', '.join(unknown)}")
-            msg = f"{source}: {'; '.join(parts)}; the columns are {', '.join(CLAIM_COLUMNS)} (docs/reference/claims.md)"
+        sheet = table(text, source=source, known=CLAIM_COLUMNS, required=CLAIM_COLUMNS[:6])
+        if not sheet.rows:
+            msg = f"{source}: the file has a header but no claims; add one row per claim"
             raise InvalidInputError(msg)
         accepted: list[Claim] = []
         rows: list[int] = []
         rejected: list[tuple[int, str, str]] = []
         codes = self.by_code
-        for number, row in enumerate(reader, start=2):
+        for row in sheet.rows:
+            problem = sheet.width_problem(row)
+            if problem is not None:
+                rejected.append((row.row, "(row)", problem))
+                continue
             try:
                 accepted.append(
-                    claim_from_row(row, today=today, programs=codes, default_entered_by=entered_by)
+                    claim_from_row(
+                        sheet.record(row),
+                        today=today,
+                        programs=codes,
+                        default_entered_by=entered_by,
+                    )
                 )
-                rows.append(number)
+                rows.append(row.row)
             except ClaimRowError as exc:
-                rejected.append((number, exc.column, str(exc).split(": ", 1)[1]))
+                rejected.append((row.row, exc.column, str(exc).split(": ", 1)[1]))
         added = self.store.add_claims(accepted, entered_at=now) if accepted else []
         duplicates = [row for row, new in zip(rows, added, strict=True) if not new]
         return ImportReport(sum(added), duplicates, rejected)
