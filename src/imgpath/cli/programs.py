@@ -185,7 +185,7 @@ def search_command(
         regions=tuple(r.strip().lower() for r in region or ()),
         types=tuple(t.strip().upper() for t in track_type or ()),
         visa=visa.strip().lower() if visa else None,
-        visa_known=visa_known,
+        visa_unknown=visa_known,
         include_excluded=show_excluded,
         sort=(sort.value if sort else ("fit" if applicant else "name")),
         limit=limit,

@@ -54,8 +54,11 @@ def test_base_is_the_charting_outcomes_estimate_for_a_non_us_img() -> None:
 
 def test_a_us_img_uses_the_pgy1_table() -> None:
     f = fit(Applicant(kind="us_img", needs_visa=False))
-    # 1,145 of 2,099 US IMGs who ranked internal medicine matched (2025), smoothed.
-    assert f.score == 55
+    # 1,145 of 2,099 US IMGs who ranked internal medicine matched (2025), shrunk toward the
+    # all-specialty rate with 30 pseudo-applicants.
+    prior = EVIDENCE.overall.rate("us_img")
+    assert prior is not None
+    assert f.score == round(100 * (1145 + 30 * prior) / (2099 + 30)) == 54
     assert "PGY-1" in f.terms[0].text
     assert f.relevant == 6  # no visa term for someone who needs none
 
