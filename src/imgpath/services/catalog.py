@@ -26,6 +26,7 @@ from imgpath.core.catalog.claims import (
     claim_to_row,
 )
 from imgpath.core.catalog.evidence import (
+    MIN_SAMPLE,
     Evidence,
     parse_charting_outcomes,
     parse_crosswalk,
@@ -39,6 +40,7 @@ from imgpath.core.catalog.fit import (
     claims_by_program,
     explain,
     score_all,
+    thin_samples,
 )
 from imgpath.core.catalog.outcomes import K
 from imgpath.core.catalog.program_evidence import EVIDENCE_KINDS, NO_EVIDENCE, ProgramEvidence
@@ -50,13 +52,19 @@ from imgpath.core.catalog.search import (
     resolve_specialties,
     visa_states,
 )
+from imgpath.core.catalog.sources import IMPORT_KINDS
 from imgpath.core.pathway.profile import Profile
 from imgpath.core.pathway.report import Report
 from imgpath.errors import InvalidInputError, NotFoundError, PermissionDeniedError, Problem
 from imgpath.services.canada import CanadaResult, search_canada
 from imgpath.services.documents import read_text
 from imgpath.services.evidence_assembly import assemble_evidence
-from imgpath.services.evidence_import import install_bundled_evidence
+from imgpath.services.evidence_import import (
+    ImportResult,
+    import_evidence,
+    install_bundled_evidence,
+    source_from_options,
+)
 from imgpath.services.outcomes import OutcomeSharing
 from imgpath.storage.catalog_store import CatalogStore
 from imgpath.storage.database import connect
@@ -346,16 +354,26 @@ class Catalog:
             if query.visa_unknown:
                 wanted_visa = wanted_visa | states["unknown"] | states["disputed"]
             keep &= wanted_visa
-        scores = excluded = confidence = None
+        scores = excluded = confidence = thin = None
         if applicant is not None:
             scores, excluded, confidence = score_all(applicant, snap.table)
+            thin = thin_samples(applicant, snap.table)
             n_excluded = int(np.count_nonzero(keep & excluded))
             if not query.include_excluded:
                 keep &= ~excluded
         else:
             n_excluded = 0
         order = order_programs(self.programs, keep, query.sort, scores, excluded,
-                               snap.table.evidence_any, confidence)  # fmt: skip
+                               snap.table.evidence_any, confidence, thin)  # fmt: skip
+        if (
+            thin is not None
+            and query.sort == "fit"
+            and np.any(keep & thin)
+            and np.any(keep & ~thin)
+        ):
+            notes.append(f"{int(np.count_nonzero(keep & thin))} program(s) of specialties with fewer than "
+                         f"{MIN_SAMPLE} applicants like you in NRMP's figures are listed after the others: "
+                         "too little data to rank them against them")  # fmt: skip
         ties, tied = self._ties(keep, scores, excluded, snap.table.evidence_any)
         if ties and query.sort == "fit":
             biggest = max(ties, key=lambda t: int(t["count"]))
@@ -401,7 +419,7 @@ class Catalog:
                     f"{counts['unknown']} unknown, {counts['disputed']} disputed, "
                     f"{counts['reported_not']} reported not to sponsor it")  # fmt: skip
             if not query.visa_unknown and counts["unknown"] + counts["disputed"]:
-                text += " (the unknown and disputed are not listed; ask for them to see them)"
+                text += "; the unknown and disputed are not listed"
             out["text"] = text
         return out
 
@@ -458,6 +476,66 @@ class Catalog:
                              if (rows := self.evidence_store.matches(status=[status]))},
             "k": K,
         }  # fmt: skip
+
+    # ------------------------------------------------------------ public evidence
+    def import_evidence(
+        self,
+        path: str | Path,
+        kind: str,
+        *,
+        options: Mapping[str, str | None] | None = None,
+        now: datetime,
+        progress: Any = None,
+    ) -> ImportResult:
+        """Import a public file of ``kind`` (see IMPORT_KINDS); ``options`` may give the
+        source's title, publisher, url, licence, as_of and note (defaults per kind)."""
+        if kind not in IMPORT_KINDS:
+            msg = f"kind {kind!r}: use one of {', '.join(IMPORT_KINDS)}"
+            raise InvalidInputError(msg)
+        source = source_from_options(kind, Path(path), options or {}, now.date())
+        return import_evidence(
+            self.evidence_store, self.programs, path, source, now=now, progress=progress
+        )
+
+    def matches_to_review(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Name matches a person should decide: each with its best candidates and scores."""
+        rows = self.evidence_store.matches(status=("review",), kind=kind)
+        return [
+            {**r, "decided_at": r["decided_at"].isoformat() if r["decided_at"] else None}
+            for r in rows
+        ]
+
+    def decide_match(
+        self,
+        match_id: int,
+        *,
+        decision: str,
+        institution_code: str | None = None,
+        by: str,
+        now: datetime,
+    ) -> None:
+        """Confirm a match (to its best candidate, or to ``institution_code``) or reject it."""
+        if decision not in ("confirm", "reject"):
+            raise InvalidInputError(
+                str(Problem("decision", f"{decision!r}", "use confirm or reject"))
+            )
+        found = {m["id"]: m for m in self.evidence_store.matches()}.get(match_id)
+        if found is None:
+            msg = (
+                f"no name match with id {match_id}; list them with imgpath programs evidence review"
+            )
+            raise NotFoundError(msg)
+        code = None
+        if decision == "confirm":
+            candidates = [c["institution_code"] for c in found["candidates"]]
+            code = institution_code or (candidates[0] if candidates else None)
+            known = {p.institution_code for p in self.programs}
+            if code not in known:
+                raise InvalidInputError(
+                    str(Problem("institution_code", f"{code!r} is not an NRMP institution code"))
+                )
+        self.evidence_store.decide(match_id, status="confirmed" if decision == "confirm" else "rejected",
+                                   institution_code=code, by=by, at=now)  # fmt: skip
 
     def canada(self, query: CanadaQuery) -> CanadaResult:
         """CaRMS R-1 streams an IMG may apply to (IMG streams first)."""

@@ -180,9 +180,9 @@ def import_evidence(
     assert stored.id is not None
     newest = _READERS[source.kind](store, programs, path, rows, stored.id, result)
     if source.kind == "dol_lca":
-        result.matches = match_employers(store, programs, now=at)
+        result.matches = match_employers(store, programs)
     elif source.kind == "acgme_programs":
-        result.matches = match_acgme(store, programs, now=at)
+        result.matches = match_acgme(store, programs)
     store.finish_source(
         stored.id, read=result.read, kept=result.kept, rejected=result.rejected, as_of=newest
     )
@@ -314,9 +314,7 @@ def _candidates_json(found: Any) -> list[dict[str, Any]]:
     ]
 
 
-def match_employers(
-    store: EvidenceStore, programs: Sequence[Program], *, now: datetime
-) -> dict[str, int]:
+def match_employers(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, int]:
     """Match every employer (by name, in its worksite state) of the stored LCA filings to an NRMP
     institution; decisions people made are kept."""
     by_state = _institutions(programs)
@@ -326,16 +324,14 @@ def match_employers(
         store.put_match({"kind": "lca", "name": employer, "state": state, "specialty_code": "",
                          "institution_code": None if found.key is None else str(found.key),
                          "score": found.score, "status": found.status,
-                         "candidates": _candidates_json(found), "decided_at": now})  # fmt: skip
+                         "candidates": _candidates_json(found), "decided_at": None})  # fmt: skip
         decided = store.match("lca", employer, state)
         status = decided["status"] if decided else found.status
         counts[status] = counts.get(status, 0) + 1
     return counts
 
 
-def match_acgme(
-    store: EvidenceStore, programs: Sequence[Program], *, now: datetime
-) -> dict[str, int]:
+def match_acgme(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, int]:
     """Match every stored ACGME program to the NRMP institution(s) with programs of its
     specialty in its state (any specialty when NRMP has none there)."""
     everyone = _institutions(programs)
@@ -351,7 +347,7 @@ def match_acgme(
         store.put_match({"kind": "acgme", "name": program.acgme_id, "state": program.state,
                          "specialty_code": spec, "institution_code": None if found.key is None else str(found.key),
                          "score": found.score, "status": found.status,
-                         "candidates": _candidates_json(found), "decided_at": now})  # fmt: skip
+                         "candidates": _candidates_json(found), "decided_at": None})  # fmt: skip
         decided = store.match("acgme", program.acgme_id, program.state, spec)
         status = decided["status"] if decided else found.status
         counts[status] = counts.get(status, 0) + 1

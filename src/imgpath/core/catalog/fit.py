@@ -52,6 +52,7 @@ __all__ = [
     "build_table",
     "explain",
     "score_all",
+    "thin_samples",
 ]
 
 PREFERENCE_FACTOR = {
@@ -133,6 +134,9 @@ class Fit:
     terms: tuple[Term, ...]
     evidence: tuple[str, ...] = ()
     """Kinds of program-level evidence behind this fit (empty: none, the specialty figure only)."""
+    thin: bool = False
+    """The specialty's own figure rests on fewer than MIN_SAMPLE applicants like this one: the
+    index borrows a parent's figure, and searches list the program after those with enough data."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +145,7 @@ class Fit:
             "confidence": self.confidence,
             "program_facts_known": f"{self.known} of {self.relevant}",
             "program_evidence": list(self.evidence),
+            "thin_specialty_sample": self.thin,
             "terms": [t.to_dict() for t in self.terms],
         }
 
@@ -264,14 +269,19 @@ def _fill_terms(pe: ProgramEvidence) -> tuple[float, list[Term]]:
         return 1.0, []
     latest = pe.fill[0]
     years = sorted(f.year for f in pe.fill)
-    unfilled = [f.year for f in pe.fill if f.unfilled > 0]
-    history = (f"; left positions unfilled in {', '.join(map(str, sorted(unfilled)))} of {years[0]}-{years[-1]}"
-               if unfilled else f"; filled every position offered in {years[0]}-{years[-1]}")  # fmt: skip
-    text = (f"In the {latest.year} Match the program filled {latest.matched} of {latest.quota} "
-            f"position(s){history}")  # fmt: skip
+    unfilled = sorted(f.year for f in pe.fill if f.unfilled > 0)
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+    if not unfilled:
+        history = f"; it filled every position offered in {span}"
+    elif len(unfilled) == len(years):
+        history = f"; it left positions unfilled in every Match of {span}"
+    else:
+        history = (f"; it left positions unfilled in {len(unfilled)} of {len(years)} Matches "
+                   f"({', '.join(map(str, unfilled))})")  # fmt: skip
+    text = f"In the {latest.year} Match the program filled {latest.matched} of {latest.quota} position(s){history}"
     source = f"{latest.source} (row {latest.row}, as of {latest.as_of})"
     if latest.unfilled > 0:
-        text += "; unfilled positions are offered in SOAP, where IMGs take many"
+        text += "; positions unfilled in the Match are offered in SOAP, where IMGs take many"
         return FILL_FACTOR, [
             Term("fill_history", "factor", text, f"{source}; {IMGPATH}", FILL_FACTOR)
         ]
@@ -440,6 +450,11 @@ def explain(
             )
         )
 
+    thin = estimate.sample < MIN_SAMPLE
+    if thin:
+        terms.insert(1, Term("specialty_sample", "note", f"Fewer than {MIN_SAMPLE} applicants like you in "
+                             "NRMP's figures for this specialty: searches list it after the programs whose "
+                             "specialty figures rest on enough people", f"imgpath's minimum sample ({MIN_SAMPLE})"))  # fmt: skip
     score = round(100 * min(1.0, max(0.0, base * factor)))
     return Fit(
         score,
@@ -449,7 +464,18 @@ def explain(
         relevant,
         tuple(terms),
         tuple(kinds),
+        thin,
     )
+
+
+def thin_samples(applicant: Applicant, table: FitTable) -> npt.NDArray[np.bool_]:
+    """For every program, whether its specialty figure rests on fewer than MIN_SAMPLE applicants
+    of the applicant's kind (so that searches list it after the others)."""
+    evidence = table.evidence
+    thin = [evidence.estimate(code, track, applicant.kind, applicant.step2ck).sample < MIN_SAMPLE
+            for code, track in table.keys]  # fmt: skip
+    out: npt.NDArray[np.bool_] = np.array([*thin, True], dtype=np.bool_)[table.key_index]
+    return out
 
 
 def _specialty_share(evidence: Evidence, program: Program, kind: str) -> float | None:

@@ -46,7 +46,7 @@ _ABBREVIATIONS = {
     "som": "school medicine", "hsc": "health science center", "gme": "graduate medical education",
     "grad": "graduate", "nyp": "new york presbyterian", "ismms": "icahn school medicine mount sinai",
     "sw": "scott white", "uc": "university california", "ucla": "university california los angeles",
-    "ucsf": "university california san francisco", "ccf": "cleveland clinic foundation", "suny": "state university new york",
+    "ucsf": "university california san francisco", "educ": "education", "ed": "education", "ccf": "cleveland clinic foundation", "suny": "state university new york",
 }  # fmt: skip
 _FILLER = frozenset(
     [
@@ -161,7 +161,14 @@ def _score(a: str, b: str) -> float:
     department), the sort ratio stops "university" alone from matching every university."""
     if not a or not b:
         return 0.0
-    return 0.6 * fuzz.token_sort_ratio(a, b) + 0.4 * fuzz.token_set_ratio(a, b)
+    score = 0.6 * fuzz.token_sort_ratio(a, b) + 0.4 * fuzz.token_set_ratio(a, b)
+    left, right = set(a.split()), set(b.split())
+    shared = left & right
+    if shared - _COMMON and (left <= right or right <= left) and (left ^ right) <= _COMMON:
+        # "mayo clinic" and "mayo clinic school graduate medical education": the same name, one
+        # with only common words added
+        score = max(score, 95.0)
+    return score
 
 
 def _places(name: str) -> list[str]:

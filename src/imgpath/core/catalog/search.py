@@ -155,29 +155,29 @@ def order_programs(
     excluded: npt.NDArray[np.bool_] | None,
     table_evidence: npt.NDArray[np.bool_] | None = None,
     confidence: npt.NDArray[np.int8] | None = None,
+    thin: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Indices of the kept programs in the requested order.
 
-    By fit: excluded last, best index first; at one index, programs with program-level evidence
-    first, then more confidence, then (a tie that nothing breaks) by state and name, so that tied
-    programs read as a list, not a ranking."""
+    By fit: excluded last; before them, programs whose specialty figure rests on too few
+    applicants (``thin``); otherwise best index first; at one index, programs with program-level
+    evidence first, then more confidence, then (a tie that nothing breaks) by state and name, so
+    that tied programs read as a list, not a ranking."""
     picked = np.flatnonzero(keep)
     if sort == "fit" and scores is not None and excluded is not None:
-        names = np.array([(programs[int(i)].state, programs[int(i)].institution.lower(),
-                           programs[int(i)].code) for i in picked], dtype=object)  # fmt: skip
-        alphabetical = (
-            np.argsort(np.array([" ".join(x) for x in names]), kind="stable")
-            if picked.size
-            else picked
-        )
+        alphabetical = sorted(
+            range(picked.size),
+            key=lambda j: (programs[int(picked[j])].state,
+                           programs[int(picked[j])].institution.lower(), programs[int(picked[j])].code),
+        )  # fmt: skip
         rank = np.empty(picked.size, np.int64)
         rank[alphabetical] = np.arange(picked.size)
-        evidence = (
-            table_evidence if table_evidence is not None else np.zeros(len(programs), np.bool_)
-        )
+        none = np.zeros(len(programs), np.bool_)
+        evidence = table_evidence if table_evidence is not None else none
+        few = thin if thin is not None else none
         sure = confidence if confidence is not None else np.zeros(len(programs), np.int8)
         order = np.lexsort(
-            (rank, -sure[picked], ~evidence[picked], -scores[picked], excluded[picked])
+            (rank, -sure[picked], ~evidence[picked], -scores[picked], few[picked], excluded[picked])
         )
         out: npt.NDArray[np.int64] = picked[order]
         return out
