@@ -492,10 +492,10 @@ class Catalog:
         if kind not in IMPORT_KINDS:
             msg = f"kind {kind!r}: use one of {', '.join(IMPORT_KINDS)}"
             raise InvalidInputError(msg)
-        source = source_from_options(kind, Path(path), options or {}, now.date())
-        return import_evidence(
-            self.evidence_store, self.programs, path, source, now=now, progress=progress
-        )
+        options = options or {}
+        source = source_from_options(kind, Path(path), options, now.date())
+        return import_evidence(self.evidence_store, self.programs, path, source, now=now,
+                               progress=progress, as_of_from_data=not options.get("as_of"))  # fmt: skip
 
     def matches_to_review(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Name matches a person should decide: each with its best candidates and scores."""

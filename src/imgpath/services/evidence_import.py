@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
+import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
@@ -47,6 +49,8 @@ PROBLEMS_KEPT = 1000
 BUNDLED_SOURCES = "evidence_sources.csv"
 
 Progress = Callable[[str, float], None]
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+"""Bytes that were not UTF-8, kept as surrogates so that the row (not the file) is rejected."""
 
 
 @dataclass
@@ -89,16 +93,19 @@ def _rows(path: Path, progress: Progress | None) -> Iterator[tuple[list[str], in
         yield from _xlsx_rows(path, progress)
         return
     size = max(path.stat().st_size, 1)
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+    with (
+        path.open("rb") as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="surrogateescape") as text,
+    ):
         reader = csv.reader(text)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             msg = f"{path}: the file is empty; it needs a header row and data rows"
             raise InvalidInputError(msg) from None
-        except UnicodeDecodeError as exc:
-            raise DocumentSyntaxError(str(path), f"not UTF-8 text (byte {exc.start}); save it as UTF-8",
-                                      line=1, column=None) from None  # fmt: skip
+        if any(_NOT_UTF8.search(h) for h in header):
+            raise DocumentSyntaxError(str(path), "the header row is not UTF-8 text; save the file as UTF-8",
+                                      line=1, column=None)  # fmt: skip
         number = 1
         try:
             for number, cells in enumerate(reader, start=2):
@@ -107,9 +114,6 @@ def _rows(path: Path, progress: Progress | None) -> Iterator[tuple[list[str], in
                 if progress and number % 5000 == 0:
                     progress("reading", min(raw.tell() / size, 1.0))
                 yield header, number, dict(zip(header, cells, strict=False))
-        except UnicodeDecodeError as exc:
-            raise DocumentSyntaxError(str(path), f"not UTF-8 text (byte {exc.start}); save it as UTF-8",
-                                      line=number + 1, column=None) from None  # fmt: skip
         except csv.Error as exc:
             raise DocumentSyntaxError(
                 str(path), f"not valid CSV ({exc})", line=number + 1, column=None
@@ -124,7 +128,7 @@ def _xlsx_rows(
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise DocumentSyntaxError(
             str(path), f"not a readable .xlsx workbook ({exc})", line=None, column=None
         ) from None
@@ -167,14 +171,23 @@ def import_evidence(
     bundled: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    as_of_from_data: bool = False,
 ) -> ImportResult:
-    """Import one file of ``source.kind`` into ``store``; see the module docstring."""
+    """Import one file of ``source.kind`` into ``store``; see the module docstring.
+
+    With ``as_of_from_data``, the source's date becomes the newest date in the file where the
+    layout has one (an LCA file's newest decision)."""
     if source.kind not in IMPORT_KINDS:
         msg = f"kind {source.kind!r}: use one of {', '.join(IMPORT_KINDS)}"
         raise InvalidInputError(msg)
     path = Path(path)
     at = now or datetime.now(UTC)
     rows = _rows(path, progress)
+    first = next(
+        rows, None
+    )  # opens the file: a missing or unreadable one fails before anything is stored
+    if first is not None:
+        rows = itertools.chain([first], rows)
     stored = store.add_source(source, bundled=bundled, at=at)
     result = ImportResult(stored)
     assert stored.id is not None
@@ -183,9 +196,12 @@ def import_evidence(
         result.matches = match_employers(store, programs)
     elif source.kind == "acgme_programs":
         result.matches = match_acgme(store, programs)
+    as_of = newest if as_of_from_data else None
     store.finish_source(
-        stored.id, read=result.read, kept=result.kept, rejected=result.rejected, as_of=newest
+        stored.id, read=result.read, kept=result.kept, rejected=result.rejected, as_of=as_of
     )
+    if as_of is not None:
+        result.source = replace(result.source, as_of=as_of)
     if progress:
         progress("reading", 1.0)
     return result
@@ -218,6 +234,14 @@ def _run(
             _check_columns(path, [normalise(h) for h in header], required, kind)
             checked = True
         result.read += 1
+        garbled = next(
+            (k for k, v in row.items() if isinstance(v, str) and _NOT_UTF8.search(v)), None
+        )
+        if garbled is not None:
+            result.add_problem(
+                RowProblem(number, normalise(garbled), "not UTF-8 text; save the file as UTF-8")
+            )
+            continue
         parsed = parse(number, {normalise(k): v for k, v in row.items() if k})
         if parsed is None:
             result.skipped += 1

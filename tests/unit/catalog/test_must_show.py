@@ -71,7 +71,9 @@ def test_the_newcomer_is_a_non_us_img_needing_an_h1b(newcomer: Applicant) -> Non
     assert newcomer.target_specialty == "internal medicine"
 
 
-def test_the_default_search_keeps_the_target_specialty(catalog: Catalog, newcomer: Applicant) -> None:
+def test_the_default_search_keeps_the_target_specialty(
+    catalog: Catalog, newcomer: Applicant
+) -> None:
     result = catalog.search(SearchQuery(sort="fit", limit=0), newcomer)
     assert {v.program.specialty_code for v in result.programs} == {"140"}
     assert result.total == 1107
@@ -101,18 +103,28 @@ def test_no_small_sample_specialty_ranks_above_the_target(
     assert all(i > last_target for i in small)
     for i in small:
         fit = programs[i].fit
-        assert fit is not None and fit.thin
+        assert fit is not None
+        assert fit.thin
         assert any(t.name == "specialty_sample" for t in fit.terms)
     if small:
         assert any(f"fewer than {MIN_SAMPLE} applicants like you" in n for n in result.notes)
 
 
-def test_medical_genetics_no_longer_floats_to_the_top(catalog: Catalog, newcomer: Applicant) -> None:
+def test_medical_genetics_no_longer_floats_to_the_top(
+    catalog: Catalog, newcomer: Applicant
+) -> None:
     result = catalog.search(SearchQuery(sort="fit", limit=0, specialties=("140", "766")), newcomer)
     genetics = [v for v in result.programs if v.program.specialty_code == "766"]
-    im = [v for v in result.programs if v.program.specialty_code == "140" and v.program.track_type == "C"]
-    assert genetics and im
-    assert all(g.fit and g.fit.score == 42 for g in genetics)  # Internal Medicine's figure, as borrowed
+    im = [
+        v
+        for v in result.programs
+        if v.program.specialty_code == "140" and v.program.track_type == "C"
+    ]
+    assert genetics
+    assert im
+    assert all(
+        g.fit and g.fit.score == 42 for g in genetics
+    )  # Internal Medicine's figure, as borrowed
     assert max(v.fit.score for v in im if v.fit) >= 42
     assert "5 matched" in genetics[0].fit.terms[0].text  # type: ignore[union-attr]
 
@@ -151,7 +163,9 @@ def test_programs_without_evidence_are_shown_as_tied(catalog: Catalog, newcomer:
     group = [v for v in result.programs if v.fit and v.fit.score == biggest["score"]]
     evidence_first = [bool(v.evidence_kinds) for v in group]
     assert evidence_first == sorted(evidence_first, reverse=True)
-    names = [(v.program.state, v.program.institution.lower()) for v in group if not v.evidence_kinds]
+    names = [
+        (v.program.state, v.program.institution.lower()) for v in group if not v.evidence_kinds
+    ]
     assert names == sorted(names)
 
 
@@ -171,13 +185,18 @@ def test_every_program_level_fact_shown_carries_its_source_and_date(
                 assert DATE.search(term.source), (view.program.code, term)
         data = full.to_dict()["program_evidence"]
         for fill in data["fill_history"]:
-            assert fill["source"] and DATE.fullmatch(fill["as_of"]) and fill["row"] > 1
+            assert fill["source"]
+            assert DATE.fullmatch(fill["as_of"])
+            assert fill["row"] > 1
         for record in data["acgme"]:
-            assert record["source"] and DATE.fullmatch(record["as_of"])
+            assert record["source"]
+            assert DATE.fullmatch(record["as_of"])
         if data["invites"]:
-            assert data["invites"]["self_reported"] and DATE.fullmatch(data["invites"]["as_of"])
+            assert data["invites"]["self_reported"]
+            assert DATE.fullmatch(data["invites"]["as_of"])
         for claim in full.claims:
-            assert claim.source and claim.as_of
+            assert claim.source
+            assert claim.as_of
     assert seen > 500
 
 
@@ -187,4 +206,8 @@ def test_closing_note_counts(catalog: Catalog) -> None:
     assert summary["with_program_evidence"] == 594
     assert summary["by_kind"] == {"claims": 0, "fill_history": 362, "h1b_filings": 0, "acgme": 198,
                                   "invites": 51, "outcomes": 0}  # fmt: skip
-    assert [s["kind"] for s in summary["sources"]] == ["nrmp_program_results", "acgme_programs", "invite_sheet"]
+    assert [s["kind"] for s in summary["sources"]] == [
+        "nrmp_program_results",
+        "acgme_programs",
+        "invite_sheet",
+    ]

@@ -65,7 +65,6 @@ _FILLER = frozenset(
         "residency",
         "dba",
         "pc",
-        "pa",
         "ltd",
         "lp",
         "plc",

@@ -37,7 +37,7 @@ def shown_count(count: int, total: int, k: int = K) -> str:
     if count < k:
         return f"fewer than {k}"
     if total - count < k:
-        return f"more than {total - k}"
+        return f"at least {total - k + 1}"
     return str(count)
 
 
