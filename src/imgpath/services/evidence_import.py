@@ -338,21 +338,26 @@ def _candidates_json(found: Any) -> list[dict[str, Any]]:
     ]
 
 
-def match_employers(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, int]:
-    """Match every employer (by name, in its worksite state) of the stored LCA filings to an NRMP
-    institution; decisions people made are kept."""
-    by_state = _institutions(programs)
+def _count(statuses: Sequence[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for employer, state, city in store.employers():
-        found = match_name([employer], by_state.get(state, []), place=city)
-        store.put_match({"kind": "lca", "name": employer, "state": state, "specialty_code": "",
-                         "institution_code": None if found.key is None else str(found.key),
-                         "score": found.score, "status": found.status,
-                         "candidates": _candidates_json(found), "decided_at": None})  # fmt: skip
-        decided = store.match("lca", employer, state)
-        status = decided["status"] if decided else found.status
+    for status in statuses:
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def _match_row(kind: str, name: str, state: str, specialty: str, found: Any) -> dict[str, Any]:
+    return {"kind": kind, "name": name, "state": state, "specialty_code": specialty,
+            "institution_code": None if found.key is None else str(found.key), "score": found.score,
+            "status": found.status, "candidates": _candidates_json(found), "decided_at": None}  # fmt: skip
+
+
+def match_employers(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, int]:
+    """Match every employer (by name, in its worksite state) of the stored LCA filings to an NRMP
+    institution; decisions people made are kept.  Returns the count per status."""
+    by_state = _institutions(programs)
+    rows = [_match_row("lca", employer, state, "", match_name([employer], by_state.get(state, []), place=city))
+            for employer, state, city in store.employers()]  # fmt: skip
+    return _count(store.put_matches(rows))
 
 
 def match_acgme(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, int]:
@@ -360,7 +365,7 @@ def match_acgme(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, 
     specialty in its state (any specialty when NRMP has none there)."""
     everyone = _institutions(programs)
     by_specialty: dict[str, dict[str, list[Candidate]]] = {}
-    counts: dict[str, int] = {}
+    rows = []
     for program, _ in store.acgme_rows():
         spec = program.specialty_code
         if spec not in by_specialty:
@@ -368,14 +373,8 @@ def match_acgme(store: EvidenceStore, programs: Sequence[Program]) -> dict[str, 
         candidates = by_specialty[spec].get(program.state) or everyone.get(program.state, [])
         found = match_name([program.name, program.sponsor, f"{program.sponsor} {program.city}"],
                            candidates, place=program.city)  # fmt: skip
-        store.put_match({"kind": "acgme", "name": program.acgme_id, "state": program.state,
-                         "specialty_code": spec, "institution_code": None if found.key is None else str(found.key),
-                         "score": found.score, "status": found.status,
-                         "candidates": _candidates_json(found), "decided_at": None})  # fmt: skip
-        decided = store.match("acgme", program.acgme_id, program.state, spec)
-        status = decided["status"] if decided else found.status
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+        rows.append(_match_row("acgme", program.acgme_id, program.state, spec, found))
+    return _count(store.put_matches(rows))
 
 
 # ----------------------------------------------------------------- the bundled examples

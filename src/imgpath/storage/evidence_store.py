@@ -100,11 +100,14 @@ class EvidenceStore:
         """(program code, table, year, quota, matched, row): the newest import of a year wins."""
         if not items:
             return
+        groups: dict[tuple[str, int], set[str]] = {}
+        for code, table, year, _quota, _matched, _row in items:
+            groups.setdefault((table, year), set()).add(code)
         with self.engine.begin() as conn:
-            for code, table, year, _quota, _matched, _row in items:
+            for (table, year), codes in groups.items():
                 conn.execute(delete(fill_history).where(
-                    fill_history.c.program_code == code, fill_history.c.year == year,
-                    fill_history.c.match_table == table))  # fmt: skip
+                    fill_history.c.match_table == table, fill_history.c.year == year,
+                    fill_history.c.program_code.in_(sorted(codes))))  # fmt: skip
             conn.execute(insert(fill_history), [
                 {"program_code": c, "match_table": t, "year": y, "quota": q, "matched": m,
                  "source_id": source_id, "row": r} for c, t, y, q, m, r in items])  # fmt: skip
@@ -150,25 +153,25 @@ class EvidenceStore:
                 for r in items])  # fmt: skip
 
     # ------------------------------------------------------------ name matches
-    def match(self, kind: str, name: str, state: str, specialty: str = "") -> MatchRow | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(name_matches).where(
-                name_matches.c.kind == kind, name_matches.c.name == name,
-                name_matches.c.state == state, name_matches.c.specialty_code == specialty,
-            )).mappings().first()  # fmt: skip
-            return None if row is None else dict(row)
-
-    def put_match(self, values: MatchRow) -> None:
-        """Store an automatic match, unless a person already decided this name."""
-        key = (values["kind"], values["name"], values["state"], values.get("specialty_code", ""))
+    def put_matches(self, items: Sequence[MatchRow]) -> list[str]:
+        """Store automatic matches (one transaction), except where a person already decided the
+        name; returns each name's status after the write (a person's decision wins)."""
+        out = []
         with self.engine.begin() as conn:
-            where = and_(name_matches.c.kind == key[0], name_matches.c.name == key[1],
-                         name_matches.c.state == key[2], name_matches.c.specialty_code == key[3])  # fmt: skip
-            found = conn.execute(select(name_matches.c.status).where(where)).first()
-            if found is None:
-                conn.execute(insert(name_matches).values(**values))
-            elif found[0] not in ("confirmed", "rejected"):
-                conn.execute(update(name_matches).where(where).values(**values))
+            for values in items:
+                where = and_(name_matches.c.kind == values["kind"], name_matches.c.name == values["name"],
+                             name_matches.c.state == values["state"],
+                             name_matches.c.specialty_code == values.get("specialty_code", ""))  # fmt: skip
+                found = conn.execute(select(name_matches.c.status).where(where)).first()
+                if found is None:
+                    conn.execute(insert(name_matches).values(**values))
+                elif found[0] in ("confirmed", "rejected"):
+                    out.append(str(found[0]))
+                    continue
+                else:
+                    conn.execute(update(name_matches).where(where).values(**values))
+                out.append(str(values["status"]))
+        return out
 
     def matches(
         self, *, status: Iterable[str] | None = None, kind: str | None = None
