@@ -212,6 +212,28 @@ def test_evidence_import_review_and_bundle(
     assert "publisher" in err
 
 
+def test_unfilled_programs_for_soap(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, out, _ = run(
+        capsys, "programs", "unfilled", "-s", "internal medicine", "-f", "json", "--db", sqlite_url
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["year"] == 2026
+    rows = data["unfilled"]
+    assert rows[0]["code"] == "1662140C0"
+    assert (rows[0]["quota"], rows[0]["matched"], rows[0]["unfilled"], rows[0]["row"]) == (
+        23,
+        3,
+        20,
+        199,
+    )
+    assert [r["unfilled"] for r in rows] == sorted((r["unfilled"] for r in rows), reverse=True)
+    assert all(r["specialty"] == "Internal Medicine" and r["as_of"] == "2026-04-27" for r in rows)
+    code, _, err = run(capsys, "programs", "unfilled", "--year", "1999", "--db", sqlite_url)
+    assert code == 2
+    assert "no fill history for 1999" in err
+
+
 def test_claims_pending_and_review(
     capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path
 ) -> None:

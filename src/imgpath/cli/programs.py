@@ -777,6 +777,58 @@ def match_command(
     sys.stdout.write(f"match #{match_id}: {decision.value}ed\n")
 
 
+@programs_app.command("unfilled")
+def unfilled_command(
+    year: Annotated[
+        int | None, typer.Option(help="The Match year (default: the newest imported).")
+    ] = None,
+    specialty: Annotated[
+        list[str] | None, typer.Option("--specialty", "-s", help="A specialty code or name.")
+    ] = None,
+    state: Annotated[
+        list[str] | None, typer.Option("--state", help="A state code; repeat for several.")
+    ] = None,
+    output_format: Annotated[SearchFormat, typer.Option("--format", "-f")] = SearchFormat.table,
+    db: Db = None,
+) -> None:
+    """Prepare for SOAP: programs that left positions unfilled in the Main Match, most unfilled
+    first, from imported NRMP Program Results (the default install has Florida's, 2020-2026)."""
+    with open_catalog(db) as catalog:
+        data = catalog.unfilled(year=year, specialties=tuple(specialty or ()),
+                                states=tuple(s.strip().upper() for s in state or ()))  # fmt: skip
+    if output_format is SearchFormat.json:
+        sys.stdout.write(dump_json(data))
+        return
+    if output_format is SearchFormat.csv:
+        buffer = io.StringIO()
+        columns = [
+            "code",
+            "name",
+            "specialty",
+            "state",
+            "year",
+            "quota",
+            "matched",
+            "unfilled",
+            "source",
+            "as_of",
+            "row",
+        ]
+        writer = csv.DictWriter(
+            buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
+        )
+        writer.writeheader()
+        writer.writerows(data["unfilled"])
+        sys.stdout.write(buffer.getvalue())
+        return
+    lines = [f"{len(data['unfilled'])} program(s) left positions unfilled in the {data['year']} Main Match "
+             f"(of {data['programs_with_fill_history']} programs with fill history)"]  # fmt: skip
+    lines += [f"  {r['code']} {r['name']} ({r['state']}): {r['unfilled']} of {r['quota']} unfilled  "
+              f"[{r['source']}, row {r['row']}, as of {r['as_of']}]" for r in data["unfilled"]]  # fmt: skip
+    lines.append(data["note"])
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 # ---------------------------------------------------------------------------- claims review
 
 

@@ -47,9 +47,11 @@ from imgpath.core.catalog.program_evidence import EVIDENCE_KINDS, NO_EVIDENCE, P
 from imgpath.core.catalog.programs import Program, parse_programs
 from imgpath.core.catalog.search import (
     SearchQuery,
+    alphabetical_ranks,
     filter_programs,
     order_programs,
     resolve_specialties,
+    specialty_names,
     visa_states,
 )
 from imgpath.core.catalog.sources import IMPORT_KINDS
@@ -278,6 +280,8 @@ class Catalog:
         self.evidence = evidence
         self.programs: list[Program] = store.programs()
         self.by_code = {p.code: i for i, p in enumerate(self.programs)}
+        self.specialty_names = specialty_names(self.programs)
+        self.ranks = alphabetical_ranks(self.programs)
         self.evidence_store = EvidenceStore(store.engine)
         self.outcomes = OutcomeSharing(OutcomeStore(store.engine), self.by_code)
         self._snapshot: _Snapshot | None = None
@@ -320,14 +324,14 @@ class Catalog:
             and not query.all_specialties
         ):
             target = applicant.target_specialty
-            if resolve_specialties((target,), self.programs)[0]:
+            if resolve_specialties((target,), self.specialty_names)[0]:
                 specialties = (target,)
                 notes.append(f"Showing your target specialty from your profile ({target}); "
                              "search all specialties to see the others")  # fmt: skip
             else:
                 notes.append(f"Your profile's target specialty {target!r} matches no NRMP specialty; "
                              "showing every specialty")  # fmt: skip
-        wanted, unknown, others = resolve_specialties(specialties, self.programs)
+        wanted, unknown, others = resolve_specialties(specialties, self.specialty_names)
         problems += [
             ("specialty", f"no specialty matches {u!r}; try a code such as 140 or part of a name")
             for u in unknown
@@ -364,7 +368,7 @@ class Catalog:
         else:
             n_excluded = 0
         order = order_programs(self.programs, keep, query.sort, scores, excluded,
-                               snap.table.evidence_any, confidence, thin)  # fmt: skip
+                               snap.table.evidence_any, confidence, thin, self.ranks)  # fmt: skip
         if (
             thin is not None
             and query.sort == "fit"
@@ -429,16 +433,12 @@ class Catalog:
     ) -> tuple[list[dict[str, Any]], dict[int, int]]:
         if scores is None:
             return [], {}
-        plain = keep & ~excluded & ~evidence_any
-        values, counts = np.unique(scores[plain], return_counts=True)
-        groups = {int(v): int(c) for v, c in zip(values, counts, strict=True) if c > 1}
-        ties = [{"score": v, "count": c, "note": "no program-level evidence: tied, listed by state and name"}
-                for v, c in sorted(groups.items(), reverse=True)]  # fmt: skip
-        tied = {
-            int(i): groups[int(scores[i])] - 1
-            for i in np.flatnonzero(plain)
-            if int(scores[i]) in groups
-        }
+        plain = np.flatnonzero(keep & ~excluded & ~evidence_any)
+        values, inverse, counts = np.unique(scores[plain], return_inverse=True, return_counts=True)
+        ties = [{"score": int(v), "count": int(c), "note": "no program-level evidence: tied, listed by state and name"}
+                for v, c in sorted(zip(values, counts, strict=True), reverse=True) if c > 1]  # fmt: skip
+        others = counts[inverse] - 1
+        tied = dict(zip(plain[others > 0].tolist(), others[others > 0].tolist(), strict=True))
         return ties, tied
 
     def show(self, code: str, applicant: Applicant | None = None) -> ProgramView:
@@ -536,6 +536,47 @@ class Catalog:
                 )
         self.evidence_store.decide(match_id, status="confirmed" if decision == "confirm" else "rejected",
                                    institution_code=code, by=by, at=now)  # fmt: skip
+
+    def unfilled(
+        self,
+        *,
+        year: int | None = None,
+        specialties: tuple[str, ...] = (),
+        states: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
+        """The SOAP-preparation list: programs that left positions unfilled in a Main Match
+        (``year``, default the newest year with fill history), most unfilled first, each with its
+        source row and date.  Only programs with imported fill history can appear: the result
+        says how many programs have any."""
+        snap = self.snapshot()
+        with_fill = [pe for pe in snap.evidence.values() if pe.fill]
+        years = sorted({f.year for pe in with_fill for f in pe.fill})
+        if year is not None and year not in years:
+            known = ", ".join(map(str, years)) or "none"
+            raise InvalidInputError(
+                str(Problem("year", f"no fill history for {year}", f"years imported: {known}"))
+            )
+        wanted_year = year if year is not None else (years[-1] if years else None)
+        codes, unknown, _ = resolve_specialties(specialties, self.programs)
+        if unknown:
+            raise InvalidInputError(
+                str(Problem("specialty", f"no specialty matches {unknown[0]!r}"))
+            )
+        rows = []
+        for pe in with_fill:
+            program = self.programs[self.by_code[pe.code]]
+            if (codes and program.specialty_code not in codes) or (
+                states and program.state not in states
+            ):
+                continue
+            for f in pe.fill:
+                if f.year == wanted_year and f.unfilled > 0:
+                    rows.append({"code": program.code, "name": program.name, "specialty": program.specialty,
+                                 "state": program.state, **f.to_dict()})  # fmt: skip
+        rows.sort(key=lambda r: (-r["unfilled"], r["state"], r["name"]))
+        return {"year": wanted_year, "programs_with_fill_history": len(with_fill), "unfilled": rows,
+                "note": "positions unfilled in the Main Match are offered in SOAP during Match Week; only "
+                        "programs with imported NRMP Program Results can be listed"}  # fmt: skip
 
     def canada(self, query: CanadaQuery) -> CanadaResult:
         """CaRMS R-1 streams an IMG may apply to (IMG streams first)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "KINDS",
@@ -159,6 +160,7 @@ class Evidence:
         preferred = sum(c.total for c in cohorts)
         matched = sum(c.matched for c in cohorts)
         object.__setattr__(self, "outcomes_rate", matched / preferred if preferred else 0.0)
+        object.__setattr__(self, "_cache", {})
 
     # ------------------------------------------------------------ one table, parent-shrunk
     def _own(self, key: Key, kind: str | None, table: str) -> tuple[int, int, str] | None:
@@ -206,7 +208,13 @@ class Evidence:
         PGY-1 table.  Every figure is shrunk toward the parent specialty's; one from fewer than
         MIN_SAMPLE applicants is replaced by the parent's estimate, and the text says so.
         """
-        return self._estimate(self.crosswalk.key(specialty_code, track_type), kind, step2ck)
+        key = (specialty_code, track_type, kind, step2ck)
+        cache: dict[Any, Estimate] = self._cache  # type: ignore[attr-defined]
+        if key not in cache:
+            cache[key] = self._estimate(
+                self.crosswalk.key(specialty_code, track_type), kind, step2ck
+            )
+        return cache[key]
 
     def _estimate(self, key: Key | None, kind: str | None, step2ck: int | None) -> Estimate:
         label = _LABEL.get(kind or "", "applicants of all types")

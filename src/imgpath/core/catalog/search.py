@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,9 +16,11 @@ __all__ = [
     "SORTS",
     "VISA_STATES",
     "SearchQuery",
+    "alphabetical_ranks",
     "filter_programs",
     "order_programs",
     "resolve_specialties",
+    "specialty_names",
     "visa_states",
 ]
 
@@ -76,15 +78,22 @@ class SearchQuery:
         return out
 
 
+def specialty_names(programs: Sequence[Program]) -> dict[str, str]:
+    """Specialty code -> name, for :func:`resolve_specialties` (build it once per catalog)."""
+    return {p.specialty_code: p.specialty for p in programs}
+
+
 def resolve_specialties(
-    wanted: Sequence[str], programs: Sequence[Program]
+    wanted: Sequence[str], programs: Sequence[Program] | Mapping[str, str]
 ) -> tuple[set[str], list[str], dict[str, str]]:
     """Specialty codes for each wanted code or name; the ones that matched nothing; and the
     specialties left out because a name matched one specialty exactly (name by code).
 
     A code (140) or a full name ("internal medicine") means that one specialty; only a part of a
     name ("medicine") reaches every specialty whose name contains it, combined ones included."""
-    names = {p.specialty_code: p.specialty for p in programs}
+    if not wanted:
+        return set(), [], {}
+    names = programs if isinstance(programs, Mapping) else specialty_names(programs)
     codes: set[str] = set()
     unknown = []
     others: dict[str, str] = {}
@@ -147,6 +156,15 @@ def visa_states(table: FitTable, visa: str) -> dict[str, npt.NDArray[np.bool_]]:
     }
 
 
+def alphabetical_ranks(programs: Sequence[Program]) -> npt.NDArray[np.int64]:
+    """Each program's place in (state, institution, code) order: how ties are listed."""
+    order = sorted(range(len(programs)),
+                   key=lambda i: (programs[i].state, programs[i].institution.lower(), programs[i].code))  # fmt: skip
+    ranks = np.empty(len(programs), np.int64)
+    ranks[order] = np.arange(len(programs))
+    return ranks
+
+
 def order_programs(
     programs: Sequence[Program],
     keep: npt.NDArray[np.bool_],
@@ -156,6 +174,7 @@ def order_programs(
     table_evidence: npt.NDArray[np.bool_] | None = None,
     confidence: npt.NDArray[np.int8] | None = None,
     thin: npt.NDArray[np.bool_] | None = None,
+    ranks: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Indices of the kept programs in the requested order.
 
@@ -165,13 +184,7 @@ def order_programs(
     that tied programs read as a list, not a ranking."""
     picked = np.flatnonzero(keep)
     if sort == "fit" and scores is not None and excluded is not None:
-        alphabetical = sorted(
-            range(picked.size),
-            key=lambda j: (programs[int(picked[j])].state,
-                           programs[int(picked[j])].institution.lower(), programs[int(picked[j])].code),
-        )  # fmt: skip
-        rank = np.empty(picked.size, np.int64)
-        rank[alphabetical] = np.arange(picked.size)
+        rank = (ranks if ranks is not None else alphabetical_ranks(programs))[picked]
         none = np.zeros(len(programs), np.bool_)
         evidence = table_evidence if table_evidence is not None else none
         few = thin if thin is not None else none
