@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -273,7 +273,6 @@ def _canada(specialty: list[str] | None, img_only: bool, limit: int, offset: int
     if output_format is SearchFormat.json:
         out = dump_json(data)
     elif output_format is SearchFormat.csv:
-        buffer = io.StringIO()
         columns = [
             "stream_id",
             "discipline",
@@ -284,12 +283,7 @@ def _canada(specialty: list[str] | None, img_only: bool, limit: int, offset: int
             "img_stream",
             "url",
         ]
-        writer = csv.DictWriter(
-            buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
-        )
-        writer.writeheader()
-        writer.writerows(data["streams"])
-        out = buffer.getvalue()
+        out = _csv_text(columns, data["streams"])
     else:
         console = terminal_console(to_file=output is not None)
         first = offset + 1
@@ -308,6 +302,14 @@ def _canada(specialty: list[str] | None, img_only: bool, limit: int, offset: int
         sys.stdout.write(out)
     else:
         output.write_text(out, encoding="utf-8")
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def _search_csv(programs: list[dict[str, object]]) -> str:
@@ -800,29 +802,13 @@ def unfilled_command(
         sys.stdout.write(dump_json(data))
         return
     if output_format is SearchFormat.csv:
-        buffer = io.StringIO()
-        columns = [
-            "code",
-            "name",
-            "specialty",
-            "state",
-            "year",
-            "quota",
-            "matched",
-            "unfilled",
-            "source",
-            "as_of",
-            "row",
-        ]
-        writer = csv.DictWriter(
-            buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore"
-        )
-        writer.writeheader()
-        writer.writerows(data["unfilled"])
-        sys.stdout.write(buffer.getvalue())
+        columns = ["code", "name", "specialty", "state", "year", "quota", "matched", "unfilled", "source",
+                   "as_of", "row"]  # fmt: skip
+        sys.stdout.write(_csv_text(columns, data["unfilled"]))
         return
-    lines = [f"{len(data['unfilled'])} program(s) left positions unfilled in the {data['year']} Main Match "
-             f"(of {data['programs_with_fill_history']} programs with fill history)"]  # fmt: skip
+    head = (f"{len(data['unfilled'])} program(s) left positions unfilled in the {data['year']} Main Match "
+            f"(of {data['programs_with_fill_history']} programs with fill history)")  # fmt: skip
+    lines = [head]
     lines += [f"  {r['code']} {r['name']} ({r['state']}): {r['unfilled']} of {r['quota']} unfilled  "
               f"[{r['source']}, row {r['row']}, as of {r['as_of']}]" for r in data["unfilled"]]  # fmt: skip
     lines.append(data["note"])

@@ -569,10 +569,9 @@ class Catalog:
                 states and program.state not in states
             ):
                 continue
-            for f in pe.fill:
-                if f.year == wanted_year and f.unfilled > 0:
-                    rows.append({"code": program.code, "name": program.name, "specialty": program.specialty,
-                                 "state": program.state, **f.to_dict()})  # fmt: skip
+            rows.extend({"code": program.code, "name": program.name, "specialty": program.specialty,
+                         "state": program.state, **f.to_dict()}
+                        for f in pe.fill if f.year == wanted_year and f.unfilled > 0)  # fmt: skip
         rows.sort(key=lambda r: (-r["unfilled"], r["state"], r["name"]))
         return {"year": wanted_year, "programs_with_fill_history": len(with_fill), "unfilled": rows,
                 "note": "positions unfilled in the Main Match are offered in SOAP during Match Week; only "
