@@ -562,7 +562,7 @@ class Catalog:
             raise InvalidInputError(
                 str(Problem("specialty", f"no specialty matches {unknown[0]!r}"))
             )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for pe in with_fill:
             program = self.programs[self.by_code[pe.code]]
             if (codes and program.specialty_code not in codes) or (
