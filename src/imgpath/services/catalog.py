@@ -738,6 +738,10 @@ class Catalog:
         self.store.vote(claim_id, voter=actor.id, vote=vote, note=note, at=now)
         return self.claim(claim.id or claim_id)
 
+    def forget_voter(self, voter_id: str) -> int:
+        """Delete every confirm/dispute vote of one person (account deletion); how many went."""
+        return self.store.forget_voter(voter_id)
+
     def review_claim(
         self, actor: Actor, claim_id: int, decision: str, *, note: str = "", now: datetime
     ) -> Claim:

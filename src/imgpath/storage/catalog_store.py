@@ -205,6 +205,12 @@ class CatalogStore:
                 conn.execute(insert(claim_votes).values(claim_id=claim_id, voter=voter, vote=vote,
                                                         note=note, voted_at=at))  # fmt: skip
 
+    def forget_voter(self, voter: str) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(delete(claim_votes).where(claim_votes.c.voter == voter)).rowcount or 0
+            )
+
     def votes(self, claim_id: int) -> list[dict[str, object]]:
         """Each vote on a claim: who, which, when (for the claim's reviewer)."""
         query = select(claim_votes).where(claim_votes.c.claim_id == claim_id)

@@ -69,6 +69,8 @@ def test_applicants_confirm_or_dispute_once_each(catalog: Catalog) -> None:
     assert (shown.confirmations, shown.disputes) == (1, 1)
     catalog.vote_claim(APPLICANTS[1], claim.id, None, now=NOW)  # withdrawn
     assert catalog.claim(claim.id).disputes == 0
+    assert catalog.forget_voter(APPLICANTS[0].id) == 1  # the account is deleted: its votes go
+    assert catalog.claim(claim.id).confirmations == 0
     with pytest.raises(InvalidInputError, match="vote: 'maybe'"):
         catalog.vote_claim(APPLICANTS[2], claim.id, "maybe", now=NOW)
 
