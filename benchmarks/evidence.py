@@ -50,7 +50,9 @@ def write_lca(path: Path, rows: int, seed: int = 1) -> None:
 
 def measure(rows: int) -> tuple[float, float]:
     """(seconds, peak resident MB) of importing a file of ``rows`` rows, in a fresh process."""
-    done = subprocess.run([sys.executable, __file__, str(rows)], check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, str(rows)], check=True, capture_output=True, text=True
+    )
     seconds, megabytes = done.stdout.split()
     return float(seconds), float(megabytes)
 

@@ -125,7 +125,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the peers (matching, algmatch)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
-        "--only", choices=["match", "pathway", "catalog", "market", "evidence"], help="run one section"
+        "--only",
+        choices=["match", "pathway", "catalog", "market", "evidence"],
+        help="run one section",
     )
     args = parser.parse_args()
     runs = max(args.runs, 5)
