@@ -165,6 +165,16 @@ def test_search_canada(capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_
     assert code == 0, err
     assert "Canada (CaRMS 2025 R-1)" in out
     assert "IMG stream" in out
+    uk = tmp_path / "uk.yaml"
+    uk.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("destination: US", "destination: UK"),
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        capsys, "programs", "search", "--for", str(uk), "--on", "2026-11-22", "--db", sqlite_url
+    )
+    assert code == 2
+    assert "your profile's destination UK" in err
 
 
 def test_evidence_import_review_and_bundle(

@@ -229,7 +229,10 @@ def search_command(
         applicant.destination if applicant is not None else "US"
     )
     if wanted_country not in ("US", "CA"):
-        msg = f"--country {country!r}: imgpath lists programs for US (NRMP) and CA (CaRMS)"
+        said = (
+            f"--country {country!r}" if country else f"your profile's destination {wanted_country}"
+        )
+        msg = f"{said}: imgpath lists programs for US (NRMP) and CA (CaRMS); add --country US or CA"
         raise InvalidInputError(msg)
     if wanted_country == "CA":
         _canada(specialty, img_only, limit, offset, output_format, output, db)
