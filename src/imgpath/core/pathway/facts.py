@@ -156,7 +156,26 @@ FACTS: dict[str, FactSpec] = {
         "the PLAB 1 pass is still valid for booking and passing PLAB 2", asks=("plab1.passed",)
     ),
     "plab1.valid_until": FactSpec("last day the PLAB 1 pass is valid"),
-    "plab1.validity_years": FactSpec("years a PLAB 1 pass is valid under the rule of the day"),
+    "plab1.validity_years": FactSpec("years a PLAB 1 pass is valid under the rule that decides"),
+    "plab1.decided_by": FactSpec("the PLAB 1 validity rule that decides the pass's last day"),
+    "plab1.change_on": FactSpec(
+        "the day a known change of the validity rule, which shortens this pass, takes effect"
+    ),
+    "plab1.book_by": FactSpec(
+        "last day to book PLAB 2 on a pass from before the end of the COVID-19 extension"
+    ),
+    "plab1.honoured_until": FactSpec(
+        "latest PLAB 2 date a booking made in time is honoured for (the old 3-year validity)"
+    ),
+    "plab1.honoured_sitting": FactSpec("a PLAB 2 sitting honoured under the 2025 transition"),
+    "plab1.final_attempt_from": FactSpec(
+        "earliest day to apply for the final PLAB 1 attempt (12 months after the fourth failure)"
+    ),
+    "plab2.final_attempt_from": FactSpec(
+        "earliest day to apply for the final PLAB 2 attempt (12 months after the fourth failure)"
+    ),
+    "plab1.may_request_final": FactSpec("the 12-month wait before a final PLAB 1 attempt is over"),
+    "plab2.may_request_final": FactSpec("the 12-month wait before a final PLAB 2 attempt is over"),
     "plab2.age_years": FactSpec("years since the PLAB 2 pass"),
     "mccqe1.fourth_attempt_from": FactSpec(
         "earliest day of a fourth MCCQE Part I attempt (1 year after the third attempt's result)"
@@ -585,21 +604,85 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _plab_validity_ahead(pass_date: date, on: date, book: RuleBook) -> tuple[date, Rule] | None:
+    """The last day a PLAB 1 pass is valid, and the rule that decides it, as known on ``on``.
+
+    The rule in force on ``on`` gives a date; a later version already in the book that starts on
+    or before that date and *shortens* the validity decides instead (2025-03-30: a pass of
+    2023-06-01 is valid until 2025-06-01, not 2026-06-01, because the extension ends on
+    2025-03-31).  A later change that lengthens it is not assumed in advance: a plan never
+    promises more time than the rule of the day gives.
+    """
+    rule = book.version("UK.PLAB.VALIDITY", on)
+    if rule is None:
+        return None
+    until = _plab_validity(pass_date, rule)
+    for later in book.families.get("UK.PLAB.VALIDITY", []):
+        start = later.effective_from.first if later.effective_from else date.min
+        if start <= on or start > until:
+            continue
+        # valid under the old rule until the day before the change, at least
+        shorter = max(_plab_validity(pass_date, later), start - timedelta(days=1))
+        if shorter < until:
+            until, rule = shorter, later
+    return until, rule
+
+
 def _uk_facts(
     f: dict[str, Any], decided: dict[str, str], profile: Profile, book: RuleBook, on: date
 ) -> None:
-    """PLAB 1 validity (by the rule of the day asked), and the age of the PLAB 2 pass."""
+    """PLAB 1 validity (rule UK.PLAB.VALIDITY), the additional attempt after four failures
+    (UK.PLAB.ATTEMPTS), and the age of the PLAB 2 pass."""
     passes = sorted(a.date for a in profile.exams.plab1 if a.result == "pass" and a.date <= on)
     validity = book.version("UK.PLAB.VALIDITY", on)
-    f["plab1.valid_until"] = None
+    for key in ("valid_until", "decided_by", "change_on", "book_by", "honoured_until",
+                "honoured_sitting"):  # fmt: skip
+        f[f"plab1.{key}"] = None
     f["plab1.validity_years"] = validity.params["years"] if validity else None
-    if passes and validity is not None:
-        f["plab1.pass_date"] = passes[-1]  # a retaken PLAB 1 restarts the clock
-        f["plab1.valid_until"] = _plab_validity(passes[-1], validity)
-        decided["plab1.pass_valid"] = validity.id
+    ahead = _plab_validity_ahead(passes[-1], on, book) if passes else None
+    if passes and ahead is not None:
+        last = passes[-1]  # a retaken PLAB 1 restarts the clock
+        until, rule = ahead
+        f["plab1.pass_date"] = last
+        f["plab1.validity_years"] = rule.params["years"]
+        f["plab1.decided_by"] = rule.id
+        decided["plab1.pass_valid"] = rule.id
+        start = rule.effective_from.first if rule.effective_from else date.min
+        if start > on:
+            f["plab1.change_on"] = start
+        transition = rule.params.get("transition")
+        if transition and last < _as_date(transition["passed_before"]):
+            # Validity ended on the transition day, but a PLAB 2 booked by then for a date up to
+            # the old validity is honoured (GMC, "Information on booking a PLAB 2 place").
+            honoured = add_months(last, 12 * int(transition["years"]))
+            sittings = sorted(
+                a.date for a in profile.exams.plab2 if last < a.date and until < a.date <= honoured
+            )
+            f["plab1.honoured_until"] = honoured
+            if sittings:
+                f["plab1.honoured_sitting"] = sittings[0]
+                until = sittings[0]
+            elif on <= until:
+                f["plab1.book_by"] = until
+        f["plab1.valid_until"] = until
     f["plab1.pass_valid"] = (
         f["plab1.valid_until"] >= on if f["plab1.valid_until"] else (False if not passes else None)
     )
+    attempts = book.version("UK.PLAB.ATTEMPTS", on)
+    for exam in ("plab1", "plab2"):
+        failures = sorted(
+            a.date
+            for a in getattr(profile.exams, exam)
+            if a.result in ("fail", "incomplete") and a.date <= on
+        )
+        final_from = None
+        if attempts is not None and not f[f"{exam}.passed"]:
+            limit = int(attempts.params["limit"])
+            if len(failures) == limit:
+                wait = int(attempts.params["final_wait_months"])
+                final_from = add_months(failures[limit - 1], wait)
+        f[f"{exam}.final_attempt_from"] = final_from
+        f[f"{exam}.may_request_final"] = final_from is None or on >= final_from
     plab2 = f.get("plab2.pass_date")
     f["plab2.age_years"] = None if plab2 is None else years_between(plab2, on)
     window = book.version("UK.GMC.REGISTRATION_WINDOW", on)
