@@ -148,7 +148,8 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     exams = rule("US.COST.STEP1_2CK")
     if exams:
         for step, label in (("step1", "USMLE Step 1"), ("step2ck", "USMLE Step 2 CK")):
-            if not facts.get(f"{step}.passed"):
+            # a pass that still counts needs no fee; a booked exam's fee is already paid
+            if not facts.get(f"{step}.pass_counts") and not facts.get(f"{step}.pending"):
                 lines.append(
                     _at(
                         exams,
@@ -208,14 +209,14 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
         if transcript:
             lines.append(_at(transcript, "USMLE transcript to ERAS", transcript.params["amount"]))
     nrmp = rule("US.COST.NRMP")
-    if nrmp and not facts.get("progress.nrmp_registered"):
+    if nrmp and not facts.get("progress.nrmp_registered") and not facts.get("progress.matched"):
         lines.append(
             _nrmp_registration(
                 nrmp, on=on, note=f"${nrmp.params['per_extra']} for each further ranked program"
             )
         )
     step3 = rule("US.COST.STEP3")
-    if step3 and is_false("step3.passed"):
+    if step3 and is_false("step3.passed") and not facts.get("step3.pending"):
         lines.append(_at(step3, "USMLE Step 3", step3.params["amount"]))
     h1b = rule("US.VISA.H1B.FEE_100K")
     if h1b and facts.get("target.visa") == "h1b" and facts.get("person.in_us") is False:

@@ -181,6 +181,15 @@ FACTS: dict[str, FactSpec] = {
         "earliest day of a fourth MCCQE Part I attempt (1 year after the third attempt's result)"
     ),
     "mccqe1.may_sit": FactSpec("the MCC's waiting period allows an MCCQE Part I attempt today"),
+    "mccqe1.attempts_left": FactSpec("MCCQE Part I attempts left (attempts since 2018 count)"),
+    "nac.attempts_left": FactSpec("NAC attempts left of the three allowed"),
+    "nac.retake_from": FactSpec(
+        "earliest day of the next NAC attempt (not in consecutive sessions)"
+    ),
+    "nac.may_sit": FactSpec("the NAC's spacing allows an attempt today"),
+    "step1.attempts_left": FactSpec("Step 1 attempts left before the USMLE attempt limit"),
+    "step2ck.attempts_left": FactSpec("Step 2 CK attempts left before the USMLE attempt limit"),
+    "step3.attempts_left": FactSpec("Step 3 attempts left before the USMLE attempt limit"),
     "usmle.window_years": FactSpec(
         "years from the first passed exam to the last one needed for certification (or to today)",
         asks=("step1.passed",),
@@ -383,7 +392,9 @@ FACTS: dict[str, FactSpec] = {
     "progress.rank_list_certified": FactSpec(
         "rank order list certified", "Have you certified your rank order list?"
     ),
-    "progress.matched": FactSpec("matched to a residency position", "Did you match?"),
+    "progress.matched": FactSpec(
+        "holds a residency position (matched, or residency started)", "Did you match?"
+    ),
     "progress.residency_started": FactSpec("residency has started"),
     "progress.licensed": FactSpec("holds a full US state licence"),
     # --- the target Match season as of the day asked (set from the calendar of that year)
@@ -692,7 +703,9 @@ def _uk_facts(
 
 
 def _canada_facts(f: dict[str, Any], profile: Profile, book: RuleBook, on: date) -> None:
-    """MCCQE Part I's waiting year before a fourth attempt; the NAC's spacing of a year."""
+    """MCCQE Part I's waiting year before a fourth attempt (CA.MCC.MCCQE1.ATTEMPTS); the NAC's
+    limit and its spacing: not in consecutive sessions, a year apart in the MCC's example
+    (CA.MCC.NAC)."""
     attempts = sorted(
         a.date
         for a in profile.exams.mccqe1
@@ -700,10 +713,35 @@ def _canada_facts(f: dict[str, Any], profile: Profile, book: RuleBook, on: date)
     )
     rule = book.version("CA.MCC.MCCQE1.ATTEMPTS", on)
     fourth = None
-    if rule is not None and len(attempts) >= 3 and not f["mccqe1.passed"]:
-        fourth = add_months(attempts[2], 12)
+    f["mccqe1.attempts_left"] = None
+    if rule is not None and not f["mccqe1.passed"]:
+        if len(attempts) >= 3:
+            fourth = add_months(attempts[2], int(rule.params["wait_months_before_fourth"]))
+        f["mccqe1.attempts_left"] = max(int(rule.params["max_attempts"]) - len(attempts), 0)
     f["mccqe1.fourth_attempt_from"] = fourth
     f["mccqe1.may_sit"] = fourth is None or on >= fourth
+    nac = book.version("CA.MCC.NAC", on)
+    taken = sorted(a.date for a in profile.exams.nac if a.result in ("pass", "fail", "incomplete")
+                   and a.date <= on)  # fmt: skip
+    retake = None
+    f["nac.attempts_left"] = None
+    if nac is not None:
+        f["nac.attempts_left"] = max(int(nac.params["max_attempts"]) - len(taken), 0)
+        if taken:
+            retake = add_months(taken[-1], int(nac.params["retake_wait_months"]))
+    f["nac.retake_from"] = retake
+    f["nac.may_sit"] = retake is None or on >= retake
+
+
+def _usmle_attempts_left(f: dict[str, Any], book: RuleBook, on: date) -> None:
+    """Attempts left at each Step before the USMLE limit (US.USMLE.ATTEMPTS) closes every Step."""
+    rule = book.version("US.USMLE.ATTEMPTS", on)
+    for exam in ("step1", "step2ck", "step3"):
+        f[f"{exam}.attempts_left"] = (
+            None
+            if rule is None or f[f"{exam}.passed"]
+            else max(int(rule.params["limit"]) - int(f[f"{exam}.failures"]), 0)
+        )
 
 
 def _english_au(profile: Profile, book: RuleBook, on: date) -> tuple[bool | None, str | None]:
@@ -919,7 +957,17 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
 
     # --- ECFMG
     e = profile.ecfmg
-    f["ecfmg.application_submitted"] = e.application_submitted
+    # An IMG applies for Step 1 or Step 2 CK only after submitting the Application for ECFMG
+    # Certification (rule US.ECFMG.APP), and a certificate needs it: either shows it was submitted.
+    usmle_attempts = (
+        any(getattr(profile.exams, x) for x in ("step1", "step2ck", "step2cs"))
+        and f.get("img.is_img") is not False
+    )
+    certificate = e.certificate_date is not None and e.certificate_date <= on
+    f["ecfmg.application_submitted"] = (
+        True if e.application_submitted is None and (usmle_attempts or certificate)
+        else e.application_submitted
+    )  # fmt: skip
     f["ecfmg.pathway"] = e.pathway
     f["ecfmg.pathway_applied"] = (
         None if e.pathway_status is None else e.pathway_status in ("applied", "accepted")
@@ -942,8 +990,13 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["ecfmg.credentials_in_progress"] = {"yes": False, "no": False, "in_progress": True}.get(
         e.credentials_verified
     )
-    f["ecfmg.certified"] = e.certificate_date is not None and e.certificate_date <= on
+    f["ecfmg.certified"] = certificate
     f["ecfmg.certificate_date"] = e.certificate_date if f["ecfmg.certified"] else None
+    if certificate:
+        # A certificate shows Step 1 and Step 2 CK were passed, listed in the profile or not.
+        for exam in ("step1", "step2ck"):
+            f[f"{exam}.passed"] = True
+    _usmle_attempts_left(f, book, on)
     gme = profile.us_gme_months
     if gme is None and f.get("img.is_img") and not f["ecfmg.certified"]:
         gme = 0  # an IMG cannot start ACGME training without an ECFMG certificate
@@ -978,6 +1031,8 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         f["ecfmg.clinical_skills_met"] = True
     f["ecfmg.exams_met"] = None
     f["ecfmg.statement_of_need"] = _yes_no(e.statement_of_need)
+    if status == "j1" and e.statement_of_need == "unknown":
+        f["ecfmg.statement_of_need"] = True  # ECFMG sponsored the J-1 on one (US.VISA.J1.SPONSOR)
     f["ecfmg.p1_license_ok"], f["ecfmg.p2_5_graduation_ok"] = _pathway_cutoffs(profile, book, on)
     passes = [
         d for d in (f["step1.pass_date"], f["step2ck.pass_date"], f["step2cs.pass_date"]) if d
@@ -1048,13 +1103,18 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["target.specialty"] = tg.specialty
     f["target.programs"] = tg.programs
     f["target.specialties"] = tg.specialties
-    # Progress not reported means not done yet, like an exam not listed (see the profile docs).
+    # Progress not reported means not done yet, like an exam not listed (see the profile docs);
+    # a later stage implies the earlier ones (a resident has matched, applied and registered).
     pr = profile.progress
-    f["progress.eras_submitted"] = bool(pr.eras_submitted)
-    f["progress.nrmp_registered"] = bool(pr.nrmp_registered)
-    f["progress.rank_list_certified"] = bool(pr.rank_list_certified)
-    f["progress.matched"] = bool(pr.matched)
-    f["progress.residency_started"] = pr.residency_start is not None and pr.residency_start <= on
+    started = pr.residency_start is not None and pr.residency_start <= on
+    position = bool(pr.matched) or started  # a residency position, through the Match or not
+    f["progress.residency_started"] = started
+    f["progress.matched"] = position
+    f["progress.rank_list_certified"] = bool(pr.rank_list_certified) or bool(pr.matched)
+    f["progress.nrmp_registered"] = bool(pr.nrmp_registered) or f["progress.rank_list_certified"]
+    f["progress.eras_submitted"] = (
+        bool(pr.eras_submitted) or position or bool(pr.rank_list_certified)
+    )
     f["progress.licensed"] = bool(pr.licensed_states)
 
     # --- visas: INA 212(e) follows a clinical J-1, now or before

@@ -446,7 +446,7 @@ def evaluate(
     visas: tuple[VisaOption, ...] = ()
     costs = CostEstimate(())
     if destination == "US":
-        if not facts["target.match_year"]:
+        if not facts["target.match_year"] and not facts["progress.matched"]:
             missing.add("target.match_year")
         visas = tuple(evaluate_visas(paths.visas, facts.values, book, on))
         missing |= set().union(*(v.missing for v in visas)) if visas else set()
