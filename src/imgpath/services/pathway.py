@@ -271,6 +271,9 @@ def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:
         yield BatchRow(row_no, ident, plan(profile, on))
 
 
+_IMG_WORDS: dict[Any, str] = {True: "img", False: "not_img"}
+
+
 def summary(row: BatchRow) -> dict[str, Any]:
     """One line per person, for advisors: where they stand and what comes next."""
     if row.report is None:
@@ -286,7 +289,7 @@ def summary(row: BatchRow) -> dict[str, Any]:
         "row": row.row,
         "id": row.id,
         "valid": True,
-        "img": r.img.get("kind") or ("not_img" if r.img.get("is_img") is False else "unknown"),
+        "img": r.img.get("kind") or _IMG_WORDS.get(r.img.get("is_img"), "unknown"),
         "next_step": nxt.id if nxt else "",
         "next_status": nxt.status if nxt else "",
         "blocked_steps": sum(s.status == "blocked" for s in r.steps),

@@ -320,6 +320,17 @@ FACTS: dict[str, FactSpec] = {
         "in a group the Medical Training (Prioritisation) Act 2026 puts first for UK training places",
         "What is your UK immigration status (British citizen, indefinite leave to remain, EU Settlement Scheme, visa, none)? (uk_status)",
     ),
+    "uk.img": FactSpec(
+        "an IMG in the UK: the degree is from outside the UK, the EEA and Switzerland",
+        asks=("school.country",),
+    ),
+    "ca.img": FactSpec(
+        "an IMG in Canada: the school is outside Canada and the US", asks=("school.country",)
+    ),
+    "au.img": FactSpec(
+        "an IMG in Australia: the degree is from outside Australia and New Zealand",
+        asks=("school.country",),
+    ),
     "application.service": FactSpec(
         "the residency application service of the target specialty (eras or residencycas)",
         asks=("target.specialty",),
@@ -448,14 +459,20 @@ def declared(name: str) -> bool:
     return name in FACTS or bool(_STEP_FACT.match(name))
 
 
-def questions_for(missing: Iterable[str]) -> dict[str, str]:
-    """The questions to ask for unknown facts, following ``asks`` to the facts behind derived ones."""
+def questions_for(missing: Iterable[str], known: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The questions to ask for unknown facts, following ``asks`` to the facts behind derived ones.
+
+    A fact the profile already gives (``known[name]`` is not None) is never asked again: when a
+    derived fact is unknown although its inputs are known (a season's cutoff missing from the
+    sources, say), the step's own sentence says so, and no question would help.
+    """
     out: dict[str, str] = {}
     todo = list(missing)
     seen: set[str] = set()
+    known = known or {}
     while todo:
         name = todo.pop(0)
-        if name in seen:
+        if name in seen or known.get(name) is not None:
             continue
         seen.add(name)
         spec = FACTS.get(name)
@@ -785,6 +802,13 @@ def _english_au(profile: Profile, book: RuleBook, on: date) -> tuple[bool | None
             return True, rule.id
         decided = decided or rule.id
     return result, decided
+
+
+def _outside(country: str | None, rule: Rule | None) -> bool | None:
+    """Whether a school lies outside a destination's ``home`` countries (its IMG definition)."""
+    if country is None or rule is None:
+        return None
+    return country not in rule.params["home"]
 
 
 _UK_PRIORITY_PMQ = frozenset({"GB", "IE", "IS", "LI", "NO", "CH"})
@@ -1135,6 +1159,10 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     if judged:
         decided["english.au_met"] = judged
     f["uk.training_priority"] = _uk_priority(profile, book, on)
+    f["uk.img"], f["au.img"] = (
+        _outside(school.country, book.rules.get(rule)) for rule in ("UK.IMG.DEF", "AU.IMG.DEF")
+    )
+    f["ca.img"] = f.get("img.is_img")  # CaRMS: a school outside Canada and the US (CA.IMG.DEF)
     service, service_rule = _application_service(profile, book)
     f["application.service"] = service
     if service_rule:

@@ -196,7 +196,33 @@ def _rule_dict(rule: Rule, on: date) -> dict[str, Any]:
     return out
 
 
-def _img(facts: Facts, book: RuleBook, on: date) -> dict[str, Any]:
+_IMG_RULES = {
+    "UK": ("uk.img", "UK.IMG.DEF", "the UK, the EEA and Switzerland"),
+    "CA": ("ca.img", "CA.IMG.DEF", "Canada and the US"),
+    "AU": ("au.img", "AU.IMG.DEF", "Australia and New Zealand"),
+}
+
+
+def _img(facts: Facts, book: RuleBook, on: date, destination: str = "US") -> dict[str, Any]:
+    """Whether the person is an IMG *where they are going* (each destination defines it), and
+    for the US, NRMP's US IMG / non-US IMG kind."""
+    if destination in _IMG_RULES:
+        fact, rule_id, home = _IMG_RULES[destination]
+        is_dest_img = facts[fact]
+        rule = book.rules[rule_id]
+        country = facts["school.country"]
+        if is_dest_img is None:
+            text = "Tell us where your medical school is to know whether you are an IMG."
+        elif is_dest_img:
+            text = f"Your degree is from outside {home} ({country}), so you are an international medical graduate there."
+        else:
+            text = f"Your degree is from {country}, within {home}, so you are not an international medical graduate there."
+        return {
+            "is_img": is_dest_img,
+            "kind": None,
+            "needs_visa": None,
+            "reasons": [cite(rule, text, on).to_dict()],
+        }
     is_img = facts["img.is_img"]
     out: dict[str, Any] = {
         "is_img": is_img,
@@ -456,12 +482,12 @@ def evaluate(
         if not profile.targets.states:
             missing.add("target.states")
         costs = estimate_costs(facts.values, book, on)
-    questions = questions_for(sorted(missing))
+    questions = questions_for(sorted(missing), facts.values)
     timeline = _timeline(profile, facts, report_deadlines, licensure, book, on)
     report = Report(
         as_of=on,
         destination=destination,
-        img=_img(facts, book, on),
+        img=_img(facts, book, on, destination),
         steps=steps,
         deadlines=report_deadlines,
         visa_options=visas,
