@@ -170,6 +170,13 @@ def _check(report: Report, expect: Mapping[str, Any]) -> None:
         want = expect["change"]
         found = [(c["rule_id"], c["kind"]) for c in out["changes"]["items"]]
         assert (want["rule"], want["kind"]) in found, found
+        if "date" in want:  # every listed change of that kind is dated inside the window
+            dates = [
+                c["date"]
+                for c in out["changes"]["items"]
+                if (c["rule_id"], c["kind"]) == (want["rule"], want["kind"])
+            ]
+            assert dates == [_as_iso(want["date"])], dates
         return
     elif "no_change" in expect:
         found = [c["rule_id"] for c in out["changes"]["items"]]

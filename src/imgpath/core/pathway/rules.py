@@ -24,6 +24,7 @@ from typing import Any, Literal
 from imgpath.core.pathway.conditions import Condition, Verdict, parse_condition
 
 __all__ = [
+    "CHANGE_KINDS",
     "CONFIDENCE",
     "Change",
     "EligibilityItem",
@@ -104,12 +105,19 @@ class EligibilityItem:
     condition: Condition
 
 
+CHANGE_KINDS = ("changed", "corrected")
+"""``changed``: the world changed (a ruling, an amendment); ``corrected``: imgpath corrected or
+completed what its rule said, the world did not change."""
+
+
 @dataclass(frozen=True)
 class Change:
-    """A dated change to what a rule says (a ruling, an amendment), from its ``history``."""
+    """A dated change to what a rule says, from its ``history``: ``kind`` is ``changed`` (a
+    ruling, an amendment) or ``corrected`` (imgpath's own correction of the rule)."""
 
     date: PartialDate
     text: str
+    kind: str = "changed"
 
 
 @dataclass(frozen=True)
@@ -273,9 +281,17 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         parsed_review = parse_partial_date(review_by)
         review_by = parsed_review.last
     history = tuple(
-        Change(parse_partial_date(item["date"]), " ".join(str(item["change"]).split()))
+        Change(
+            parse_partial_date(item["date"]),
+            " ".join(str(item["change"]).split()),
+            str(item.get("kind", "changed")),
+        )
         for item in raw.get("history") or []
     )
+    for change in history:
+        if change.kind not in CHANGE_KINDS:
+            msg = f"{loc}: history kind {change.kind!r} must be one of {', '.join(CHANGE_KINDS)}"
+            raise ValueError(msg)
     if raw.get("review_note") and review_by is None:
         msg = f"{loc}: 'review_note' needs a 'review_by' date"
         raise ValueError(msg)
