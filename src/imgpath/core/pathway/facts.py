@@ -125,6 +125,10 @@ FACTS: dict[str, FactSpec] = {
     "person.nationalities": FactSpec(
         "nationalities", "What are your citizenships (two-letter codes)?"
     ),
+    "person.visa_exempt": FactSpec(
+        "a citizen of a visa-exempt country (Canada): admitted in J-1 or H-1B status without a visa",
+        asks=("person.nationalities",),
+    ),
     "person.in_us": FactSpec("physically in the US", "Are you in the US now, and in which status?"),
     "person.good_standing": FactSpec(
         "in good standing (no discipline)",
@@ -883,6 +887,12 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         f["person.us_citizen"] = None
     f["person.permanent_resident"] = (
         None if status is None and not f["person.us_citizen"] else status == "permanent_resident"
+    )
+    exempt = book.rules.get("US.VISA.CANADA_EXEMPT")  # visa-exempt nationals need no consulate
+    f["person.visa_exempt"] = (
+        None
+        if not nationalities or exempt is None
+        else bool(set(nationalities) & set(exempt.params["nationalities"]))
     )
     if f["person.us_citizen"]:
         f["person.needs_visa"] = False

@@ -42,6 +42,7 @@ ENGINE_USES: Mapping[str, str] = {
     "US.COST.USMLE_TRANSCRIPT": "costs: fee amount",
     "US.COST.NRMP": "costs: registration, extra-rank and list-length fees",
     "US.VISA.H1B.FEE_100K": "costs: the payment for a petition from abroad",
+    "US.VISA.CANADA_EXEMPT": "facts: which nationalities need no visa interview",
     "US.APP.RESIDENCYCAS": "facts and costs: which application service the specialty uses",
     "US.PLAN.DURATIONS": "timeline: estimated end of residency",
     "US.LIC.STATE_TABLE": "licensure: years of GME, Step 3 attempts and time limits per state",
