@@ -418,6 +418,13 @@ FACTS: dict[str, FactSpec] = {
     "season.programs_review": FactSpec("first day programs review ERAS applications"),
     "season.rol_deadline": FactSpec("rank order list certification deadline of the target Match"),
     "season.match_day": FactSpec("Match Day of the target Match"),
+    "season.eras_opens_when": FactSpec("the ERAS opening day as a sentence states it"),
+    "season.eras_submit_when": FactSpec("the first submission day as a sentence states it"),
+    "season.programs_review_when": FactSpec("the first review day as a sentence states it"),
+    "season.rol_deadline_when": FactSpec(
+        "the rank-list deadline as a sentence states it (a projection with its range)"
+    ),
+    "season.match_day_when": FactSpec("Match Day as a sentence states it"),
     "season.eras_opened": FactSpec("the ERAS season of the target Match has opened"),
     "season.submissions_open": FactSpec("ERAS applications of the target Match can go to programs"),
     "season.programs_reviewing": FactSpec("programs have started reviewing applications"),

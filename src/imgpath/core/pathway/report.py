@@ -420,6 +420,16 @@ _SEASON_FLAGS = {
 }
 
 
+def _when(d: Deadline) -> str:
+    """A season date as a sentence may state it: a projection says so, with its range."""
+    assert d.date is not None
+    if d.status != "projected":
+        return d.date.isoformat()
+    if d.earliest and d.latest and d.earliest != d.latest:
+        return f"{d.date.isoformat()} (projected range {d.earliest} to {d.latest})"
+    return f"{d.date.isoformat()} (projected)"
+
+
 def _season(report_deadlines: tuple[Deadline, ...], on: date) -> dict[str, Any]:
     """Where the target season stands on ``on``: each event's day, and whether it has come.
 
@@ -431,6 +441,7 @@ def _season(report_deadlines: tuple[Deadline, ...], on: date) -> dict[str, Any]:
     for event in _SEASON_EVENTS:
         d = by_id.get(event)
         out[f"season.{event}"] = d.date if d else None
+        out[f"season.{event}_when"] = _when(d) if d and d.date else None
         came: bool | None = None
         if d is not None and d.earliest is not None and d.latest is not None:
             passed = on > d.latest if event in ("rol_deadline", "match_day") else on >= d.latest
