@@ -8,7 +8,7 @@ A fee rule past its review date is shown with the date it was last confirmed (``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,9 @@ class CostLine:
     needs_confirmation: bool
     note: str = ""
     stale: bool = False
+    paid_by: str = "applicant"
+    """``applicant``, or ``employer`` (the H-1B payment): an employer's fee is not the
+    applicant's cost and stays out of :attr:`CostEstimate.total`."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -42,6 +45,7 @@ class CostLine:
             "currency": self.currency,
             "as_of": self.as_of,
             "rule_id": self.rule_id,
+            "paid_by": self.paid_by,
         }
         if self.needs_confirmation:
             out["needs_confirmation"] = True
@@ -56,11 +60,22 @@ class CostLine:
 class CostEstimate:
     lines: tuple[CostLine, ...]
 
+    def _sum(self, payer: str) -> float:
+        return sum(
+            line.amount
+            for line in self.lines
+            if line.amount is not None and line.currency == "USD" and line.paid_by == payer
+        )
+
     @property
     def total(self) -> float:
-        return sum(
-            line.amount for line in self.lines if line.amount is not None and line.currency == "USD"
-        )
+        """The applicant's known US dollar fees (an employer's payment is not counted)."""
+        return self._sum("applicant")
+
+    @property
+    def employer_total(self) -> float:
+        """Known fees an employer pays (the H-1B payment for a petition from abroad)."""
+        return self._sum("employer")
 
     @property
     def unknown(self) -> int:
@@ -70,6 +85,7 @@ class CostEstimate:
         return {
             "currency": "USD",
             "total_known": self.total,
+            "employer_total_known": self.employer_total,
             "lines_with_unknown_amount": self.unknown,
             "lines": [line.to_dict() for line in self.lines],
         }
@@ -221,7 +237,7 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     h1b = rule("US.VISA.H1B.FEE_100K")
     if h1b and facts.get("target.visa") == "h1b" and facts.get("person.in_us") is False:
         item = "H-1B payment for a new petition from abroad (paid by the employer)"
-        lines.append(_at(h1b, item, h1b.params["amount"]))
+        lines.append(replace(_at(h1b, item, h1b.params["amount"]), paid_by="employer"))
     return CostEstimate(tuple(lines))
 
 

@@ -100,6 +100,11 @@ def _lines(report: Report, *, md: bool) -> list[str]:
             out.append(f"{bullet}{line.item}: {amount} ({said}) {_ref(line.rule_id, md=md)}")
         unknown = f", plus {report.costs.unknown} unknown" if report.costs.unknown else ""
         out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}")
+        if report.costs.employer_total:
+            out.append(
+                f"{bullet}Paid by the employer, not in your total: "
+                f"${report.costs.employer_total:,.0f}"
+            )
     if report.next_actions:
         out += ["", f"{h2}Next actions"]
         out += [
