@@ -209,6 +209,30 @@ def test_batch_img_column_follows_each_destination(
     assert rows == {"ie-uk": "not_img", "in-uk": "img", "us-au": "img", "in-us": "non_us_img"}
 
 
+def test_batch_row_with_more_cells_than_the_header_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An unquoted comma shifts a row: its cells must not be dropped silently."""
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id,school_country\n1,IN,Lagos, Nigeria\n2,NG\n", encoding="utf-8")
+    code, out, err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-29")
+    assert code == 2
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["valid"] for r in rows] == ["False", "True"]
+    assert "row 2 has 4 cells but the header has 2" in rows[0]["problems"]
+
+
+@pytest.mark.parametrize("content", ["", "id,school_country\n"])
+def test_batch_with_no_person_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(content, encoding="utf-8")
+    code, _out, err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-29")
+    assert code == 2
+    assert "no person to plan" in err
+
+
 def test_batch_with_an_unknown_column_stops_before_planning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

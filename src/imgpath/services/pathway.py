@@ -250,6 +250,15 @@ def _documents(path: str | Path) -> Iterator[tuple[int, Any]]:
         )
         raise InvalidInputError(msg)
     for row_no, row in enumerate(reader, start=2):
+        extra = row.get(None)
+        if extra:  # more cells than the header: a comma inside a value shifted the row
+            header = len(reader.fieldnames or [])
+            msg = (
+                f"row {row_no} has {header + len(extra)} cells but the header has {header}; "
+                'quote a value that contains a comma ("Lagos, Nigeria")'
+            )
+            yield row_no, InvalidInputError(msg)
+            continue
         try:
             yield row_no, profile_from_row(row)
         except InvalidInputError as exc:
@@ -257,8 +266,13 @@ def _documents(path: str | Path) -> Iterator[tuple[int, Any]]:
 
 
 def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:
-    """Plan every person in a CSV or JSON Lines file; a bad row is reported, never fatal."""
+    """Plan every person in a CSV or JSON Lines file; a bad row is reported, never fatal.
+
+    A file with no person in it (empty, or a header alone) raises :class:`InvalidInputError`.
+    """
+    people = 0
     for row_no, doc in _documents(path):
+        people += 1
         if isinstance(doc, Exception):
             yield BatchRow(row_no, "", None, str(doc))
             continue
@@ -269,6 +283,12 @@ def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:
             yield BatchRow(row_no, ident, None, "; ".join(str(p) for p in exc.problems))
             continue
         yield BatchRow(row_no, ident, plan(profile, on))
+    if not people:
+        msg = (
+            f"{path}: no person to plan (the file is empty or has only a header); add one row "
+            "per person (CSV) or one profile per line (JSON Lines)"
+        )
+        raise InvalidInputError(msg)
 
 
 _IMG_WORDS: dict[Any, str] = {True: "img", False: "not_img"}
