@@ -215,7 +215,7 @@ def test_batch_row_with_more_cells_than_the_header_is_refused(
     """An unquoted comma shifts a row: its cells must not be dropped silently."""
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("id,school_country\n1,IN,Lagos, Nigeria\n2,NG\n", encoding="utf-8")
-    code, out, err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-29")
+    code, out, _err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-29")
     assert code == 2
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["valid"] for r in rows] == ["False", "True"]
