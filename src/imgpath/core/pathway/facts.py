@@ -145,6 +145,9 @@ FACTS: dict[str, FactSpec] = {
         asks=("step2ck.passed",),
     ),
     "step1.lapsed_on": FactSpec("day the Step 1 pass stopped counting for ECFMG certification"),
+    "usmle.window_ends": FactSpec(
+        "last day to pass the exams still missing within ECFMG's seven-year window"
+    ),
     "step2ck.lapsed_on": FactSpec(
         "day the Step 2 CK pass stopped counting for ECFMG certification"
     ),
@@ -544,25 +547,45 @@ def _retake_from(attempts: Iterable[ExamAttempt], params: Mapping[str, Any]) -> 
     )
 
 
-def _ecfmg_window(passes: Mapping[str, date], years: int, on: date) -> dict[str, date]:
+@dataclass(frozen=True)
+class _Window:
+    """ECFMG's time limit applied to every pass: which exams' passes stopped counting (and when,
+    and which pass), the pass of each exam that counts, and when the open window ends."""
+
+    lapsed: dict[str, tuple[date, date]]
+    """exam -> (its latest pass that stopped counting, the day it stopped)"""
+    counting: dict[str, date]
+    """exam -> its earliest pass that still counts"""
+    ends: date | None
+    """last day of a window not yet complete (the missing exams must be passed by then)"""
+
+
+def _ecfmg_window(passes: Mapping[str, Iterable[date]], years: int, on: date) -> _Window:
     """Which passes stopped counting for certification, and when (ECFMG's seven-year window).
 
     All exams required for certification must be passed within ``years`` of the first passed
-    exam; otherwise the earliest pass stops counting and the window restarts at the next one.
+    exam; otherwise the earliest pass stops counting and the window restarts at the next pass.
+    Every pass counts, so a Step retaken to meet the time limit starts or completes a window.
     """
     required = {"step1", "step2ck"}
-    live = dict(passes)
-    lapsed: dict[str, date] = {}
+    live = sorted((day, exam) for exam, days in passes.items() for day in days)
+    dropped: dict[str, tuple[date, date]] = {}
+    ends: date | None = None
     while live:
-        first_exam, first = min(live.items(), key=lambda kv: kv[1])
-        end = add_months(first, 12 * years)
-        if required <= set(live) and max(live.values()) <= end:
+        start = live[0][0]
+        end = add_months(start, 12 * years)
+        if required <= {exam for day, exam in live if day <= end}:
             break  # complete within the window
         if on <= end:
-            break  # still time
-        lapsed[first_exam] = end
-        del live[first_exam]
-    return lapsed
+            ends = end  # still time
+            break
+        day, exam = live.pop(0)
+        dropped[exam] = (day, end)
+    counting: dict[str, date] = {}
+    for day, exam in live:
+        counting.setdefault(exam, day)
+    lapsed = {exam: v for exam, v in dropped.items() if exam not in counting}
+    return _Window(lapsed, counting, ends)
 
 
 def _yes_no(value: str) -> bool | None:
@@ -1084,15 +1107,33 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     else:
         f["usmle.window_years"] = None
     window = book.version("US.ECFMG.EXAM.TIME_WINDOW", on)
-    lapsed: dict[str, date] = {}
+    lapsed: dict[str, tuple[date, date]] = {}
+    f["usmle.window_ends"] = None
     if window is not None and not f["ecfmg.certified"]:
-        exam_passes = {x: f[f"{x}.pass_date"] for x in ("step1", "step2ck") if f[f"{x}.pass_date"]}
-        lapsed = _ecfmg_window(exam_passes, int(window.params["years"]), on)
+        exam_passes = {
+            x: [a.date for a in getattr(profile.exams, x) if a.result == "pass" and a.date <= on]
+            for x in ("step1", "step2ck")
+        }
+        result = _ecfmg_window(exam_passes, int(window.params["years"]), on)
+        lapsed = result.lapsed
+        for exam, day in result.counting.items():
+            f[f"{exam}.pass_date"] = day  # the pass that counts (a retake, after a lapse)
+        for exam, (day, _) in lapsed.items():
+            f[f"{exam}.pass_date"] = day
+        f["usmle.window_ends"] = result.ends
     for exam in ("step1", "step2ck"):
-        f[f"{exam}.lapsed_on"] = lapsed.get(exam)
+        f[f"{exam}.lapsed_on"] = lapsed[exam][1] if exam in lapsed else None
         f[f"{exam}.pass_counts"] = bool(f[f"{exam}.passed"]) and exam not in lapsed
         if exam in lapsed and window is not None:
             decided[f"{exam}.pass_counts"] = window.id
+    counted = [
+        f[f"{x}.pass_date"]
+        for x in ("step1", "step2ck", "step2cs")
+        if f[f"{x}.pass_date"] and (x == "step2cs" or f[f"{x}.pass_counts"])
+    ]
+    if counted and not lapsed:
+        last = max(counted) if f["step1.pass_counts"] and f["step2ck.pass_counts"] else on
+        f["usmle.window_years"] = years_between(min(counted), last)
     parts = [f["step1.pass_counts"], f["step2ck.pass_counts"], f["ecfmg.clinical_skills_met"]]
     f["ecfmg.exams_met"] = False if False in parts else (None if None in parts else True)
     if f["ecfmg.certificate_valid"]:
