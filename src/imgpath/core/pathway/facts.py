@@ -606,8 +606,11 @@ def _exam_facts(name: str, attempts: Iterable[ExamAttempt], on: date) -> dict[st
         f"{name}.pass_date": passes[0].date if passes else None,
         f"{name}.failures": sum(a.result in ("fail", "incomplete") for a in done),
         f"{name}.attempts": len(done),
-        f"{name}.pending": any(a.result in ("scheduled", "pending") for a in attempts)
-        and not passes,
+        # booked or awaiting a result after the latest pass (a retake to meet a time limit)
+        f"{name}.pending": any(
+            a.result in ("scheduled", "pending") and (not passes or a.date > passes[-1].date)
+            for a in attempts
+        ),
         f"{name}.score": scored[-1] if scored else None,
     }
 
