@@ -39,3 +39,12 @@ def test_the_h1b_payment_is_shown_but_not_in_the_applicants_total() -> None:
     text = to_text(report)
     assert "Paid by the employer, not in your total: $100,000" in text
     assert "Total known: $102" not in text
+
+
+def test_a_sum_resting_on_a_fee_past_its_review_date_says_so() -> None:
+    """The H-1B payment's review date is 2026-09-21: the day after, its sum is not a plain fact."""
+    for day, caveat in ((date(2026, 9, 21), False), (date(2026, 9, 22), True)):
+        report = evaluate(parse_profile(PROFILE, on=day), day)
+        text = to_text(report)
+        line = next(x for x in text.splitlines() if "Paid by the employer, not in your total" in x)
+        assert ("past their review date" in line) is caveat, line
