@@ -235,7 +235,7 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     if step3 and is_false("step3.passed") and not facts.get("step3.pending"):
         lines.append(_at(step3, "USMLE Step 3", step3.params["amount"]))
     h1b = rule("US.VISA.H1B.FEE_100K")
-    if h1b and facts.get("target.visa") == "h1b" and facts.get("person.in_us") is False:
+    if h1b and facts.get("target.visa") == "h1b" and h1b.evaluate(facts).true:
         item = "H-1B payment for a new petition from abroad (paid by the employer)"
         lines.append(replace(_at(h1b, item, h1b.params["amount"]), paid_by="employer"))
     return CostEstimate(tuple(lines))

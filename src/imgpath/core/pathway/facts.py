@@ -125,6 +125,10 @@ FACTS: dict[str, FactSpec] = {
     "person.nationalities": FactSpec(
         "nationalities", "What are your citizenships (two-letter codes)?"
     ),
+    "person.h1b_status": FactSpec(
+        "in H-1B status now",
+        "What is your US immigration status (citizen, permanent resident, H-1B, J-1, F-1, none)?",
+    ),
     "person.visa_exempt": FactSpec(
         "a citizen of a visa-exempt country (Canada): admitted in J-1 or H-1B status without a visa",
         asks=("person.nationalities",),
@@ -933,6 +937,7 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         f["person.needs_visa"] = None
     else:
         f["person.needs_visa"] = status not in ("permanent_resident",)
+    f["person.h1b_status"] = None if status is None else status == "h1b"
     f["person.in_us"] = (
         profile.in_us
         if profile.in_us is not None
