@@ -260,6 +260,7 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         if not s.url.startswith(("https://", "http://")):
             msg = f"{loc}: source url {s.url!r} must start with https://"
             raise ValueError(msg)
+    _no_yes_no_in_code_lists(raw.get("params") or {}, where=f"{loc}.params")
     start, since = _since(raw["effective_from"])
     until = raw.get("effective_until")
     params = dict(raw.get("params") or {})
@@ -317,6 +318,23 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         informational=" ".join(str(raw.get("informational", "")).split()),
         history=history,
     )
+
+
+def _no_yes_no_in_code_lists(node: Any, *, where: str) -> None:
+    """Refuse a list of codes holding a yes/no value: YAML 1.1 reads unquoted ``NO`` (Norway),
+    ``ON`` or ``Y`` as booleans, so ``[LI, NO, CH]`` would silently lose Norway."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            _no_yes_no_in_code_lists(value, where=f"{where}.{key}")
+    elif isinstance(node, list):
+        if any(isinstance(x, str) for x in node) and any(isinstance(x, bool) for x in node):
+            msg = (
+                f"{where}: a list of codes holds the yes/no value {next(x for x in node if isinstance(x, bool))}; "
+                'YAML reads unquoted NO (Norway), ON, Y as yes/no: quote it ("NO")'
+            )
+            raise ValueError(msg)
+        for i, value in enumerate(node):
+            _no_yes_no_in_code_lists(value, where=f"{where}[{i}]")
 
 
 class RuleBook:
