@@ -191,6 +191,55 @@ def test_batch_jsonl_keeps_full_histories(
     assert "line 3" in rows[2]["problems"]
 
 
+def test_batch_img_column_follows_each_destination(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An Irish degree is not an IMG degree in the UK; NRMP's "non_us_img" is for the US only."""
+    people = tmp_path / "cohort.jsonl"
+    lines = [
+        {"id": "ie-uk", "school": {"country": "IE"}, "targets": {"destination": "UK"}},
+        {"id": "in-uk", "school": {"country": "IN"}, "targets": {"destination": "UK"}},
+        {"id": "us-au", "school": {"country": "US"}, "targets": {"destination": "AU"}},
+        {"id": "in-us", "school": {"country": "IN"}, "citizenships": ["IN"]},
+    ]
+    people.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    code, out, _err = run(capsys, "plan", "--batch", str(people), "--on", "2026-11-29")
+    assert code == 0
+    rows = {r["id"]: r["img"] for r in csv.DictReader(io.StringIO(out))}
+    assert rows == {"ie-uk": "not_img", "in-uk": "img", "us-au": "img", "in-us": "non_us_img"}
+
+
+def test_batch_row_with_more_cells_than_the_header_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An unquoted comma shifts a row: its cells must not be dropped silently."""
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id,school_country\n1,IN,Lagos, Nigeria\n2,NG\n", encoding="utf-8")
+    code, out, _err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-29")
+    assert code == 2
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["valid"] for r in rows] == ["False", "True"]
+    assert "has 4 cells but the header names 2 columns" in rows[0]["problems"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty"),
+        ("id,school_country\n", "the file has a header but no people"),
+        ("\n  \n\n", "the file is empty"),
+    ],
+)
+def test_batch_with_no_person_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(content, encoding="utf-8")
+    code, _out, err = run(capsys, "plan", "--batch", str(cohort), "--on", "2026-11-29")
+    assert code == 2
+    assert message in err
+
+
 def test_batch_with_an_unknown_column_stops_before_planning(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -272,8 +272,13 @@ def _documents(path: str | Path) -> Iterator[tuple[int, Any]]:
 
 
 def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:
-    """Plan every person in a CSV or JSON Lines file; a bad row is reported, never fatal."""
+    """Plan every person in a CSV or JSON Lines file; a bad row is reported, never fatal.
+
+    A file with no person in it (empty, or a header alone) raises :class:`InvalidInputError`.
+    """
+    people = 0
     for row_no, doc in _documents(path):
+        people += 1
         if isinstance(doc, Exception):
             yield BatchRow(row_no, "", None, str(doc))
             continue
@@ -284,6 +289,15 @@ def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:
             yield BatchRow(row_no, ident, None, "; ".join(str(p) for p in exc.problems))
             continue
         yield BatchRow(row_no, ident, plan(profile, on))
+    if not people:
+        msg = (
+            f"{path}: no person to plan (the file is empty or has only a header); add one row "
+            "per person (CSV) or one profile per line (JSON Lines)"
+        )
+        raise InvalidInputError(msg)
+
+
+_IMG_WORDS: dict[Any, str] = {True: "img", False: "not_img"}
 
 
 def summary(row: BatchRow) -> dict[str, Any]:
@@ -301,7 +315,7 @@ def summary(row: BatchRow) -> dict[str, Any]:
         "row": row.row,
         "id": row.id,
         "valid": True,
-        "img": r.img.get("kind") or ("not_img" if r.img.get("is_img") is False else "unknown"),
+        "img": r.img.get("kind") or _IMG_WORDS.get(r.img.get("is_img"), "unknown"),
         "next_step": nxt.id if nxt else "",
         "next_status": nxt.status if nxt else "",
         "blocked_steps": sum(s.status == "blocked" for s in r.steps),

@@ -194,4 +194,47 @@ def profiles(draw: st.DrawFn) -> tuple[dict[str, Any], date]:
             "residency_start": draw(_maybe(days)),
         },
     }
-    return profile, on
+    return _consistent(profile, on), on
+
+
+STEP2CS_GIVEN = (date(2004, 6, 14), date(2020, 3, 16))
+
+
+def _consistent(profile: dict[str, Any], on: date) -> dict[str, Any]:
+    """Mend what parse_profile refuses as impossible: Step 2 CS outside the years it was given,
+    a certificate older than the passes it needs or expiring before it was issued, a US citizen
+    in a visa status, a current J-1 said never held, a match without a certified list."""
+    first, last = STEP2CS_GIVEN
+    cs = profile["exams"]["step2cs"]
+    profile["exams"]["step2cs"] = [
+        {**a, "date": min(max(a["date"], first), last, on), "result": "pass"}
+        for a in cs
+        if a["result"] in ("pass", "fail", "incomplete") and on >= first
+    ]
+    ecfmg = profile["ecfmg"]
+    issued = ecfmg["certificate_date"]
+    if issued is not None:
+        for exam in ("step1", "step2ck"):
+            attempts = profile["exams"][exam]
+            if attempts and not any(
+                a["result"] == "pass" and a["date"] <= issued for a in attempts
+            ):
+                attempts.append({"date": issued, "result": "pass"})
+        if ecfmg["certificate_expires"] is not None and ecfmg["certificate_expires"] < issued:
+            ecfmg["certificate_expires"] = None
+    if "US" in profile["citizenships"] and profile["us_status"] not in (None, "citizen", "none"):
+        profile["us_status"] = "citizen"
+    if profile["us_status"] == "j1" and profile["j1"]["held"] is False:
+        profile["j1"]["held"] = None
+    horizon = date(on.year + 14, 1, 1)  # parse_profile refuses dates 15 years after the day
+    progress = profile["progress"]
+    for holder, key in [(progress, "residency_start"), (ecfmg, "certificate_expires")] + [
+        (lic, "expires") for lic in profile["training_abroad"]["licenses"]
+    ]:
+        if holder[key] is not None:
+            holder[key] = min(holder[key], horizon)
+    if progress["matched"]:
+        for key in ("rank_list_certified", "nrmp_registered"):
+            if progress[key] is False:
+                progress[key] = None
+    return profile

@@ -162,10 +162,95 @@ def test_an_empty_profile_is_valid() -> None:
     assert parse_profile({}, on=ON).targets.destination == "US"
 
 
-@pytest.mark.parametrize("data", [None, [], "a profile", 3])
-def test_a_profile_must_be_a_mapping(data: Any) -> None:
-    with pytest.raises(InvalidProfileError, match="valid dictionary"):
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (None, "the profile is empty"),
+        ([], "the profile is a list, not a mapping"),
+        ("a profile", "the profile is a piece of text, not a mapping"),
+        (3, "the profile is a number, not a mapping"),
+    ],
+)
+def test_a_profile_must_be_a_mapping(data: Any, words: str) -> None:
+    """Say what the document is, in plain words, and how to write one (not "instance of Profile")."""
+    with pytest.raises(InvalidProfileError, match=words) as caught:
         parse_profile(data, on=ON)
+    assert "school:" in str(caught.value)
+    assert "Profile" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"school": {"graduation_date": "1900-01-01"}}, "school.graduation_date", "before 1950"),
+        (
+            {"exams": {"step1": [{"date": "0001-01-01", "result": "fail"}]}},
+            "exams.step1[0].date",
+            "before 1950",
+        ),
+        (
+            {"school": {"graduation_date": "2100-01-01"}},
+            "school.graduation_date",
+            "more than 15 years after the evaluation date",
+        ),
+        (
+            {"exams": {"step2ck": [{"date": "2099-01-10", "result": "scheduled"}]}},
+            "exams.step2ck[0].date",
+            "more than 15 years after",
+        ),
+        (
+            {"exams": {"step2cs": [{"date": "2027-01-10", "result": "scheduled"}]}},
+            "exams.step2cs[0].date",
+            "Step 2 CS was given only from 2004-06-14 to 2020-03-16",
+        ),
+        (
+            {"ecfmg": {"certificate_date": "2019-01-01", "certificate_expires": "2018-01-01"}},
+            "ecfmg.certificate_expires",
+            "before the certificate was issued",
+        ),
+        (
+            {
+                "exams": {"step1": [{"date": "2021-01-01", "result": "pass"}]},
+                "ecfmg": {"certificate_date": "2019-01-01"},
+            },
+            "ecfmg.certificate_date",
+            "before any Step 1 pass",
+        ),
+        (
+            {"citizenships": ["US"], "us_status": "j1"},
+            "us_status",
+            "contradicts US citizenship",
+        ),
+        ({"us_status": "j1", "j1": {"held": False}}, "j1.held", "us_status is j1"),
+        (
+            {"progress": {"matched": True, "rank_list_certified": False}},
+            "progress.rank_list_certified",
+            "a match needs a registered, certified rank order list",
+        ),
+    ],
+)
+def test_implausible_dates_and_contradictions_are_refused(
+    data: dict[str, Any], field: str, words: str
+) -> None:
+    """A plan from a date of 1900, a Step 2 CS booked for 2027 or a US citizen on a J-1 would be
+    a plan for nobody: each is refused, naming the field (exit 2 at the CLI)."""
+    with pytest.raises(InvalidProfileError) as caught:
+        parse_profile(data, on=ON)
+    problems = {p.location: str(p) for p in caught.value.problems}
+    assert field in problems, problems
+    assert words in problems[field]
+
+
+def test_dates_at_the_bounds_are_accepted() -> None:
+    profile = parse_profile(
+        {
+            "school": {"graduation_date": "1950-01-01"},
+            "exams": {"step2cs": [{"date": "2004-06-14", "result": "pass"}]},
+            "progress": {"residency_start": "2041-11-22"},
+        },
+        on=ON,
+    )
+    assert profile.school.graduation_date == date(1950, 1, 1)
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,12 @@ def _check(report: Report, expect: Mapping[str, Any]) -> None:
     elif "cost" in expect:
         element = _one(out["costs"]["lines"], "rule_id", expect["cost"], "cost line")
         assert element["amount"] == expect["amount"], element
+    elif "cost_item" in expect:  # a cost line whose item starts with the text
+        items = [line["item"] for line in out["costs"]["lines"]]
+        assert any(i.startswith(expect["cost_item"]) for i in items), items
+    elif "no_cost_item" in expect:
+        items = [line["item"] for line in out["costs"]["lines"]]
+        assert not any(i.startswith(expect["no_cost_item"]) for i in items), items
     elif "img_kind" in expect:
         assert out["img"]["kind"] == expect["img_kind"], out["img"]
     elif "fact" in expect:
@@ -164,6 +170,13 @@ def _check(report: Report, expect: Mapping[str, Any]) -> None:
         want = expect["change"]
         found = [(c["rule_id"], c["kind"]) for c in out["changes"]["items"]]
         assert (want["rule"], want["kind"]) in found, found
+        if "date" in want:  # every listed change of that kind is dated inside the window
+            dates = [
+                c["date"]
+                for c in out["changes"]["items"]
+                if (c["rule_id"], c["kind"]) == (want["rule"], want["kind"])
+            ]
+            assert dates == [_as_iso(want["date"])], dates
         return
     elif "no_change" in expect:
         found = [c["rule_id"] for c in out["changes"]["items"]]

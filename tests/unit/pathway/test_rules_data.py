@@ -338,3 +338,31 @@ def test_every_measure_is_current_on_its_review_day_and_stale_the_day_after(rule
     assert "last confirmed" in after.text
     assert "Check that it still holds" in after.text
     assert str(rule.as_of) in after.text
+
+
+def test_a_yes_no_value_in_a_list_of_codes_is_refused() -> None:
+    """YAML 1.1 reads unquoted NO (Norway) as false: a pack or path that does so is refused,
+    naming the rule and the parameter, instead of silently dropping a country."""
+    from imgpath.core.pathway.conditions import parse_condition
+
+    rule = {
+        "id": "UK.TEST.HOME",
+        "title": "t",
+        "statement": "s",
+        "effective_from": "current",
+        "as_of": "2026-11-29",
+        "confidence": "H",
+        "sources": [{"url": "https://example.org/", "title": "x"}],
+        "params": {"home": ["GB", "LI", False, "CH"]},
+    }
+    with pytest.raises(ValueError, match=r"UK.TEST.HOME.*params.home.*quote it"):
+        parse_rules({"jurisdiction": "UK", "topic": "t", "rules": [rule]}, where="uk.yaml")
+    with pytest.raises(ValueError, match="quote it"):
+        parse_condition({"fact": "school.country", "in": ["GB", False]}, where="paths/uk.yaml")
+
+
+def test_no_bundled_list_of_codes_holds_a_yes_no_value() -> None:
+    book = load_rulebook()
+    assert "NO" in book["UK.IMG.DEF"].params["home"]
+    for rule_id in ("UK.TRAINING.PRIORITISATION.v2026", "UK.TRAINING.PRIORITISATION.v2027"):
+        assert "NO" in book[rule_id].params["pmq_countries"]

@@ -4,7 +4,9 @@ A rule *touches* a person when it belongs to their destination and its condition
 says of a person, in facts) is true or unknown for them on the day asked: a rule that is certainly
 about someone else (another Match year, a state they do not target, a visa they do not need) is
 left out.  Changes come from a rule's dates (``effective_from``: began; ``effective_until``:
-ended) and from its ``history`` (rulings, amendments: changed).
+ended, dated by the first day it no longer applies) and from its ``history`` (rulings,
+amendments: changed; imgpath's own corrections: corrected, listed only for a rule in force in
+the window).
 """
 
 from __future__ import annotations
@@ -42,18 +44,25 @@ class RuleChange:
 
 
 def _events(rule: Rule, since: date, on: date) -> list[tuple[date, str, str]]:
+    """A rule's changes in ``[since, on]``; an end is dated by the first day it no longer
+    applies (within the window), and imgpath's own corrections only for a rule in force then."""
     out: list[tuple[date, str, str]] = []
     start = rule.effective_from
     if start is not None and since <= start.first <= on:
         out.append((start.first, "began", f"In force from {start}: {rule.title}."))
     end = rule.effective_until
     if end is not None and since <= end.last + timedelta(days=1) <= on:
-        out.append((end.last, "ended", f"In force until {end}: {rule.title}."))
-    out.extend(
-        (change.date.first, "changed", f"{rule.title}: {change.text}")
-        for change in rule.history
-        if since <= change.date.first <= on
-    )
+        out.append((end.last + timedelta(days=1), "ended", f"In force until {end}: {rule.title}."))
+    in_window = (start is None or start.first <= on) and (end is None or end.last >= since)
+    for change in rule.history:
+        if not since <= change.date.first <= on:
+            continue
+        if change.kind == "corrected":
+            if in_window:
+                text = f'imgpath corrected its rule "{rule.title}": {change.text}'
+                out.append((change.date.first, "corrected", text))
+        else:
+            out.append((change.date.first, "changed", f"{rule.title}: {change.text}"))
     return out
 
 

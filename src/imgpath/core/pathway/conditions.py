@@ -206,6 +206,12 @@ def parse_condition(data: Any, *, where: str) -> Condition:
     if op in ("in", "not_in", "all_in") and not isinstance(value, (list, Mapping)):
         msg = f"{where}: '{op}' takes a list"
         raise ValueError(msg)
+    if isinstance(value, list) and any(isinstance(x, bool) for x in value):
+        msg = (
+            f"{where}: '{op}' lists a yes/no value; YAML reads unquoted NO (Norway), ON, Y as "
+            'yes/no: quote it ("NO")'
+        )
+        raise ValueError(msg)
     if isinstance(value, Mapping) and not ({"param"} == set(value) or {"fact"} == set(value)):
         msg = f"{where}: a value mapping must be {{param: name}} or {{fact: name}}"
         raise ValueError(msg)

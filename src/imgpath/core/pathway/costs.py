@@ -8,7 +8,7 @@ A fee rule past its review date is shown with the date it was last confirmed (``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,9 @@ class CostLine:
     needs_confirmation: bool
     note: str = ""
     stale: bool = False
+    paid_by: str = "applicant"
+    """``applicant``, or ``employer`` (the H-1B payment): an employer's fee is not the
+    applicant's cost and stays out of :attr:`CostEstimate.total`."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -42,6 +45,7 @@ class CostLine:
             "currency": self.currency,
             "as_of": self.as_of,
             "rule_id": self.rule_id,
+            "paid_by": self.paid_by,
         }
         if self.needs_confirmation:
             out["needs_confirmation"] = True
@@ -56,11 +60,22 @@ class CostLine:
 class CostEstimate:
     lines: tuple[CostLine, ...]
 
+    def _sum(self, payer: str) -> float:
+        return sum(
+            line.amount
+            for line in self.lines
+            if line.amount is not None and line.currency == "USD" and line.paid_by == payer
+        )
+
     @property
     def total(self) -> float:
-        return sum(
-            line.amount for line in self.lines if line.amount is not None and line.currency == "USD"
-        )
+        """The applicant's known US dollar fees (an employer's payment is not counted)."""
+        return self._sum("applicant")
+
+    @property
+    def employer_total(self) -> float:
+        """Known fees an employer pays (the H-1B payment for a petition from abroad)."""
+        return self._sum("employer")
 
     @property
     def unknown(self) -> int:
@@ -70,6 +85,7 @@ class CostEstimate:
         return {
             "currency": "USD",
             "total_known": self.total,
+            "employer_total_known": self.employer_total,
             "lines_with_unknown_amount": self.unknown,
             "lines": [line.to_dict() for line in self.lines],
         }
@@ -148,7 +164,8 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     exams = rule("US.COST.STEP1_2CK")
     if exams:
         for step, label in (("step1", "USMLE Step 1"), ("step2ck", "USMLE Step 2 CK")):
-            if not facts.get(f"{step}.passed"):
+            # a pass that still counts needs no fee; a booked exam's fee is already paid
+            if not facts.get(f"{step}.pass_counts") and not facts.get(f"{step}.pending"):
                 lines.append(
                     _at(
                         exams,
@@ -208,19 +225,19 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
         if transcript:
             lines.append(_at(transcript, "USMLE transcript to ERAS", transcript.params["amount"]))
     nrmp = rule("US.COST.NRMP")
-    if nrmp and not facts.get("progress.nrmp_registered"):
+    if nrmp and not facts.get("progress.nrmp_registered") and not facts.get("progress.matched"):
         lines.append(
             _nrmp_registration(
                 nrmp, on=on, note=f"${nrmp.params['per_extra']} for each further ranked program"
             )
         )
     step3 = rule("US.COST.STEP3")
-    if step3 and is_false("step3.passed"):
+    if step3 and is_false("step3.passed") and not facts.get("step3.pending"):
         lines.append(_at(step3, "USMLE Step 3", step3.params["amount"]))
     h1b = rule("US.VISA.H1B.FEE_100K")
-    if h1b and facts.get("target.visa") == "h1b" and facts.get("person.in_us") is False:
+    if h1b and facts.get("target.visa") == "h1b" and h1b.evaluate(facts).true:
         item = "H-1B payment for a new petition from abroad (paid by the employer)"
-        lines.append(_at(h1b, item, h1b.params["amount"]))
+        lines.append(replace(_at(h1b, item, h1b.params["amount"]), paid_by="employer"))
     return CostEstimate(tuple(lines))
 
 

@@ -125,6 +125,14 @@ FACTS: dict[str, FactSpec] = {
     "person.nationalities": FactSpec(
         "nationalities", "What are your citizenships (two-letter codes)?"
     ),
+    "person.h1b_status": FactSpec(
+        "in H-1B status now",
+        "What is your US immigration status (citizen, permanent resident, H-1B, J-1, F-1, none)?",
+    ),
+    "person.visa_exempt": FactSpec(
+        "a citizen of a visa-exempt country (Canada): admitted in J-1 or H-1B status without a visa",
+        asks=("person.nationalities",),
+    ),
     "person.in_us": FactSpec("physically in the US", "Are you in the US now, and in which status?"),
     "person.good_standing": FactSpec(
         "in good standing (no discipline)",
@@ -141,6 +149,9 @@ FACTS: dict[str, FactSpec] = {
         asks=("step2ck.passed",),
     ),
     "step1.lapsed_on": FactSpec("day the Step 1 pass stopped counting for ECFMG certification"),
+    "usmle.window_ends": FactSpec(
+        "last day to pass the exams still missing within ECFMG's seven-year window"
+    ),
     "step2ck.lapsed_on": FactSpec(
         "day the Step 2 CK pass stopped counting for ECFMG certification"
     ),
@@ -156,12 +167,40 @@ FACTS: dict[str, FactSpec] = {
         "the PLAB 1 pass is still valid for booking and passing PLAB 2", asks=("plab1.passed",)
     ),
     "plab1.valid_until": FactSpec("last day the PLAB 1 pass is valid"),
-    "plab1.validity_years": FactSpec("years a PLAB 1 pass is valid under the rule of the day"),
+    "plab1.validity_years": FactSpec("years a PLAB 1 pass is valid under the rule that decides"),
+    "plab1.decided_by": FactSpec("the PLAB 1 validity rule that decides the pass's last day"),
+    "plab1.change_on": FactSpec(
+        "the day a known change of the validity rule, which shortens this pass, takes effect"
+    ),
+    "plab1.book_by": FactSpec(
+        "last day to book PLAB 2 on a pass from before the end of the COVID-19 extension"
+    ),
+    "plab1.honoured_until": FactSpec(
+        "latest PLAB 2 date a booking made in time is honoured for (the old 3-year validity)"
+    ),
+    "plab1.honoured_sitting": FactSpec("a PLAB 2 sitting honoured under the 2025 transition"),
+    "plab1.final_attempt_from": FactSpec(
+        "earliest day to apply for the final PLAB 1 attempt (12 months after the fourth failure)"
+    ),
+    "plab2.final_attempt_from": FactSpec(
+        "earliest day to apply for the final PLAB 2 attempt (12 months after the fourth failure)"
+    ),
+    "plab1.may_request_final": FactSpec("the 12-month wait before a final PLAB 1 attempt is over"),
+    "plab2.may_request_final": FactSpec("the 12-month wait before a final PLAB 2 attempt is over"),
     "plab2.age_years": FactSpec("years since the PLAB 2 pass"),
     "mccqe1.fourth_attempt_from": FactSpec(
         "earliest day of a fourth MCCQE Part I attempt (1 year after the third attempt's result)"
     ),
     "mccqe1.may_sit": FactSpec("the MCC's waiting period allows an MCCQE Part I attempt today"),
+    "mccqe1.attempts_left": FactSpec("MCCQE Part I attempts left (attempts since 2018 count)"),
+    "nac.attempts_left": FactSpec("NAC attempts left of the three allowed"),
+    "nac.retake_from": FactSpec(
+        "earliest day of the next NAC attempt (not in consecutive sessions)"
+    ),
+    "nac.may_sit": FactSpec("the NAC's spacing allows an attempt today"),
+    "step1.attempts_left": FactSpec("Step 1 attempts left before the USMLE attempt limit"),
+    "step2ck.attempts_left": FactSpec("Step 2 CK attempts left before the USMLE attempt limit"),
+    "step3.attempts_left": FactSpec("Step 3 attempts left before the USMLE attempt limit"),
     "usmle.window_years": FactSpec(
         "years from the first passed exam to the last one needed for certification (or to today)",
         asks=("step1.passed",),
@@ -292,6 +331,17 @@ FACTS: dict[str, FactSpec] = {
         "in a group the Medical Training (Prioritisation) Act 2026 puts first for UK training places",
         "What is your UK immigration status (British citizen, indefinite leave to remain, EU Settlement Scheme, visa, none)? (uk_status)",
     ),
+    "uk.img": FactSpec(
+        "an IMG in the UK: the degree is from outside the UK, the EEA and Switzerland",
+        asks=("school.country",),
+    ),
+    "ca.img": FactSpec(
+        "an IMG in Canada: the school is outside Canada and the US", asks=("school.country",)
+    ),
+    "au.img": FactSpec(
+        "an IMG in Australia: the degree is from outside Australia and New Zealand",
+        asks=("school.country",),
+    ),
     "application.service": FactSpec(
         "the residency application service of the target specialty (eras or residencycas)",
         asks=("target.specialty",),
@@ -364,7 +414,9 @@ FACTS: dict[str, FactSpec] = {
     "progress.rank_list_certified": FactSpec(
         "rank order list certified", "Have you certified your rank order list?"
     ),
-    "progress.matched": FactSpec("matched to a residency position", "Did you match?"),
+    "progress.matched": FactSpec(
+        "holds a residency position (matched, or residency started)", "Did you match?"
+    ),
     "progress.residency_started": FactSpec("residency has started"),
     "progress.licensed": FactSpec("holds a full US state licence"),
     # --- the target Match season as of the day asked (set from the calendar of that year)
@@ -373,6 +425,13 @@ FACTS: dict[str, FactSpec] = {
     "season.programs_review": FactSpec("first day programs review ERAS applications"),
     "season.rol_deadline": FactSpec("rank order list certification deadline of the target Match"),
     "season.match_day": FactSpec("Match Day of the target Match"),
+    "season.eras_opens_when": FactSpec("the ERAS opening day as a sentence states it"),
+    "season.eras_submit_when": FactSpec("the first submission day as a sentence states it"),
+    "season.programs_review_when": FactSpec("the first review day as a sentence states it"),
+    "season.rol_deadline_when": FactSpec(
+        "the rank-list deadline as a sentence states it (a projection with its range)"
+    ),
+    "season.match_day_when": FactSpec("Match Day as a sentence states it"),
     "season.eras_opened": FactSpec("the ERAS season of the target Match has opened"),
     "season.submissions_open": FactSpec("ERAS applications of the target Match can go to programs"),
     "season.programs_reviewing": FactSpec("programs have started reviewing applications"),
@@ -418,14 +477,20 @@ def declared(name: str) -> bool:
     return name in FACTS or bool(_STEP_FACT.match(name))
 
 
-def questions_for(missing: Iterable[str]) -> dict[str, str]:
-    """The questions to ask for unknown facts, following ``asks`` to the facts behind derived ones."""
+def questions_for(missing: Iterable[str], known: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The questions to ask for unknown facts, following ``asks`` to the facts behind derived ones.
+
+    A fact the profile already gives (``known[name]`` is not None) is never asked again: when a
+    derived fact is unknown although its inputs are known (a season's cutoff missing from the
+    sources, say), the step's own sentence says so, and no question would help.
+    """
     out: dict[str, str] = {}
     todo = list(missing)
     seen: set[str] = set()
+    known = known or {}
     while todo:
         name = todo.pop(0)
-        if name in seen:
+        if name in seen or known.get(name) is not None:
             continue
         seen.add(name)
         spec = FACTS.get(name)
@@ -486,25 +551,45 @@ def _retake_from(attempts: Iterable[ExamAttempt], params: Mapping[str, Any]) -> 
     )
 
 
-def _ecfmg_window(passes: Mapping[str, date], years: int, on: date) -> dict[str, date]:
+@dataclass(frozen=True)
+class _Window:
+    """ECFMG's time limit applied to every pass: which exams' passes stopped counting (and when,
+    and which pass), the pass of each exam that counts, and when the open window ends."""
+
+    lapsed: dict[str, tuple[date, date]]
+    """exam -> (its latest pass that stopped counting, the day it stopped)"""
+    counting: dict[str, date]
+    """exam -> its earliest pass that still counts"""
+    ends: date | None
+    """last day of a window not yet complete (the missing exams must be passed by then)"""
+
+
+def _ecfmg_window(passes: Mapping[str, Iterable[date]], years: int, on: date) -> _Window:
     """Which passes stopped counting for certification, and when (ECFMG's seven-year window).
 
     All exams required for certification must be passed within ``years`` of the first passed
-    exam; otherwise the earliest pass stops counting and the window restarts at the next one.
+    exam; otherwise the earliest pass stops counting and the window restarts at the next pass.
+    Every pass counts, so a Step retaken to meet the time limit starts or completes a window.
     """
     required = {"step1", "step2ck"}
-    live = dict(passes)
-    lapsed: dict[str, date] = {}
+    live = sorted((day, exam) for exam, days in passes.items() for day in days)
+    dropped: dict[str, tuple[date, date]] = {}
+    ends: date | None = None
     while live:
-        first_exam, first = min(live.items(), key=lambda kv: kv[1])
-        end = add_months(first, 12 * years)
-        if required <= set(live) and max(live.values()) <= end:
+        start = live[0][0]
+        end = add_months(start, 12 * years)
+        if required <= {exam for day, exam in live if day <= end}:
             break  # complete within the window
         if on <= end:
-            break  # still time
-        lapsed[first_exam] = end
-        del live[first_exam]
-    return lapsed
+            ends = end  # still time
+            break
+        day, exam = live.pop(0)
+        dropped[exam] = (day, end)
+    counting: dict[str, date] = {}
+    for day, exam in live:
+        counting.setdefault(exam, day)
+    lapsed = {exam: v for exam, v in dropped.items() if exam not in counting}
+    return _Window(lapsed, counting, ends)
 
 
 def _yes_no(value: str) -> bool | None:
@@ -525,8 +610,11 @@ def _exam_facts(name: str, attempts: Iterable[ExamAttempt], on: date) -> dict[st
         f"{name}.pass_date": passes[0].date if passes else None,
         f"{name}.failures": sum(a.result in ("fail", "incomplete") for a in done),
         f"{name}.attempts": len(done),
-        f"{name}.pending": any(a.result in ("scheduled", "pending") for a in attempts)
-        and not passes,
+        # booked or awaiting a result after the latest pass (a retake to meet a time limit)
+        f"{name}.pending": any(
+            a.result in ("scheduled", "pending") and (not passes or a.date > passes[-1].date)
+            for a in attempts
+        ),
         f"{name}.score": scored[-1] if scored else None,
     }
 
@@ -585,21 +673,85 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _plab_validity_ahead(pass_date: date, on: date, book: RuleBook) -> tuple[date, Rule] | None:
+    """The last day a PLAB 1 pass is valid, and the rule that decides it, as known on ``on``.
+
+    The rule in force on ``on`` gives a date; a later version already in the book that starts on
+    or before that date and *shortens* the validity decides instead (2025-03-30: a pass of
+    2023-06-01 is valid until 2025-06-01, not 2026-06-01, because the extension ends on
+    2025-03-31).  A later change that lengthens it is not assumed in advance: a plan never
+    promises more time than the rule of the day gives.
+    """
+    rule = book.version("UK.PLAB.VALIDITY", on)
+    if rule is None:
+        return None
+    until = _plab_validity(pass_date, rule)
+    for later in book.families.get("UK.PLAB.VALIDITY", []):
+        start = later.effective_from.first if later.effective_from else date.min
+        if start <= on or start > until:
+            continue
+        # valid under the old rule until the day before the change, at least
+        shorter = max(_plab_validity(pass_date, later), start - timedelta(days=1))
+        if shorter < until:
+            until, rule = shorter, later
+    return until, rule
+
+
 def _uk_facts(
     f: dict[str, Any], decided: dict[str, str], profile: Profile, book: RuleBook, on: date
 ) -> None:
-    """PLAB 1 validity (by the rule of the day asked), and the age of the PLAB 2 pass."""
+    """PLAB 1 validity (rule UK.PLAB.VALIDITY), the additional attempt after four failures
+    (UK.PLAB.ATTEMPTS), and the age of the PLAB 2 pass."""
     passes = sorted(a.date for a in profile.exams.plab1 if a.result == "pass" and a.date <= on)
     validity = book.version("UK.PLAB.VALIDITY", on)
-    f["plab1.valid_until"] = None
+    for key in ("valid_until", "decided_by", "change_on", "book_by", "honoured_until",
+                "honoured_sitting"):  # fmt: skip
+        f[f"plab1.{key}"] = None
     f["plab1.validity_years"] = validity.params["years"] if validity else None
-    if passes and validity is not None:
-        f["plab1.pass_date"] = passes[-1]  # a retaken PLAB 1 restarts the clock
-        f["plab1.valid_until"] = _plab_validity(passes[-1], validity)
-        decided["plab1.pass_valid"] = validity.id
+    ahead = _plab_validity_ahead(passes[-1], on, book) if passes else None
+    if passes and ahead is not None:
+        last = passes[-1]  # a retaken PLAB 1 restarts the clock
+        until, rule = ahead
+        f["plab1.pass_date"] = last
+        f["plab1.validity_years"] = rule.params["years"]
+        f["plab1.decided_by"] = rule.id
+        decided["plab1.pass_valid"] = rule.id
+        start = rule.effective_from.first if rule.effective_from else date.min
+        if start > on:
+            f["plab1.change_on"] = start
+        transition = rule.params.get("transition")
+        if transition and last < _as_date(transition["passed_before"]):
+            # Validity ended on the transition day, but a PLAB 2 booked by then for a date up to
+            # the old validity is honoured (GMC, "Information on booking a PLAB 2 place").
+            honoured = add_months(last, 12 * int(transition["years"]))
+            sittings = sorted(
+                a.date for a in profile.exams.plab2 if last < a.date and until < a.date <= honoured
+            )
+            f["plab1.honoured_until"] = honoured
+            if sittings:
+                f["plab1.honoured_sitting"] = sittings[0]
+                until = sittings[0]
+            elif on <= until:
+                f["plab1.book_by"] = until
+        f["plab1.valid_until"] = until
     f["plab1.pass_valid"] = (
         f["plab1.valid_until"] >= on if f["plab1.valid_until"] else (False if not passes else None)
     )
+    attempts = book.version("UK.PLAB.ATTEMPTS", on)
+    for exam in ("plab1", "plab2"):
+        failures = sorted(
+            a.date
+            for a in getattr(profile.exams, exam)
+            if a.result in ("fail", "incomplete") and a.date <= on
+        )
+        final_from = None
+        if attempts is not None and not f[f"{exam}.passed"]:
+            limit = int(attempts.params["limit"])
+            if len(failures) == limit:
+                wait = int(attempts.params["final_wait_months"])
+                final_from = add_months(failures[limit - 1], wait)
+        f[f"{exam}.final_attempt_from"] = final_from
+        f[f"{exam}.may_request_final"] = final_from is None or on >= final_from
     plab2 = f.get("plab2.pass_date")
     f["plab2.age_years"] = None if plab2 is None else years_between(plab2, on)
     window = book.version("UK.GMC.REGISTRATION_WINDOW", on)
@@ -609,7 +761,9 @@ def _uk_facts(
 
 
 def _canada_facts(f: dict[str, Any], profile: Profile, book: RuleBook, on: date) -> None:
-    """MCCQE Part I's waiting year before a fourth attempt; the NAC's spacing of a year."""
+    """MCCQE Part I's waiting year before a fourth attempt (CA.MCC.MCCQE1.ATTEMPTS); the NAC's
+    limit and its spacing: not in consecutive sessions, a year apart in the MCC's example
+    (CA.MCC.NAC)."""
     attempts = sorted(
         a.date
         for a in profile.exams.mccqe1
@@ -617,10 +771,35 @@ def _canada_facts(f: dict[str, Any], profile: Profile, book: RuleBook, on: date)
     )
     rule = book.version("CA.MCC.MCCQE1.ATTEMPTS", on)
     fourth = None
-    if rule is not None and len(attempts) >= 3 and not f["mccqe1.passed"]:
-        fourth = add_months(attempts[2], 12)
+    f["mccqe1.attempts_left"] = None
+    if rule is not None and not f["mccqe1.passed"]:
+        if len(attempts) >= 3:
+            fourth = add_months(attempts[2], int(rule.params["wait_months_before_fourth"]))
+        f["mccqe1.attempts_left"] = max(int(rule.params["max_attempts"]) - len(attempts), 0)
     f["mccqe1.fourth_attempt_from"] = fourth
     f["mccqe1.may_sit"] = fourth is None or on >= fourth
+    nac = book.version("CA.MCC.NAC", on)
+    taken = sorted(a.date for a in profile.exams.nac if a.result in ("pass", "fail", "incomplete")
+                   and a.date <= on)  # fmt: skip
+    retake = None
+    f["nac.attempts_left"] = None
+    if nac is not None:
+        f["nac.attempts_left"] = max(int(nac.params["max_attempts"]) - len(taken), 0)
+        if taken:
+            retake = add_months(taken[-1], int(nac.params["retake_wait_months"]))
+    f["nac.retake_from"] = retake
+    f["nac.may_sit"] = retake is None or on >= retake
+
+
+def _usmle_attempts_left(f: dict[str, Any], book: RuleBook, on: date) -> None:
+    """Attempts left at each Step before the USMLE limit (US.USMLE.ATTEMPTS) closes every Step."""
+    rule = book.version("US.USMLE.ATTEMPTS", on)
+    for exam in ("step1", "step2ck", "step3"):
+        f[f"{exam}.attempts_left"] = (
+            None
+            if rule is None or f[f"{exam}.passed"]
+            else max(int(rule.params["limit"]) - int(f[f"{exam}.failures"]), 0)
+        )
 
 
 def _english_au(profile: Profile, book: RuleBook, on: date) -> tuple[bool | None, str | None]:
@@ -664,6 +843,13 @@ def _english_au(profile: Profile, book: RuleBook, on: date) -> tuple[bool | None
             return True, rule.id
         decided = decided or rule.id
     return result, decided
+
+
+def _outside(country: str | None, rule: Rule | None) -> bool | None:
+    """Whether a school lies outside a destination's ``home`` countries (its IMG definition)."""
+    if country is None or rule is None:
+        return None
+    return country not in rule.params["home"]
 
 
 _UK_PRIORITY_PMQ = frozenset({"GB", "IE", "IS", "LI", "NO", "CH"})
@@ -739,12 +925,19 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["person.permanent_resident"] = (
         None if status is None and not f["person.us_citizen"] else status == "permanent_resident"
     )
+    exempt = book.rules.get("US.VISA.CANADA_EXEMPT")  # visa-exempt nationals need no consulate
+    f["person.visa_exempt"] = (
+        None
+        if not nationalities or exempt is None
+        else bool(set(nationalities) & set(exempt.params["nationalities"]))
+    )
     if f["person.us_citizen"]:
         f["person.needs_visa"] = False
     elif status is None:
         f["person.needs_visa"] = None
     else:
         f["person.needs_visa"] = status not in ("permanent_resident",)
+    f["person.h1b_status"] = None if status is None else status == "h1b"
     f["person.in_us"] = (
         profile.in_us
         if profile.in_us is not None
@@ -836,7 +1029,17 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
 
     # --- ECFMG
     e = profile.ecfmg
-    f["ecfmg.application_submitted"] = e.application_submitted
+    # An IMG applies for Step 1 or Step 2 CK only after submitting the Application for ECFMG
+    # Certification (rule US.ECFMG.APP), and a certificate needs it: either shows it was submitted.
+    usmle_attempts = (
+        any(getattr(profile.exams, x) for x in ("step1", "step2ck", "step2cs"))
+        and f.get("img.is_img") is not False
+    )
+    certificate = e.certificate_date is not None and e.certificate_date <= on
+    f["ecfmg.application_submitted"] = (
+        True if e.application_submitted is None and (usmle_attempts or certificate)
+        else e.application_submitted
+    )  # fmt: skip
     f["ecfmg.pathway"] = e.pathway
     f["ecfmg.pathway_applied"] = (
         None if e.pathway_status is None else e.pathway_status in ("applied", "accepted")
@@ -859,8 +1062,13 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["ecfmg.credentials_in_progress"] = {"yes": False, "no": False, "in_progress": True}.get(
         e.credentials_verified
     )
-    f["ecfmg.certified"] = e.certificate_date is not None and e.certificate_date <= on
+    f["ecfmg.certified"] = certificate
     f["ecfmg.certificate_date"] = e.certificate_date if f["ecfmg.certified"] else None
+    if certificate:
+        # A certificate shows Step 1 and Step 2 CK were passed, listed in the profile or not.
+        for exam in ("step1", "step2ck"):
+            f[f"{exam}.passed"] = True
+    _usmle_attempts_left(f, book, on)
     gme = profile.us_gme_months
     if gme is None and f.get("img.is_img") and not f["ecfmg.certified"]:
         gme = 0  # an IMG cannot start ACGME training without an ECFMG certificate
@@ -895,6 +1103,8 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         f["ecfmg.clinical_skills_met"] = True
     f["ecfmg.exams_met"] = None
     f["ecfmg.statement_of_need"] = _yes_no(e.statement_of_need)
+    if status == "j1" and e.statement_of_need == "unknown":
+        f["ecfmg.statement_of_need"] = True  # ECFMG sponsored the J-1 on one (US.VISA.J1.SPONSOR)
     f["ecfmg.p1_license_ok"], f["ecfmg.p2_5_graduation_ok"] = _pathway_cutoffs(profile, book, on)
     passes = [
         d for d in (f["step1.pass_date"], f["step2ck.pass_date"], f["step2cs.pass_date"]) if d
@@ -905,15 +1115,33 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     else:
         f["usmle.window_years"] = None
     window = book.version("US.ECFMG.EXAM.TIME_WINDOW", on)
-    lapsed: dict[str, date] = {}
+    lapsed: dict[str, tuple[date, date]] = {}
+    f["usmle.window_ends"] = None
     if window is not None and not f["ecfmg.certified"]:
-        exam_passes = {x: f[f"{x}.pass_date"] for x in ("step1", "step2ck") if f[f"{x}.pass_date"]}
-        lapsed = _ecfmg_window(exam_passes, int(window.params["years"]), on)
+        exam_passes = {
+            x: [a.date for a in getattr(profile.exams, x) if a.result == "pass" and a.date <= on]
+            for x in ("step1", "step2ck")
+        }
+        result = _ecfmg_window(exam_passes, int(window.params["years"]), on)
+        lapsed = result.lapsed
+        for exam, day in result.counting.items():
+            f[f"{exam}.pass_date"] = day  # the pass that counts (a retake, after a lapse)
+        for exam, (day, _) in lapsed.items():
+            f[f"{exam}.pass_date"] = day
+        f["usmle.window_ends"] = result.ends
     for exam in ("step1", "step2ck"):
-        f[f"{exam}.lapsed_on"] = lapsed.get(exam)
+        f[f"{exam}.lapsed_on"] = lapsed[exam][1] if exam in lapsed else None
         f[f"{exam}.pass_counts"] = bool(f[f"{exam}.passed"]) and exam not in lapsed
         if exam in lapsed and window is not None:
             decided[f"{exam}.pass_counts"] = window.id
+    counted = [
+        f[f"{x}.pass_date"]
+        for x in ("step1", "step2ck", "step2cs")
+        if f[f"{x}.pass_date"] and (x == "step2cs" or f[f"{x}.pass_counts"])
+    ]
+    if counted and not lapsed:
+        last = max(counted) if f["step1.pass_counts"] and f["step2ck.pass_counts"] else on
+        f["usmle.window_years"] = years_between(min(counted), last)
     parts = [f["step1.pass_counts"], f["step2ck.pass_counts"], f["ecfmg.clinical_skills_met"]]
     f["ecfmg.exams_met"] = False if False in parts else (None if None in parts else True)
     if f["ecfmg.certificate_valid"]:
@@ -965,13 +1193,18 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["target.specialty"] = tg.specialty
     f["target.programs"] = tg.programs
     f["target.specialties"] = tg.specialties
-    # Progress not reported means not done yet, like an exam not listed (see the profile docs).
+    # Progress not reported means not done yet, like an exam not listed (see the profile docs);
+    # a later stage implies the earlier ones (a resident has matched, applied and registered).
     pr = profile.progress
-    f["progress.eras_submitted"] = bool(pr.eras_submitted)
-    f["progress.nrmp_registered"] = bool(pr.nrmp_registered)
-    f["progress.rank_list_certified"] = bool(pr.rank_list_certified)
-    f["progress.matched"] = bool(pr.matched)
-    f["progress.residency_started"] = pr.residency_start is not None and pr.residency_start <= on
+    started = pr.residency_start is not None and pr.residency_start <= on
+    position = bool(pr.matched) or started  # a residency position, through the Match or not
+    f["progress.residency_started"] = started
+    f["progress.matched"] = position
+    f["progress.rank_list_certified"] = bool(pr.rank_list_certified) or bool(pr.matched)
+    f["progress.nrmp_registered"] = bool(pr.nrmp_registered) or f["progress.rank_list_certified"]
+    f["progress.eras_submitted"] = (
+        bool(pr.eras_submitted) or position or bool(pr.rank_list_certified)
+    )
     f["progress.licensed"] = bool(pr.licensed_states)
 
     # --- visas: INA 212(e) follows a clinical J-1, now or before
@@ -992,6 +1225,10 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     if judged:
         decided["english.au_met"] = judged
     f["uk.training_priority"] = _uk_priority(profile, book, on)
+    f["uk.img"], f["au.img"] = (
+        _outside(school.country, book.rules.get(rule)) for rule in ("UK.IMG.DEF", "AU.IMG.DEF")
+    )
+    f["ca.img"] = f.get("img.is_img")  # CaRMS: a school outside Canada and the US (CA.IMG.DEF)
     service, service_rule = _application_service(profile, book)
     f["application.service"] = service
     if service_rule:

@@ -8,6 +8,7 @@ The JSON Schema in ``docs/reference/profile.schema.json`` is generated from thes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -355,11 +356,147 @@ def _dated(profile: Profile) -> list[tuple[str, date, bool]]:
     return out
 
 
+EARLIEST = date(1950, 1, 1)
+"""No date in a profile lies before this (the tracker's bound too): 1900 is a typing slip."""
+HORIZON_YEARS = 15
+"""No date lies more than this many years after the evaluation day (a first-year student's
+graduation, a licence's expiry); 2100 is a typing slip."""
+STEP2CS_GIVEN = (date(2004, 6, 14), date(2020, 3, 16))
+"""USMLE Step 2 CS was given from 2004-06-14 to 2020-03-16 (rule US.ECFMG.EXAM.CS.v_pre2021)."""
+
+
+def _all_dates(profile: Profile) -> list[tuple[str, date]]:
+    """Every date in the profile, with its field."""
+    out = [(where, when) for where, when, _ in _dated(profile)]
+    extra = [
+        ("school.graduation_date", profile.school.graduation_date),
+        ("ecfmg.certificate_expires", profile.ecfmg.certificate_expires),
+        ("progress.residency_start", profile.progress.residency_start),
+    ]
+    for i, lic in enumerate(profile.training_abroad.licenses):
+        extra.append((f"training_abroad.licenses[{i}].expires", lic.expires))
+    for i, rotation in enumerate(profile.usce):
+        extra.append((f"usce[{i}].start", rotation.start))
+    out += [(where, when) for where, when in extra if when is not None]
+    return out
+
+
+def _plausible_dates(profile: Profile, on: date) -> list[Problem]:
+    """Dates outside 1950 .. evaluation day + 15 years, and Step 2 CS outside its years."""
+    horizon = date(on.year + HORIZON_YEARS, on.month, min(on.day, 28))
+    problems = []
+    for where, when in _all_dates(profile):
+        if when < EARLIEST:
+            problems.append(
+                Problem(where, f"{when.isoformat()} is before {EARLIEST.year}", "check the year")
+            )
+        elif when > horizon:
+            problems.append(
+                Problem(
+                    where,
+                    f"{when.isoformat()} is more than {HORIZON_YEARS} years after the evaluation "
+                    f"date {on.isoformat()}",
+                    "check the year",
+                )
+            )
+    first, last = STEP2CS_GIVEN
+    for i, attempt in enumerate(profile.exams.step2cs):
+        if not first <= attempt.date <= last:
+            problems.append(
+                Problem(
+                    f"exams.step2cs[{i}].date",
+                    f"Step 2 CS was given only from {first.isoformat()} to {last.isoformat()} "
+                    "(discontinued in 2021)",
+                    "remove the attempt, or correct its date; clinical skills are now met through "
+                    "an ECFMG Pathway",
+                )
+            )
+    return problems
+
+
+def _contradictions(profile: Profile) -> list[Problem]:
+    """Statements in one profile that cannot all be true (each names a field and the fix)."""
+    problems = []
+    e = profile.ecfmg
+    if e.certificate_date and e.certificate_expires and e.certificate_expires < e.certificate_date:
+        problems.append(
+            Problem(
+                "ecfmg.certificate_expires",
+                f"{e.certificate_expires.isoformat()} is before the certificate was issued "
+                f"({e.certificate_date.isoformat()})",
+                "give the expiry date printed on the certificate",
+            )
+        )
+    if e.certificate_date:
+        for exam, name in (("step1", "Step 1"), ("step2ck", "Step 2 CK")):
+            attempts = getattr(profile.exams, exam)
+            if attempts and not any(
+                a.result == "pass" and a.date <= e.certificate_date for a in attempts
+            ):
+                problems.append(
+                    Problem(
+                        "ecfmg.certificate_date",
+                        f"{e.certificate_date.isoformat()} is before any {name} pass listed in "
+                        f"exams.{exam}, but a certificate needs one",
+                        f"check the certificate date, or add the {name} pass",
+                    )
+                )
+    citizen = "US" in profile.citizenships or profile.nationality == "US"
+    if citizen and profile.us_status not in (None, "citizen", "none"):
+        problems.append(
+            Problem(
+                "us_status",
+                f"{profile.us_status!r} contradicts US citizenship (citizenships lists US): a US "
+                "citizen holds no visa or green card",
+                "write us_status: citizen, or remove US from citizenships",
+            )
+        )
+    if profile.us_status == "j1" and profile.j1.held is False:
+        problems.append(
+            Problem(
+                "j1.held",
+                "is false, but us_status is j1",
+                "remove j1.held (a current J-1 implies it), or correct us_status",
+            )
+        )
+    pr = profile.progress
+    if pr.matched:
+        for field, value in (
+            ("rank_list_certified", pr.rank_list_certified),
+            ("nrmp_registered", pr.nrmp_registered),
+        ):
+            if value is False:
+                problems.append(
+                    Problem(
+                        f"progress.{field}",
+                        "is false, but progress.matched is true: a match needs a registered, "
+                        "certified rank order list",
+                        f"remove progress.{field} or correct progress.matched",
+                    )
+                )
+    return problems
+
+
 def parse_profile(data: Any, *, on: date, source: str = "") -> Profile:
     """Validate a profile (as read from JSON/YAML) for evaluation on ``on``.
 
-    Raises :class:`InvalidProfileError` listing every problem with its field.
+    Beyond each field's own checks: results need past dates; every date lies between 1950 and 15
+    years after ``on``; statements that cannot all be true (a US citizen on a J-1, a certificate
+    older than the passes it needs) are refused.  Raises :class:`InvalidProfileError` listing
+    every problem with its field.
     """
+    if not isinstance(data, Mapping):
+        kind = {str: "a piece of text", list: "a list", bool: "a yes/no value"}.get(
+            type(data), "a number" if isinstance(data, (int, float)) else "not a mapping"
+        )
+        what = "empty" if data is None else f"{kind}, not a mapping of fields"
+        problem = Problem(
+            "",
+            f"the profile is {what}",
+            "write its fields as keys, such as school:, citizenships:, exams: and targets: "
+            "(see docs/reference/profile.md and examples/profile-nigeria.yaml)",
+        )
+        raise InvalidProfileError([problem], source=source)
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
@@ -374,6 +511,8 @@ def parse_profile(data: Any, *, on: date, source: str = "") -> Profile:
                     "a result needs a past date; for a future exam write result: scheduled",
                 )
             )
+    problems += _plausible_dates(profile, on)
+    problems += _contradictions(profile)
     if problems:
         raise InvalidProfileError(problems, source=source)
     return profile

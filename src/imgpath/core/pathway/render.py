@@ -99,7 +99,21 @@ def _lines(report: Report, *, md: bool) -> list[str]:
             said = line.note if line.stale else f"as of {line.as_of}{note}{check}"
             out.append(f"{bullet}{line.item}: {amount} ({said}) {_ref(line.rule_id, md=md)}")
         unknown = f", plus {report.costs.unknown} unknown" if report.costs.unknown else ""
-        out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}")
+
+        def unsure(payer: str) -> str:  # a sum resting on a fee past its review date says so
+            lines = [c for c in report.costs.lines if c.paid_by == payer and c.amount is not None]
+            return (
+                " (includes fees past their review date: see above)"
+                if any(c.stale for c in lines)
+                else ""
+            )
+
+        out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}{unsure('applicant')}")
+        if report.costs.employer_total:
+            out.append(
+                f"{bullet}Paid by the employer, not in your total: "
+                f"${report.costs.employer_total:,.0f}{unsure('employer')}"
+            )
     if report.next_actions:
         out += ["", f"{h2}Next actions"]
         out += [

@@ -196,7 +196,33 @@ def _rule_dict(rule: Rule, on: date) -> dict[str, Any]:
     return out
 
 
-def _img(facts: Facts, book: RuleBook, on: date) -> dict[str, Any]:
+_IMG_RULES = {
+    "UK": ("uk.img", "UK.IMG.DEF", "the UK, the EEA and Switzerland"),
+    "CA": ("ca.img", "CA.IMG.DEF", "Canada and the US"),
+    "AU": ("au.img", "AU.IMG.DEF", "Australia and New Zealand"),
+}
+
+
+def _img(facts: Facts, book: RuleBook, on: date, destination: str = "US") -> dict[str, Any]:
+    """Whether the person is an IMG *where they are going* (each destination defines it), and
+    for the US, NRMP's US IMG / non-US IMG kind."""
+    if destination in _IMG_RULES:
+        fact, rule_id, home = _IMG_RULES[destination]
+        is_dest_img = facts[fact]
+        rule = book.rules[rule_id]
+        country = facts["school.country"]
+        if is_dest_img is None:
+            text = "Tell us where your medical school is to know whether you are an IMG."
+        elif is_dest_img:
+            text = f"Your degree is from outside {home} ({country}), so you are an international medical graduate there."
+        else:
+            text = f"Your degree is from {country}, within {home}, so you are not an international medical graduate there."
+        return {
+            "is_img": is_dest_img,
+            "kind": None,
+            "needs_visa": None,
+            "reasons": [cite(rule, text, on).to_dict()],
+        }
     is_img = facts["img.is_img"]
     out: dict[str, Any] = {
         "is_img": is_img,
@@ -394,6 +420,16 @@ _SEASON_FLAGS = {
 }
 
 
+def _when(d: Deadline) -> str:
+    """A season date as a sentence may state it: a projection says so, with its range."""
+    assert d.date is not None
+    if d.status != "projected":
+        return d.date.isoformat()
+    if d.earliest and d.latest and d.earliest != d.latest:
+        return f"{d.date.isoformat()} (projected range {d.earliest} to {d.latest})"
+    return f"{d.date.isoformat()} (projected)"
+
+
 def _season(report_deadlines: tuple[Deadline, ...], on: date) -> dict[str, Any]:
     """Where the target season stands on ``on``: each event's day, and whether it has come.
 
@@ -405,6 +441,7 @@ def _season(report_deadlines: tuple[Deadline, ...], on: date) -> dict[str, Any]:
     for event in _SEASON_EVENTS:
         d = by_id.get(event)
         out[f"season.{event}"] = d.date if d else None
+        out[f"season.{event}_when"] = _when(d) if d and d.date else None
         came: bool | None = None
         if d is not None and d.earliest is not None and d.latest is not None:
             passed = on > d.latest if event in ("rol_deadline", "match_day") else on >= d.latest
@@ -446,7 +483,7 @@ def evaluate(
     visas: tuple[VisaOption, ...] = ()
     costs = CostEstimate(())
     if destination == "US":
-        if not facts["target.match_year"]:
+        if not facts["target.match_year"] and not facts["progress.matched"]:
             missing.add("target.match_year")
         visas = tuple(evaluate_visas(paths.visas, facts.values, book, on))
         missing |= set().union(*(v.missing for v in visas)) if visas else set()
@@ -456,12 +493,12 @@ def evaluate(
         if not profile.targets.states:
             missing.add("target.states")
         costs = estimate_costs(facts.values, book, on)
-    questions = questions_for(sorted(missing))
+    questions = questions_for(sorted(missing), facts.values)
     timeline = _timeline(profile, facts, report_deadlines, licensure, book, on)
     report = Report(
         as_of=on,
         destination=destination,
-        img=_img(facts, book, on),
+        img=_img(facts, book, on, destination),
         steps=steps,
         deadlines=report_deadlines,
         visa_options=visas,

@@ -71,7 +71,9 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
     if rule.informational:
         out["informational"] = rule.informational
     if rule.history:
-        out["history"] = [{"date": str(c.date), "change": c.text} for c in rule.history]
+        out["history"] = [
+            {"date": str(c.date), "kind": c.kind, "change": c.text} for c in rule.history
+        ]
     if rule.params:
         out["params"] = _plain(rule.params)
     if rule.eligibility:
@@ -138,7 +140,11 @@ def rule_markdown(rule: Rule) -> str:
         lines.append("- Eligibility checked: " + "; ".join(i.text for i in rule.eligibility) + ".")
     if rule.informational:
         lines.append(f"- Informational (only cited): {rule.informational}")
-    lines += [f"- {change.date}: {change.text}" for change in rule.history]
+    lines += [
+        f"- {change.date}{' (imgpath correction)' if change.kind == 'corrected' else ''}: "
+        f"{change.text}"
+        for change in rule.history
+    ]
     if rule.notes:
         lines.append(f"- Note: {rule.notes}")
     lines += [f"- Source: [{s.title}]({s.url})" for s in rule.sources]

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from imgpath.core.pathway.conditions import Condition, Verdict, parse_condition
 
 __all__ = [
+    "CHANGE_KINDS",
     "CONFIDENCE",
     "Change",
     "EligibilityItem",
@@ -104,12 +105,19 @@ class EligibilityItem:
     condition: Condition
 
 
+CHANGE_KINDS = ("changed", "corrected")
+"""``changed``: the world changed (a ruling, an amendment); ``corrected``: imgpath corrected or
+completed what its rule said, the world did not change."""
+
+
 @dataclass(frozen=True)
 class Change:
-    """A dated change to what a rule says (a ruling, an amendment), from its ``history``."""
+    """A dated change to what a rule says, from its ``history``: ``kind`` is ``changed`` (a
+    ruling, an amendment) or ``corrected`` (imgpath's own correction of the rule)."""
 
     date: PartialDate
     text: str
+    kind: str = "changed"
 
 
 @dataclass(frozen=True)
@@ -252,6 +260,7 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         if not s.url.startswith(("https://", "http://")):
             msg = f"{loc}: source url {s.url!r} must start with https://"
             raise ValueError(msg)
+    _no_yes_no_in_code_lists(raw.get("params") or {}, where=f"{loc}.params")
     start, since = _since(raw["effective_from"])
     until = raw.get("effective_until")
     params = dict(raw.get("params") or {})
@@ -273,9 +282,17 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         parsed_review = parse_partial_date(review_by)
         review_by = parsed_review.last
     history = tuple(
-        Change(parse_partial_date(item["date"]), " ".join(str(item["change"]).split()))
+        Change(
+            parse_partial_date(item["date"]),
+            " ".join(str(item["change"]).split()),
+            str(item.get("kind", "changed")),
+        )
         for item in raw.get("history") or []
     )
+    for change in history:
+        if change.kind not in CHANGE_KINDS:
+            msg = f"{loc}: history kind {change.kind!r} must be one of {', '.join(CHANGE_KINDS)}"
+            raise ValueError(msg)
     if raw.get("review_note") and review_by is None:
         msg = f"{loc}: 'review_note' needs a 'review_by' date"
         raise ValueError(msg)
@@ -301,6 +318,23 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         informational=" ".join(str(raw.get("informational", "")).split()),
         history=history,
     )
+
+
+def _no_yes_no_in_code_lists(node: Any, *, where: str) -> None:
+    """Refuse a list of codes holding a yes/no value: YAML 1.1 reads unquoted ``NO`` (Norway),
+    ``ON`` or ``Y`` as booleans, so ``[LI, NO, CH]`` would silently lose Norway."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            _no_yes_no_in_code_lists(value, where=f"{where}.{key}")
+    elif isinstance(node, list):
+        if any(isinstance(x, str) for x in node) and any(isinstance(x, bool) for x in node):
+            msg = (
+                f"{where}: a list of codes holds the yes/no value {next(x for x in node if isinstance(x, bool))}; "
+                'YAML reads unquoted NO (Norway), ON, Y as yes/no: quote it ("NO")'
+            )
+            raise ValueError(msg)
+        for i, value in enumerate(node):
+            _no_yes_no_in_code_lists(value, where=f"{where}[{i}]")
 
 
 class RuleBook:

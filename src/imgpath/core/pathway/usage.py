@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from imgpath.core.pathway.engine import DECISIVE, StepDef
 from imgpath.core.pathway.rules import Rule, RuleBook
 
-__all__ = ["ENGINE_USES", "RuleUse", "rule_uses"]
+__all__ = ["ENGINE_USES", "FACT_RULES", "RuleUse", "rule_uses"]
 
 ENGINE_USES: Mapping[str, str] = {
     "US.IMG.DEF": "report: decides IMG status",
@@ -42,6 +42,7 @@ ENGINE_USES: Mapping[str, str] = {
     "US.COST.USMLE_TRANSCRIPT": "costs: fee amount",
     "US.COST.NRMP": "costs: registration, extra-rank and list-length fees",
     "US.VISA.H1B.FEE_100K": "costs: the payment for a petition from abroad",
+    "US.VISA.CANADA_EXEMPT": "facts: which nationalities need no visa interview",
     "US.APP.RESIDENCYCAS": "facts and costs: which application service the specialty uses",
     "US.PLAN.DURATIONS": "timeline: estimated end of residency",
     "US.LIC.STATE_TABLE": "licensure: years of GME, Step 3 attempts and time limits per state",
@@ -58,6 +59,13 @@ ENGINE_USES: Mapping[str, str] = {
 }
 """Engine code that decides with a rule: id, family, or a prefix ending in ``*`` (tests check
 each name appears in the engine's source)."""
+
+FACT_RULES: Mapping[str, str] = {
+    "fact:oet.decided_by": "US.ECFMG.OET",
+    "fact:plab1.decided_by": "UK.PLAB.VALIDITY",
+    "fact:english.au_decided_by": "AU.ENGLISH",
+}
+"""Path clauses that cite ``fact:NAME`` (the version that decided a fact) use that rule family."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,11 @@ def _path_uses(
     for dest, step in everything:
         for kind, item in step.clauses():
             where = f"{dest} {step.id}.{kind}"
+            name = FACT_RULES.get(item.rule, item.rule)
             if kind in DECISIVE and (kind != "ready" or item.when is not None):
-                decisive.setdefault(item.rule, []).append(where)
+                decisive.setdefault(name, []).append(where)
             else:
-                cited.setdefault(item.rule, []).append(where)
+                cited.setdefault(name, []).append(where)
     for step, eligibility in visas:
         if eligibility:
             decisive.setdefault(eligibility, []).append(f"visa {step.id}.eligibility")
