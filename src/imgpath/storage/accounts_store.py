@@ -137,17 +137,22 @@ class AccountsStore:
 
     def delete_user(self, user_id: int) -> None:
         """Everything of the user goes, in one transaction (children first: SQLite may lack
-        cascades), and every share addressed to the user's email or attached to the account."""
+        cascades), and every share attached to the account or (if it was verified) addressed to
+        its email; pending shares to a never-verified address keep waiting for its owner."""
         from imgpath.storage.security_store import email_tokens, sessions
 
         with self.engine.begin() as conn:
-            email = conn.execute(select(users.c.email).where(users.c.id == user_id)).scalar()
+            found = conn.execute(
+                select(users.c.email, users.c.email_verified_at).where(users.c.id == user_id)
+            ).first()
             delete_user_records(conn, user_id)
             for table in (odds_jobs, saved_programs, profiles, sessions, email_tokens):
                 conn.execute(delete(table).where(table.c.user_id == user_id))
+            addressed = shares.c.advisor_email == (found[0] if found else "")
+            if found is None or found[1] is None:  # never verified: shares to the address wait on
+                addressed = shares.c.id.is_(None)
             conn.execute(delete(shares).where(or_(
-                shares.c.applicant_id == user_id, shares.c.advisor_id == user_id,
-                shares.c.advisor_email == (email or ""))))  # fmt: skip
+                shares.c.applicant_id == user_id, shares.c.advisor_id == user_id, addressed)))  # fmt: skip
             conn.execute(delete(users).where(users.c.id == user_id))
 
     # ------------------------------------------------------------------ shares
