@@ -42,6 +42,7 @@ MAX_ID = 2_147_483_647
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}($|T)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """OWASP's list (= + - @ tab CR), line feed, and their full-width forms, which spreadsheets
 also read as formula starts."""
@@ -158,6 +159,19 @@ def document_problems(data: Any, *, field: str, most_bytes: int, depth: int = 24
             )
         elif isinstance(value, str):
             out.extend(text_problems(value, path, most=string, single_line=False))
+            if _ISO_DAY.match(value):  # a date written as text: a real day, within bounds
+                try:
+                    day = date.fromisoformat(value[:10])
+                except ValueError:
+                    out.append(
+                        Problem(
+                            path, f"{value[:10]} is not a date", "use YYYY-MM-DD, e.g. 2022-07-15"
+                        )
+                    )
+                else:
+                    if not earliest <= day <= latest:
+                        out.append(Problem(path, f"{value[:10]} is outside {earliest.year}-{latest.year}",
+                                           "check the year"))  # fmt: skip
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int):

@@ -14,40 +14,55 @@ def _share(client: Any, email: str) -> Any:
     return client.call("POST", "/api/shares", json={"advisor_email": email, "password": PASSWORD})
 
 
-def test_h1_a_pending_share_is_not_readable_by_whoever_registers_the_address(client: Any, make_client: Any) -> None:
+def test_h1_a_pending_share_is_not_readable_by_whoever_registers_the_address(
+    client: Any, make_client: Any
+) -> None:
     applicant = client.signup("ann@example.org")
     client.call("PUT", "/api/profile", json=PROFILE)
     assert _share(client, "dr.advisor@example.org").status_code == 201
     [share] = client.call("GET", "/api/shares").json()["shares"]
-    assert share["status"] == "pending" and share["expires_at"]
+    assert share["status"] == "pending"
+    assert share["expires_at"]
     attacker = make_client()
-    r = attacker.http.post("/api/signup", json={"email": "dr.advisor@example.org", "password": PASSWORD,
-                                                 "role": "advisor"})
+    r = attacker.http.post(
+        "/api/signup",
+        json={"email": "dr.advisor@example.org", "password": PASSWORD, "role": "advisor"},
+    )
     assert r.status_code == 202
     # without the link from the inbox the account cannot sign in at all
-    r = attacker.http.post("/api/signin", json={"email": "dr.advisor@example.org", "password": PASSWORD})
+    r = attacker.http.post(
+        "/api/signin", json={"email": "dr.advisor@example.org", "password": PASSWORD}
+    )
     assert r.status_code == 403
     assert "confirm your email" in r.json()["message"]
     assert attacker.http.get("/api/profile", params={"user": applicant["id"]}).status_code == 401
     # the real advisor, who receives the link, gets the share
     real = make_client()
     real.signup("dr.advisor@example.org", role="advisor")
-    assert [a["email"] for a in real.call("GET", "/api/cohort").json()["applicants"]] == ["ann@example.org"]
+    assert [a["email"] for a in real.call("GET", "/api/cohort").json()["applicants"]] == [
+        "ann@example.org"
+    ]
     assert client.call("GET", "/api/shares").json()["shares"][0]["status"] == "active"
 
 
 def test_h1_an_unverified_squatter_does_not_block_the_owner(app: Any, make_client: Any) -> None:
     squatter = make_client()
-    squatter.http.post("/api/signup", json={"email": "owner@example.org", "password": "squatters-pass-1"})
+    squatter.http.post(
+        "/api/signup", json={"email": "owner@example.org", "password": "squatters-pass-1"}
+    )
     owner = make_client()
     owner.signup("owner@example.org", role="advisor")  # replaces the never-verified account
-    r = squatter.http.post("/api/signin", json={"email": "owner@example.org", "password": "squatters-pass-1"})
+    r = squatter.http.post(
+        "/api/signin", json={"email": "owner@example.org", "password": "squatters-pass-1"}
+    )
     assert r.status_code == 401
-    old = [x for x in outbox_links(app, "owner@example.org") if "/verify?" in x][0]
+    old = next(x for x in outbox_links(app, "owner@example.org") if "/verify?" in x)
     assert squatter.http.post("/api/verify", json={"token": token_of(old)}).status_code == 422
 
 
-def test_h1_deleting_an_advisor_removes_every_share_addressed_to_it(client: Any, make_client: Any) -> None:
+def test_h1_deleting_an_advisor_removes_every_share_addressed_to_it(
+    client: Any, make_client: Any
+) -> None:
     client.signup("bea@example.org")
     client.call("PUT", "/api/profile", json=PROFILE)
     advisor = make_client()
@@ -74,7 +89,9 @@ def test_h1_pending_shares_lapse(app: Any, client: Any, make_client: Any) -> Non
     assert late.call("GET", "/api/cohort").json()["applicants"] == []
 
 
-def test_h1_an_applicant_account_of_the_address_never_gets_the_share(client: Any, make_client: Any) -> None:
+def test_h1_an_applicant_account_of_the_address_never_gets_the_share(
+    client: Any, make_client: Any
+) -> None:
     ann = client.signup("dee@example.org")
     _share(client, "not-an-advisor@example.org")
     other = make_client()
@@ -86,7 +103,9 @@ def test_l1_sign_up_and_reset_answer_the_same_for_known_and_unknown_addresses(cl
     client.signup("known@example.org")
     answers = []
     for email in ("known@example.org", "unknown@example.org"):
-        r = client.http.post("/api/signup", json={"email": email, "password": "some-long-passphrase"})
+        r = client.http.post(
+            "/api/signup", json={"email": email, "password": "some-long-passphrase"}
+        )
         answers.append((r.status_code, r.json()))
     assert answers[0] == answers[1]
     answers = []
@@ -111,7 +130,9 @@ def test_l1_sign_up_is_rate_limited_per_address(database: str, settings_for: Any
 
 
 def test_links_expire(app: Any, client: Any) -> None:
-    client.http.post("/api/signup", json={"email": "slow@example.org", "password": "some-long-passphrase"})
+    client.http.post(
+        "/api/signup", json={"email": "slow@example.org", "password": "some-long-passphrase"}
+    )
     link = [x for x in outbox_links(app, "slow@example.org") if "/verify?" in x][-1]
     accounts = app.state.accounts
     real = accounts.clock
@@ -125,9 +146,13 @@ def test_links_expire(app: Any, client: Any) -> None:
 
 def test_changing_the_email_needs_the_password_and_the_new_inbox(app: Any, client: Any) -> None:
     client.signup("old@example.org")
-    r = client.call("POST", "/api/email", json={"new_email": "new@example.org", "password": "wrong-wrong-wrong"})
+    r = client.call(
+        "POST", "/api/email", json={"new_email": "new@example.org", "password": "wrong-wrong-wrong"}
+    )
     assert r.status_code == 422
-    r = client.call("POST", "/api/email", json={"new_email": "new@example.org", "password": PASSWORD})
+    r = client.call(
+        "POST", "/api/email", json={"new_email": "new@example.org", "password": PASSWORD}
+    )
     assert r.status_code == 202
     link = [x for x in outbox_links(app, "new@example.org") if "/email/confirm?" in x][-1]
     assert client.call("GET", "/api/me").json()["account"]["email"] == "old@example.org"
