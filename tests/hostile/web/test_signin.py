@@ -33,7 +33,7 @@ def test_m3_an_attacker_cannot_lock_the_owner_out(client: Any) -> None:
 
 
 def test_m3_the_wait_grows_and_is_capped(app: Any) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     from imgpath.services.accounts import Throttle
 
