@@ -37,7 +37,7 @@ from imgpath.storage.jobs_store import JobsStore
 from imgpath.storage.security_store import SecurityStore
 from imgpath.storage.tracker_store import TrackerStore
 from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
-from imgpath.web.deps import clean_parameters
+from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
 
@@ -182,7 +182,11 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
     app.add_exception_handler(RequestValidationError, handle_http)
     app.add_exception_handler(Exception, handle_unexpected)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    checked = [Depends(clean_parameters)]
+    checked = [
+        Depends(clean_parameters),
+        Depends(clean_body),
+        Depends(form_data),
+    ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
                    pages_tracker.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
