@@ -159,3 +159,20 @@ def test_changing_the_email_needs_the_password_and_the_new_inbox(app: Any, clien
     assert client.http.post("/api/email/confirm", json={"token": token_of(link)}).status_code == 200
     fresh = Client(app)
     assert fresh.signin("new@example.org")["email"] == "new@example.org"
+
+
+def test_l10_revoking_a_share_ends_the_organisations_placements(
+    client: Any, make_client: Any
+) -> None:
+    me = client.signup("placed@example.org")
+    org = make_client()
+    org.signup("org@example.org", role="advisor")
+    _share(client, "org@example.org")
+    slot = org.call("POST", "/api/slots", json={"site": "A", "specialty": "IM", "start_on": "2027-01-04",
+                                                "end_on": "2027-01-31", "capacity": 2}).json()["id"]  # fmt: skip
+    assert org.call("PUT", f"/api/slots/{slot}/applicants/{me['id']}").status_code == 200
+    assert client.call("GET", "/api/rotations").json()["placements"]
+    [share] = client.call("GET", "/api/shares").json()["shares"]
+    client.call("DELETE", f"/api/shares/{share['id']}")
+    assert client.call("GET", "/api/rotations").json()["placements"] == []
+    assert org.call("GET", "/api/slots").json()["slots"][0]["placed"] == []
