@@ -62,15 +62,27 @@ class Problem:
 class DocumentSyntaxError(InvalidInputError):
     """A document that cannot be parsed at all; carries the line and column of the fault."""
 
-    def __init__(self, source: str, message: str, *, line: int | None, column: int | None) -> None:
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        *,
+        line: int | None,
+        column: int | None,
+        field: str = "",
+    ) -> None:
         self.source = source
         self.line = line
         self.column = column
+        self.field = field  # the value's path in the document (``school.country``), if known
+        self.problem = message  # what is wrong, without the location
         where = source
         if line is not None:
             where += f", line {line}"
             if column is not None:
                 where += f", column {column}"
+        if field:
+            where += f": {field}"
         super().__init__(f"{where}: {message}")
 
 

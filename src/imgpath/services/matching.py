@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from imgpath.core.matching.explain import Explanation, explain
 from imgpath.core.matching.instance import Instance, Limits
 from imgpath.core.matching.rank_lists import (
@@ -21,6 +19,7 @@ from imgpath.core.matching.solve import DEFAULT_ATTEMPTS, Result, solve
 from imgpath.errors import NotFoundError
 from imgpath.services.documents import (
     Format,
+    dump_yaml,
     guess_format,
     parse_document,
     read_document,
@@ -55,7 +54,7 @@ def dump_instance(instance: Instance | dict[str, Any], *, fmt: Format = "json") 
     """The instance as JSON or YAML text in the interchange format."""
     doc = instance.to_dict() if isinstance(instance, Instance) else instance
     if fmt == "yaml":
-        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+        return dump_yaml(doc)
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
