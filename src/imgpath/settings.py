@@ -37,8 +37,9 @@ def _default_data_dir() -> Path:
 class Settings(BaseSettings):
     """The configuration, from ``IMGPATH_<NAME>`` environment variables (names are case-blind)."""
 
-    model_config = SettingsConfigDict(env_prefix="IMGPATH_", extra="ignore", frozen=True,
-                                      use_attribute_docstrings=True)
+    model_config = SettingsConfigDict(
+        env_prefix="IMGPATH_", extra="ignore", frozen=True, use_attribute_docstrings=True
+    )
 
     # ---------------------------------------------------------------- storage
     data_dir: Path = Field(default_factory=_default_data_dir)

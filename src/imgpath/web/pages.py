@@ -34,9 +34,10 @@ def profile_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 
 def _yaml(profile: dict[str, Any]) -> str:
-    import yaml
+    """The profile as the box shows it: YAML that reads back the same (``documents.dump_yaml``)."""
+    from imgpath.services.documents import dump_yaml
 
-    return yaml.safe_dump(profile, sort_keys=False, allow_unicode=True) if profile else ""
+    return dump_yaml(profile) if profile else ""
 
 
 @router.post("/profile", dependencies=[Csrf])

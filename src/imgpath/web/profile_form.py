@@ -15,10 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from imgpath.errors import InvalidInputError, Problem
-from imgpath.services.documents import parse_document
+from imgpath.errors import DocumentSyntaxError, InvalidInputError, Problem
+from imgpath.services.documents import FORM_LIMITS, load_document
 from imgpath.services.inputs import FormError, document_problems, text_problems
 
 __all__ = ["FIELDS", "SECTIONS", "Field", "apply_form", "field_of", "form_values"]
@@ -131,49 +129,23 @@ def form_values(profile: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-MAX_DEPTH = 32
-MAX_TOKENS = 20_000
-
-
-def _shape_problems(text: str) -> list[Problem]:
-    """Before any value is built: no anchors or aliases (an alias "bomb" of a few hundred bytes
-    expands to millions of nodes), at most ``MAX_DEPTH`` levels and ``MAX_TOKENS`` tokens.
-    PyYAML's scanner reads the text once, without building or expanding anything."""
-    depth = tokens = 0
-    opening = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
-               yaml.FlowSequenceStartToken)  # fmt: skip
-    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
-    try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            tokens += 1
-            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-                return [Problem("yaml", "uses a YAML anchor (&) or alias (*)",
-                                "write each value out in full")]  # fmt: skip
-            depth += isinstance(token, opening) - isinstance(token, closing)
-            if depth > MAX_DEPTH or tokens > MAX_TOKENS:
-                return [Problem("yaml", f"is nested more than {MAX_DEPTH} levels deep or too long",
-                                "keep only the profile's fields")]  # fmt: skip
-    except yaml.YAMLError:
-        return []  # the loader reports the syntax error with its line and column
-    return []
-
-
 def _load_yaml(text: str, most_bytes: int) -> tuple[Any, list[Problem]]:
-    """The YAML box parsed by the same loader as profile files (``services.documents``: bounded
-    size, depth and aliases, duplicate keys refused), then checked to be storable; any fault is a
-    problem of the ``yaml`` field, never an exception."""
+    """The YAML box parsed by the loader of every user document (``services.documents`` with
+    ``FORM_LIMITS``: no aliases, depth and size capped, duplicate keys, NUL and surrogates
+    refused), off the event loop, then checked to be storable; any fault is a problem of the
+    ``yaml`` field, never an exception."""
     size = len(text.encode("utf-8", "replace"))
     if size > most_bytes:
         return None, [Problem("yaml", f"is {size:,} bytes; at most {most_bytes:,} are kept",
                               "keep only the profile's fields")]  # fmt: skip
-    bad = text_problems(text, "yaml", most=most_bytes, single_line=False) or _shape_problems(text)
-    if bad:
-        return None, bad
-    try:
-        loaded = parse_document(text, source="profile box", fmt="yaml")
+    try:  # the loader every user document goes through: no aliases, depth and size capped
+        loaded = load_document(text, source="profile box", fmt="yaml", limits=FORM_LIMITS)
+    except DocumentSyntaxError as exc:
+        where = f"{exc.field}: " if exc.field else ""
+        line = f" (line {exc.line})" if exc.line else ""
+        return None, [Problem("yaml", f"{where}{exc.problem}{line}")]
     except InvalidInputError as exc:
-        return None, [Problem("yaml", str(exc).removeprefix("profile box, ").removeprefix("profile box: "),
-                              "fix the YAML there")]  # fmt: skip
+        return None, [Problem("yaml", str(exc).removeprefix("profile box: "))]
     except Exception as exc:  # noqa: BLE001 - whatever the parser trips on is the box's fault
         return None, [Problem("yaml", f"cannot be read ({type(exc).__name__})",
                               "check dates (YYYY-MM-DD), numbers and nesting")]  # fmt: skip
