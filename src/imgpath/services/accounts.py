@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
+import logging
 import secrets
 import unicodedata
 from collections.abc import Callable
@@ -63,6 +64,10 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 """Long passphrases allowed (NIST: at least 64); the cap keeps argon2's input bounded."""
 _HASHER = PasswordHasher()
+_LOG = logging.getLogger("imgpath.security")
+"""Security events (ASVS 7.1.3, 7.2.1): sign-in successes, failures and throttling, sign-ups,
+verifications, password and email changes, resets, sign-outs everywhere, deletions. Accounts
+are named by id, clients by address; passwords, tokens and emails are never logged."""
 _DUMMY_HASH = _HASHER.hash("imgpath: the same work whether or not the email exists")
 
 
@@ -331,6 +336,7 @@ class Accounts:
                 "token", "this link belongs to an account that changed", "ask for a new link"
             )
             raise FormError([problem])
+        _LOG.info("link used: purpose=%s account=%s", purpose, user["id"])
         return row, user
 
     def verify(self, token: str) -> Account:
@@ -351,8 +357,12 @@ class Accounts:
         email = normalise_email(email)[:320]
         pair = Throttle.key("signin", email, client)
         wide = Throttle.key("signin-address", client)
-        self.throttle.check(pair)
-        self.throttle.check(wide)
+        try:
+            self.throttle.check(pair)
+            self.throttle.check(wide)
+        except RateLimitedError:
+            _LOG.warning("sign-in throttled: client=%s", client)
+            raise
         row = self.store.user_by_email(email) if "\x00" not in email else None
         if not _password_matches(row, password):
             p = self.policy
@@ -362,9 +372,11 @@ class Accounts:
             self.throttle.fail(
                 wide, free=p.signin_attempts * 10, window=p.signin_window, most=p.signin_max_delay
             )
+            _LOG.warning("sign-in failed: client=%s account=%s", client, row["id"] if row else "-")
             msg = "the email or password is wrong"
             raise AuthenticationError(msg)
         assert row is not None
+        _LOG.info("sign-in: account=%s client=%s", row["id"], client)
         self.throttle.clear(pair)
         if row["email_verified_at"] is None:
             link = self._link(
@@ -439,6 +451,7 @@ class Accounts:
         return self.security.end_sessions(account.id, keep=keep)
 
     def sign_out_everywhere(self, account: Account) -> int:
+        _LOG.info("signed out everywhere: account=%s", account.id)
         return self.security.end_sessions(account.id)
 
     def sessions(self, account: Account, current: str = "") -> list[dict[str, Any]]:
@@ -458,6 +471,7 @@ class Accounts:
             self.throttle.fail(
                 key, free=p.signin_attempts, window=p.signin_window, most=p.signin_max_delay
             )
+            _LOG.warning("re-authentication failed: account=%s", account.id)
             raise FormError(
                 [
                     Problem(
@@ -476,6 +490,7 @@ class Accounts:
         require(password_problems(new, email=account.email, field_name="new_password"))
         self._reauthenticate(account, current, "current_password")
         self.store.update_user(account.id, password_hash=_HASHER.hash(_normalise_password(new)))
+        _LOG.info("password changed: account=%s", account.id)
         return self.end_other_sessions(account, keep_session)
 
     def forgot_password(self, email: str, *, client: str = "") -> None:
@@ -509,6 +524,7 @@ class Accounts:
         )
         self._mark_verified(user)
         self.security.end_sessions(int(user["id"]))
+        _LOG.info("password reset: account=%s", user["id"])
         return self.get(int(user["id"]))
 
     # -------------------------------------------------------------- the account
@@ -581,6 +597,7 @@ class Accounts:
             )
         self._reauthenticate(account, password)
         self.store.delete_user(account.id)
+        _LOG.info("account deleted: account=%s", account.id)
         checkpoint(self.store.engine)
 
     def reauthenticate(self, account: Account, password: str) -> None:

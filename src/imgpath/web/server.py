@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import date
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["run_worker", "serve"]
 
@@ -36,7 +36,23 @@ def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> Non
         out.write(f"emails are written to {settings.resolved_outbox()} (links printed below)\n")
     out.flush()
     uvicorn.run("imgpath.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", proxy_headers=False, server_header=False)  # fmt: skip
+                log_config=log_config(), proxy_headers=False, server_header=False)  # fmt: skip
+
+
+def log_config() -> dict[str, object]:
+    """uvicorn's logging, quiet (warnings), plus imgpath's security events (INFO) on stderr."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["uvicorn"]["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"] = {"handlers": [], "level": "WARNING", "propagate": False}
+    config["formatters"]["events"] = {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}
+    config["handlers"]["events"] = {"formatter": "events", "class": "logging.StreamHandler",
+                                    "stream": "ext://sys.stderr"}  # fmt: skip
+    config["loggers"]["imgpath"] = {"handlers": ["events"], "level": "INFO", "propagate": False}
+    return config
 
 
 def run_worker(*, concurrency: int | None, out: TextIO) -> None:

@@ -133,3 +133,19 @@ def test_l6_one_strict_email_check_for_sign_up_and_sharing(client: Any, email: s
     r = client.call("POST", "/api/shares", json={"advisor_email": email, "password": PASSWORD})
     assert r.status_code == 422, email
     assert "advisor_email" in r.json()["fields"]
+
+
+def test_security_events_are_logged_without_secrets(client: Any, caplog: Any) -> None:
+    import logging
+
+    client.signup("logged@example.org")
+    with caplog.at_level(logging.INFO, logger="imgpath.security"):
+        _signin(_from(client.app, "192.0.2.44"), "a-wrong-password-9", "logged@example.org")
+        client.signin("logged@example.org")
+    text = caplog.text
+    assert "sign-in failed" in text
+    assert "192.0.2.44" in text
+    assert "sign-in: account=" in text
+    assert "a-wrong-password-9" not in text
+    assert PASSWORD not in text
+    assert "logged@example.org" not in text
