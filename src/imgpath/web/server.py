@@ -46,7 +46,8 @@ def log_config() -> dict[str, object]:
     from uvicorn.config import LOGGING_CONFIG
 
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["uvicorn"]["level"] = "WARNING"
+    for name in ("uvicorn", "uvicorn.error"):
+        config["loggers"].setdefault(name, {})["level"] = "WARNING"
     config["loggers"]["uvicorn.access"] = {"handlers": [], "level": "WARNING", "propagate": False}
     config["formatters"]["events"] = {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}
     config["handlers"]["events"] = {"formatter": "events", "class": "logging.StreamHandler",
