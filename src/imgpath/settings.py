@@ -119,8 +119,6 @@ class Settings(BaseSettings):
     """Odds jobs one worker process runs at the same time."""
     odds_keep: int = Field(default=20, ge=1, le=1000)
     """Finished odds runs kept per person (older ones are deleted)."""
-    cache_entries: int = Field(default=500, ge=10, le=1_000_000)
-    """Simulation results kept in the on-disk cache (oldest dropped first)."""
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -181,3 +181,21 @@ def test_l9_the_plot_is_drawn_once_per_run(client: Any, monkeypatch: Any) -> Non
         r = client.call("GET", f"/api/odds/{job}/plot.png")
         assert r.content[:4] == b"\x89PNG"
     assert len(calls) == 1
+
+
+def test_m7_the_result_cache_is_bounded(tmp_path: Any) -> None:
+    from imgpath.storage.result_cache import ResultCache
+
+    cache = ResultCache(tmp_path, max_entries=3)
+    for n in range(6):
+        cache.put(f"k{n}", {"n": n})
+    assert len(list(cache.folder.glob("*.json"))) == 3
+    assert cache.get("k5") == {"n": 5}
+
+
+def test_l7_the_command_line_uses_the_same_data_dir(monkeypatch: Any, tmp_path: Any) -> None:
+    from imgpath.services.catalog import database_url
+
+    monkeypatch.delenv("IMGPATH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("IMGPATH_DATA_DIR", str(tmp_path))
+    assert database_url() == f"sqlite:///{tmp_path / 'imgpath.sqlite3'}"
