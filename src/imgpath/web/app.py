@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
     app.state.key = settings.key()
     app.state.today = today
     app.state.close = close
+    app.state.worker = worker
 
     def body_limit(path: str) -> int:
         return settings.max_upload_bytes if path in UPLOAD_PATHS else settings.max_body_bytes

@@ -115,6 +115,7 @@ def test_m7_one_run_per_person_and_a_global_limit(client: Any, make_client: Any,
 
 
 def test_m7_runs_are_shared_fairly_between_people(app: Any, make_client: Any) -> None:
+    app.state.worker.stop()  # this test is the only worker
     ids = [make_client().signup(f"fair{n}@example.org")["id"] for n in range(2)]
     queue = _queue(app, per_user=10, overall=100)
     order: list[str] = []
@@ -140,6 +141,7 @@ def test_m7_runs_are_shared_fairly_between_people(app: Any, make_client: Any) ->
 
 
 def test_m7_a_run_whose_worker_died_is_taken_over(app: Any, make_client: Any) -> None:
+    app.state.worker.stop()  # this test is the only worker
     user = make_client().signup("lease@example.org")["id"]
     queue = _queue(app, per_user=10, overall=100, lease_seconds=30)
     queue.store.submit(
