@@ -422,16 +422,14 @@ class Accounts:
         """The live session of a cookie's token; None when unknown, ended, expired or idle."""
         if not token or len(token) > 100:
             return None
-        row = self.security.session(_digest(token))
-        if row is None:
+        found = self.security.session_and_user(_digest(token))
+        if found is None:
             return None
+        row, user = found
         now = self.clock()
         idle = timedelta(minutes=self.policy.idle_minutes)
         if row["expires_at"] <= now or row["last_seen_at"] + idle <= now:
             self.security.end_session(row["id"])
-            return None
-        user = self.store.user(int(row["user_id"]))
-        if user is None:
             return None
         if now - row["last_seen_at"] > timedelta(seconds=min(60, idle.total_seconds() / 10)):
             self.security.touch_session(row["id"], now)

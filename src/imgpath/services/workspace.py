@@ -133,8 +133,9 @@ class Workspace:
         self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
         return stored
 
-    def _report(self, owner: Account, on: date) -> Any:
-        data = self.store.profile(owner.id) or {}
+    def _report(self, owner: Account, on: date, data: Mapping[str, Any] | None = None) -> Any:
+        """The pathway report of the owner's saved profile (``data``, if already read)."""
+        data = dict(data if data is not None else self.store.profile(owner.id) or {})
         try:
             return plan(parse_profile(data, on=on), on)
         except InvalidProfileError as exc:  # saved under older rules, or an older day

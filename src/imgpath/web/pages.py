@@ -98,10 +98,11 @@ def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", st
         result = workspace.search(me, query, on=today(request), owner_id=user)
     except FormError as exc:
         errors = exc.by_field()
-    saved = {s["code"] for s in workspace.saved(me, user)}
+    saved_list = workspace.saved(me, user)
+    saved = {s["code"] for s in saved_list}
     name = "_results.html" if request.headers.get("hx-request") else "programs.html"
     return render(request, name, 422 if errors else 200, me=me, owner=owner, filters=filters, result=result,
-                  errors=errors, saved=saved, saved_list=workspace.saved(me, user), readonly=owner.id != me.id)  # fmt: skip
+                  errors=errors, saved=saved, saved_list=saved_list, readonly=owner.id != me.id)  # fmt: skip
 
 
 @router.get("/programs/{code}")
