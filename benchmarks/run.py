@@ -9,6 +9,7 @@ fresh processes: compiling from an empty cache, and loading the compiled code fr
     python benchmarks/run.py --only pathway   # just the pathway engine (about a minute)
     python benchmarks/run.py --only catalog   # just the program catalog (seconds)
     python benchmarks/run.py --only market    # national simulations: 3 x 200 Matches, workers, Dask (~6 min)
+    python benchmarks/run.py --only evidence  # the LCA importer on 30,000 and 300,000 rows (~1 min)
 """
 
 from __future__ import annotations
@@ -124,7 +125,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the peers (matching, algmatch)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
-        "--only", choices=["match", "pathway", "catalog", "market"], help="run one section"
+        "--only",
+        choices=["match", "pathway", "catalog", "market", "evidence"],
+        help="run one section",
     )
     args = parser.parse_args()
     runs = max(args.runs, 5)
@@ -141,6 +144,8 @@ def main() -> int:
         rows += match_rows(tmp, runs, quick=args.quick, extra=extra)
     if args.only in (None, "market"):
         rows += market_rows(extra=extra)
+    if args.only in (None, "evidence"):
+        rows += evidence_rows()
     return report(rows, extra, args.json)
 
 
@@ -183,6 +188,23 @@ def pathway_rows(tmp: Path, runs: int) -> list[Row]:
         )
     )
     return rows
+
+
+def evidence_rows() -> list[Row]:
+    """The DOL LCA importer streams: peak memory must not grow with the file (30k vs 300k rows)."""
+    from benchmarks.evidence import measure
+
+    console.print("importing synthetic LCA files of 30,000 and 300,000 rows ...")
+    small = [measure(30_000) for _ in range(3)]
+    large = [measure(300_000) for _ in range(3)]
+    grown = statistics.median(m for _, m in large) - statistics.median(m for _, m in small)
+    return [
+        Row("evidence: import a 30,000-row LCA file (300 resident filings), fresh process", [s for s, _ in small],
+            note=f"peak {statistics.median(m for _, m in small):.0f} MB"),
+        Row("evidence: import a 300,000-row LCA file (3,000 resident filings), fresh process", [s for s, _ in large],
+            "peak memory grows < 30 MB", grown < 30, f"peak {statistics.median(m for _, m in large):.0f} MB; "
+            f"+{grown:.0f} MB for 10x the rows"),
+    ]  # fmt: skip
 
 
 def catalog_rows(tmp: Path, runs: int) -> list[Row]:

@@ -81,9 +81,15 @@ def profile_schema_text() -> str:
 
 
 def rules_reference() -> str:
+    """Every rule with its sources, and first the table of how each is used and tested."""
     from imgpath.pathway import load_rulebook, rulebook_markdown
+    from imgpath.services.pathway import uses
 
-    return rulebook_markdown(load_rulebook())
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.unit.pathway.test_rule_cases import coverage
+
+    return rulebook_markdown(load_rulebook(), uses(), coverage())
 
 
 def market_reference() -> str:

@@ -141,6 +141,11 @@ def test_public_catalog_api_is_exactly_the_documented_one() -> None:
             "Applicant", "Catalog", "Claim", "Fit", "ImportReport", "Program", "ProgramView",
             "SearchQuery", "SearchResult", "Term", "applicant_from_file", "applicant_from_report",
             "database_url", "open_catalog",
+            # issue 17: evidence, reviewed claims, outcomes, open bundle, Canada
+            "APPLICANT_KINDS", "CLAIM_ROLES", "CLAIM_STATUSES", "EVIDENCE_KINDS", "IMPORT_KINDS", "K",
+            "LICENCES", "MIN_SAMPLE", "OPEN_TO", "STAGES", "Actor", "CanadaQuery", "CanadaResult",
+            "CanadaStream", "ImportResult", "OutcomeCell", "OutcomeSharing", "ProgramEvidence",
+            "RowProblem", "Source", "export_bundle", "import_bundle",
         ]
     )  # fmt: skip
 

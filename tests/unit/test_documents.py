@@ -273,9 +273,9 @@ def test_tabs_newlines_and_all_of_unicode_are_fine() -> None:
 
 def test_size_limits_apply_before_parsing() -> None:
     small = DocumentLimits(max_bytes=100, max_yaml_bytes=50)
-    assert "over the limit of 100 bytes" in refused("[" + "1," * 60 + "1]", "json", limits=small).problem  # fmt: skip
-    assert "over the limit of 50 bytes" in refused("a: " + "b" * 60, limits=small).problem
-    with pytest.raises(DocumentSyntaxError, match="over the limit of 256 KB"):
+    assert "more than the 100 bytes imgpath reads" in refused("[" + "1," * 60 + "1]", "json", limits=small).problem  # fmt: skip
+    assert "more than the 50 bytes imgpath reads" in refused("a: " + "b" * 60, limits=small).problem
+    with pytest.raises(DocumentSyntaxError, match="is 293 KB, more than the 256 KB imgpath reads"):
         load_document(b"a: " + b"b" * 300_000, source="profile box")
 
 
@@ -314,11 +314,11 @@ def test_files_missing_folders_and_devices(tmp_path: Path) -> None:
         read_text(tmp_path)
     with pytest.raises(NotFoundError, match="File name too long"):
         read_text(tmp_path / ("x" * 300))
-    with pytest.raises(DocumentSyntaxError, match="over the limit of 1 KB"):
+    with pytest.raises(DocumentSyntaxError, match="goes on past, more than the 1 KB imgpath reads"):
         read_text("/dev/zero", limits=DocumentLimits(max_bytes=1024))
     big = tmp_path / "big.json"
     big.write_bytes(b" " * 2048)
-    with pytest.raises(DocumentSyntaxError, match="is 2 KB or more, over the limit of 1 KB"):
+    with pytest.raises(DocumentSyntaxError, match="is 2 KB, more than the 1 KB imgpath reads"):
         read_document(big, limits=DocumentLimits(max_bytes=1024))
 
 
@@ -357,3 +357,65 @@ def test_json_agrees_with_json_loads_on_plain_data(doc: object) -> None:
 def test_yaml_written_by_dump_yaml_reads_back_equal(doc: object) -> None:
     back = parse_document(dump_yaml(doc), source="d", fmt="yaml")
     assert back == doc or (isinstance(doc, float) and math.isclose(back, doc))
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# only a comment\n", "null\n", "~\n"])
+def test_an_empty_file_is_refused_by_read_document(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DocumentSyntaxError, match="the file is empty"):
+        read_document(path)
+    assert parse_document(content, source="d", fmt="yaml") is None  # a form may be left empty
+
+
+def test_faults_are_reported_in_file_order() -> None:
+    text = '{"a": "\\u0001", "b": ["\\u0002"], "c": {"\\u0003": 1}}'
+    assert refused(text, "json").field == "a"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("P001", None),
+        ("Ana María", None),
+        ("محمد", None),
+        ("[/b]", None),
+        ("", "is empty"),
+        ("  ", "only spaces"),
+        (" ana", "starts or ends with a space"),
+        ("ana\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("a\u200bb", "U+200B ZERO WIDTH SPACE"),
+        ("a\ufeffb", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("a\x00", "NUL"),
+        ("a\ud800", "lone UTF-16 surrogate"),
+        ("a\u2028b", "U+2028 LINE SEPARATOR"),
+        ("x" * 201, "201 characters long"),
+    ],
+)
+def test_identifiers_are_visible_names(value: str, problem: str | None) -> None:
+    from imgpath.core.text_checks import identifier_problem
+
+    found = identifier_problem(value)
+    assert found is None if problem is None else problem in (found or "")
+
+
+def test_line_and_column_count_lf_crlf_and_cr() -> None:
+    from imgpath.core.text_checks import line_and_column
+
+    text = "a\nb\r\nc\rdX"
+    assert line_and_column(text, text.index("X")) == (4, 2)
+
+
+def test_the_profile_box_path_reads_norway_as_a_country() -> None:
+    """The web profile box's call (bytes, FORM_LIMITS) into the profile validator, as the CLI's."""
+    from datetime import date
+
+    from imgpath.core.pathway.profile import parse_profile
+
+    box = b"school: {country: NO, graduation_date: 2024-06-15}\ncitizenships: [NO, no]\nin_us: no\n"
+    data = load_document(box, source="profile box", fmt="yaml", limits=FORM_LIMITS)
+    profile = parse_profile(data, on=date(2026, 1, 10))
+    assert profile.school is not None
+    assert profile.school.country == "NO"
+    assert tuple(profile.citizenships) == ("NO", "NO")
+    assert profile.in_us is False  # the field wants a yes/no, so "no" is read as one there

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from imgpath import __version__
 from imgpath.cli.costs import costs_command
-from imgpath.cli.errors import exit_code, report
+from imgpath.cli.errors import exit_code, report, report_unexpected
 from imgpath.cli.market import market_app
 from imgpath.cli.match import match_command
 from imgpath.cli.odds import odds_command
@@ -122,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     except ImgpathError as exc:
         report(exc, console)
         return exit_code(exc)
-    except OSError as exc:  # a file we could not write, a full disk, a closed pipe
-        report(exc, console)
-        return 1
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last guard: a person never sees a traceback
+        return report_unexpected(exc, console)
     return result if isinstance(result, int) else 0
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from imgpath.cli.files import write_output
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, stats_table
 from imgpath.errors import InvalidInputError
@@ -115,10 +116,8 @@ def generate_command(
         raise InvalidInputError(msg)
     fmt = "yaml" if output is not None and output.suffix.lower() in {".yaml", ".yml"} else "json"
     text = generate_example(seed=seed, scale=scale, fmt=fmt)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_output(text, output)
+    if output is not None:
         Console(stderr=True).print(f"wrote {output}")
 
 

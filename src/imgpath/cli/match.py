@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from imgpath.cli.files import write_output
 from imgpath.cli.render import dump_json, match_csv, match_table, terminal_console
 from imgpath.match import NRMP_MAX_RANKS, Limits
 from imgpath.services.matching import match_file
@@ -104,7 +104,4 @@ def match_command(
             console.print()
             console.print(run.explanation.text(), markup=False)
         text = console.file.getvalue()  # type: ignore[attr-defined]
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_output(text, output)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from imgpath.cli.files import write_output
 from imgpath.errors import InvalidInputError
 from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
 from imgpath.services.pathway import SUMMARY_COLUMNS
@@ -72,6 +73,15 @@ def plan_command(
         Path | None,
         typer.Option("--output", "-o", help="Write here; with --batch, the summary CSV."),
     ] = None,
+    changes_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changes-since",
+            metavar="DATE",
+            help="Also list the rules that began, ended or changed since DATE (YYYY-MM-DD) and "
+            "touch you: a policy alert (new travel bans, fees, laws, court rulings).",
+        ),
+    ] = None,
 ) -> None:
     """Where you stand on the way to a US (or UK, Canadian) licence, and what comes next.
 
@@ -84,26 +94,39 @@ def plan_command(
 
       imgpath plan me.yaml --on 2026-01-01 --format json
 
+      imgpath plan me.yaml --changes-since 2026-01-01
+
       imgpath plan --batch cohort.csv -o summary.csv
     """
     day = parse_day(on)
+    since = _since(changes_since)
     if batch is not None:
+        if since is not None:
+            msg = "--changes-since is for one profile; it cannot be combined with --batch"
+            raise InvalidInputError(msg)
         _batch(batch, day, output)
         return
     if profile is None:
         msg = "give a PROFILE file (or --batch FILE for a cohort); see imgpath plan --help"
         raise InvalidInputError(msg)
-    report = plan_file(profile, on=day)
+    report = plan_file(profile, on=day, changes_since=since)
     if output_format is PlanFormat.json:
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif output_format is PlanFormat.markdown:
         text = to_markdown(report)
     else:
         text = to_text(report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_output(text, output)
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"--changes-since {value!r}: not a date; write it as YYYY-MM-DD"
+        raise InvalidInputError(msg) from None
 
 
 def _batch(path: Path, day: date, output: Path | None) -> None:
@@ -131,11 +154,9 @@ def _batch(path: Path, day: date, output: Path | None) -> None:
             )
         else:
             invalid += 1
-            lines.write(f"{who} (row {row.row}): invalid: {row.problems}\n")
-    if output is None:
-        sys.stdout.write(buffer.getvalue())
-    else:
-        output.write_text(buffer.getvalue(), encoding="utf-8")
+            named = f" ({row.id})" if row.id else ""
+            lines.write(f"{path}: row {row.row}{named}: {row.problems}\n")
+    write_output(buffer.getvalue(), output)
     if invalid:
-        msg = f"{invalid} row(s) could not be planned (see their problems above; the others were planned)"
+        msg = f"{path}: {invalid} row(s) could not be planned (see their problems above; the others were planned)"
         raise InvalidInputError(msg)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from imgpath.cli.files import write_output
 from imgpath.match import dump_instance, export_rank_list, import_rank_list, load
 
 __all__ = ["rol_app"]
@@ -45,10 +45,7 @@ def export_command(
     Example: imgpath rol export market.json ana -o ana.csv
     """
     text = export_rank_list(load(instance), who, supplemental=supplemental)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_output(text, output)
 
 
 @rol_app.command("import")
@@ -65,19 +62,29 @@ def import_command(
             "--output", "-o", help="Write the updated instance here (default: standard output)."
         ),
     ] = None,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Accept a CSV without entries and empty the list. Without it, an empty or "
+            "header-only file is refused, so a cut-short export never wipes a list.",
+        ),
+    ] = False,
 ) -> None:
     """Replace one rank list in INSTANCE with the CSV file, check it, write the new instance.
 
     Ranks must run 1, 2, 3, ... without gaps; every id must exist in the instance.  Nothing is
-    written if anything is wrong, and every problem is listed with its line number.
+    written if anything is wrong, and every problem is listed with its line number.  An empty
+    CSV is refused (use --allow-empty to empty a list on purpose); the output file is replaced
+    whole or not at all, so -o may name INSTANCE itself.
 
     Example: imgpath rol import market.json P001 p001.csv -o market2.json
     """
-    updated = import_rank_list(load(instance), who, csv_file, supplemental=supplemental)
+    updated = import_rank_list(
+        load(instance), who, csv_file, supplemental=supplemental, allow_empty=allow_empty
+    )
     yaml_out = output is not None and output.suffix.lower() in {".yaml", ".yml"}
     text = dump_instance(updated, fmt="yaml" if yaml_out else "json")
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_output(text, output)
+    if output is not None:
         Console(stderr=True).print(f"wrote {output}")

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from imgpath.match import Result
 
@@ -95,7 +96,11 @@ def match_table(result: Result, console: Console, *, limit: int) -> None:
     rows = list(result.matches.items())
     shown = rows if limit == 0 else rows[:limit]
     for applicant, program in shown:
-        table.add_row(applicant, program or "[dim]unmatched[/]", supp.get(applicant, ""))
+        table.add_row(  # ids are the user's text: shown as written, never read as markup
+            Text(applicant),
+            Text(program) if program else "[dim]unmatched[/]",
+            Text(supp.get(applicant, "")),
+        )
     console.print(table)
     if len(shown) < len(rows):
         console.print(
@@ -107,6 +112,7 @@ def match_table(result: Result, console: Console, *, limit: int) -> None:
         bp.add_column("Would rather be at")
         for pair in result.blocking_pairs[:50]:
             bp.add_row(
-                " + ".join(pair.applicants), " + ".join(p or "No Match" for p in pair.programs)
+                Text(" + ".join(pair.applicants)),
+                Text(" + ".join(p or "No Match" for p in pair.programs)),
             )
         console.print(bp)

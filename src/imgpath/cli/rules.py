@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -11,8 +12,10 @@ from rich.table import Table
 
 from imgpath.cli.plan import parse_day
 from imgpath.cli.render import dump_json, terminal_console
+from imgpath.core.pathway.rule_reference import REVIEW_REASONS, ReviewItem, review_markdown
 from imgpath.errors import NotFoundError
 from imgpath.pathway import load_rulebook, rule_dict, rule_markdown, select_rules
+from imgpath.services.pathway import review
 
 __all__ = ["rules_command"]
 
@@ -34,13 +37,20 @@ def rules_command(
     query: Annotated[
         str | None,
         typer.Argument(
-            metavar="[RULE_ID or TEXT]",
-            help="A rule id (shows that rule in full), or text to find in ids and titles.",
+            metavar="[RULE_ID or TEXT or review]",
+            help="A rule id (shows that rule in full), text to find in ids and titles, or the word "
+            "'review': the maintainer's worklist of rules past their review date, read more than 12 "
+            "months before --on, or graded L/U, with counts by reason and sources.",
         ),
     ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--on", metavar="DATE", help="Only rules in force on this day (YYYY-MM-DD)."),
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="Only rules in force on this day (YYYY-MM-DD); with 'review', the day to review "
+            "as of (default today).",
+        ),
     ] = None,
     grade: Annotated[
         list[Grade] | None,
@@ -64,7 +74,12 @@ def rules_command(
       imgpath rules travel --on 2026-01-01
 
       imgpath rules -g L -g U -f markdown
+
+      imgpath rules review --on 2026-11-29
     """
+    if query == "review":
+        _review(parse_day(on), output_format)
+        return
     book = load_rulebook()
     if query and query in book:
         rules = [book[query]]
@@ -87,3 +102,44 @@ def rules_command(
             table.add_row(rule.id, rule.confidence, start + end, rule.title)
         console.print(table)
         sys.stdout.write(console.file.getvalue())  # type: ignore[attr-defined]
+
+
+def _review(day: date, output_format: RulesFormat) -> None:
+    """The worklist, with a count per reason first (a rule may have several reasons)."""
+    items = review(day)
+    counts = {r: sum(r in i.reasons for i in items) for r in REVIEW_REASONS}
+    if output_format is RulesFormat.json:
+        data = {
+            "on": day.isoformat(),
+            "total": len(items),
+            "counts": counts,
+            "rules": [i.to_dict() for i in items],
+        }
+        sys.stdout.write(dump_json(data))
+        return
+    if output_format is RulesFormat.markdown:
+        sys.stdout.write(review_markdown(items, day))
+        return
+    console = terminal_console(to_file=False)
+    console.print(f"Rules to review as of {day.isoformat()}: {len(items)}")
+    for reason, n in counts.items():
+        console.print(f"  {n:4d}  {reason}: {REVIEW_REASONS[reason]}")
+    table = Table("rule", "reasons", "grade", "as of", "review by", "source", title=None)
+    for item in items:
+        table.add_row(*_row(item))
+    console.print(table)
+    sys.stdout.write(console.file.getvalue())  # type: ignore[attr-defined]
+
+
+def _row(item: ReviewItem) -> tuple[str, ...]:
+    rule = item.rule
+    review_by = rule.review_by.isoformat() if rule.review_by else ""
+    source = rule.sources[0]
+    return (
+        rule.id,
+        ", ".join(item.reasons),
+        rule.confidence,
+        str(rule.as_of),
+        review_by,
+        source.url,
+    )

@@ -71,12 +71,20 @@ def export_rank_list(instance: Instance, who: str, *, supplemental: str | None =
 
 
 def import_rank_list(
-    instance: Instance, who: str, csv_path: str | Path, *, supplemental: str | None = None
+    instance: Instance,
+    who: str,
+    csv_path: str | Path,
+    *,
+    supplemental: str | None = None,
+    allow_empty: bool = False,
 ) -> Instance:
-    """``instance`` with ``who``'s rank list replaced by the CSV file, validated."""
+    """``instance`` with ``who``'s rank list replaced by the CSV file, validated.
+
+    A file with no entries is refused unless ``allow_empty`` (see :func:`parse_rank_list`).
+    """
     text, source = read_text(csv_path)
-    entries = parse_rank_list(text, source=source, columns=None)
-    doc = set_rank_list(instance.to_dict(), who, entries, supplemental=supplemental)
+    entries = parse_rank_list(text, source=source, columns=None, allow_empty=allow_empty)
+    doc = set_rank_list(instance.to_dict(), who, entries, supplemental=supplemental, source=source)
     return Instance.from_dict(doc, source=source)
 
 

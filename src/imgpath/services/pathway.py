@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from imgpath.core.csv_reading import table
 from imgpath.core.pathway.costs import CostEstimate, season_costs
 from imgpath.core.pathway.profile import InvalidProfileError, Profile, parse_profile
 from imgpath.core.pathway.report import PathBook, Report
 from imgpath.core.pathway.report import evaluate as _evaluate
+from imgpath.core.pathway.rule_reference import ReviewItem, review_rules
 from imgpath.core.pathway.rules import RuleBook
+from imgpath.core.pathway.usage import RuleUse, rule_uses
 from imgpath.errors import DocumentSyntaxError, InvalidInputError
-from imgpath.services.documents import read_document, read_text
+from imgpath.services.documents import parse_document, read_document, read_text
 from imgpath.services.pathway_data import load_path_book, load_rulebook
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
     "plan_batch",
     "plan_file",
     "profile_from_row",
+    "review",
     "summary",
+    "uses",
 ]
 
 
@@ -40,9 +43,19 @@ def path_book() -> PathBook:
     return load_path_book()
 
 
-def plan(profile: Profile, on: date) -> Report:
-    """Evaluate a validated profile with the bundled rules."""
-    return _evaluate(profile, on, load_rulebook(), path_book())
+def plan(profile: Profile, on: date, *, changes_since: date | None = None) -> Report:
+    """Evaluate a validated profile with the bundled rules (``changes_since``: the policy alert)."""
+    _check_since(changes_since, on)
+    return _evaluate(profile, on, load_rulebook(), path_book(), changes_since=changes_since)
+
+
+def _check_since(since: date | None, on: date) -> None:
+    if since is not None and since > on:
+        msg = (
+            f"--changes-since {since.isoformat()} is after the evaluation day {on.isoformat()}; "
+            "give an earlier day"
+        )
+        raise InvalidInputError(msg)
 
 
 def evaluate(
@@ -51,15 +64,21 @@ def evaluate(
     *,
     book: RuleBook | None = None,
     paths: PathBook | None = None,
+    changes_since: date | None = None,
 ) -> Report:
     """Where ``profile`` stands on day ``on``: the library's main call.
 
     ``profile`` may be a :class:`Profile` or a plain mapping (validated here).  The bundled rules
     and paths are used unless others are given (for tests, or a rules pack under review).
+    ``changes_since`` adds the rules that began, ended or changed since that day and touch this
+    person (``Report.changes``).
     """
     if not isinstance(profile, Profile):
         profile = parse_profile(profile, on=on)
-    return _evaluate(profile, on, book or load_rulebook(), paths or path_book())
+    _check_since(changes_since, on)
+    return _evaluate(
+        profile, on, book or load_rulebook(), paths or path_book(), changes_since=changes_since
+    )
 
 
 def load_profile(path: str | Path, *, on: date) -> Profile:
@@ -68,8 +87,19 @@ def load_profile(path: str | Path, *, on: date) -> Profile:
     return parse_profile(data, on=on, source=source)
 
 
-def plan_file(path: str | Path, *, on: date) -> Report:
-    return plan(load_profile(path, on=on), on)
+def plan_file(path: str | Path, *, on: date, changes_since: date | None = None) -> Report:
+    return plan(load_profile(path, on=on), on, changes_since=changes_since)
+
+
+def review(on: date) -> list[ReviewItem]:
+    """The maintainer's worklist on ``on``: rules past review, older than 12 months, or L/U."""
+    return review_rules(load_rulebook(), on)
+
+
+def uses() -> dict[str, RuleUse]:
+    """How each bundled rule is used (evaluated where, or informational why)."""
+    book = path_book()
+    return rule_uses(load_rulebook(), book.steps, book.visas)
 
 
 # ---------------------------------------------------------------------------------- cohorts
@@ -176,12 +206,14 @@ def profile_from_row(row: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}\Z")
+
+
 def _number(text: str, column: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        msg = f"{column}: {text!r} is not a whole number"
-        raise InvalidInputError(msg) from None
+    if not _WHOLE_NUMBER.match(text):
+        msg = f"{column}: {text[:20]!r} is not a whole number"
+        raise InvalidInputError(msg)
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -195,34 +227,48 @@ class BatchRow:
 
 
 def _documents(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Each person of a cohort file as (row or line number, profile document or the error).
+
+    A file that cannot be read as a whole (empty, not UTF-8, a broken CSV quote, an unknown
+    column) raises before anything is planned; a bad row or line is yielded as its error.
+    """
     text, source = read_text(path)
+    if not text.strip():
+        msg = (
+            f"{source}: the file is empty; give a CSV with a header line and one row per person, "
+            "or JSON Lines with one profile per line"
+        )
+        raise InvalidInputError(msg)
     if source.lower().endswith((".jsonl", ".ndjson")) or text.lstrip().startswith("{"):
         for line_no, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                yield line_no, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield (
-                    line_no,
-                    DocumentSyntaxError(
-                        source, f"not valid JSON: {exc.msg}", line=line_no, column=exc.colno
-                    ),
-                )
+                doc = parse_document(line, source=source, fmt="json")
+            except DocumentSyntaxError as exc:
+                where = f"line {line_no}" + (f", column {exc.column}" if exc.column else "")
+                field = f"{exc.field}: " if exc.field else ""
+                yield line_no, InvalidInputError(f"{where}: {field}{exc.problem}")
+                continue
+            if not isinstance(doc, dict):
+                msg = f"line {line_no}: is not a profile; write one JSON object {{...}} per line"
+                yield line_no, InvalidInputError(msg)
+                continue
+            yield line_no, doc
         return
-    reader = csv.DictReader(io.StringIO(text))
-    unknown = [c for c in reader.fieldnames or [] if c and c.strip() not in BATCH_COLUMNS]
-    if unknown:  # a bad header spoils every row: say so once, before planning anything
-        msg = (
-            f"{source}: unknown column(s) {', '.join(unknown)}; the columns are listed in "
-            "docs/reference/profile.md (imgpath plan --help)"
-        )
+    sheet = table(text, source=source, known=tuple(BATCH_COLUMNS))
+    if not sheet.rows:
+        msg = f"{source}: the file has a header but no people; add one row per person"
         raise InvalidInputError(msg)
-    for row_no, row in enumerate(reader, start=2):
+    for row in sheet.rows:
+        problem = sheet.width_problem(row)
+        if problem is not None:
+            yield row.row, InvalidInputError(problem)
+            continue
         try:
-            yield row_no, profile_from_row(row)
+            yield row.row, profile_from_row(sheet.record(row))
         except InvalidInputError as exc:
-            yield row_no, exc
+            yield row.row, exc
 
 
 def plan_batch(path: str | Path, *, on: date) -> Iterator[BatchRow]:

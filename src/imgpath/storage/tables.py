@@ -55,6 +55,11 @@ claims = Table(
     Column("entered_by", String(200), nullable=False),
     Column("entered_at", DateTime(timezone=True), nullable=False),
     Column("note", Text, nullable=False, server_default=""),
+    # review (migration 0005): pending, accepted or flagged; imports by the operator are accepted
+    Column("status", String(10), nullable=False, server_default="accepted"),
+    Column("reviewed_by", String(200), nullable=False, server_default=""),
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
+    Column("review_note", Text, nullable=False, server_default=""),
     UniqueConstraint("program_code", "field", "value", "kind", "source", "as_of"),
 )
 

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from imgpath.core.catalog.evidence import SMOOTHING, step2_match_probability
+from imgpath.core.catalog.evidence import MIN_SAMPLE, step2_match_probability
 from imgpath.services.catalog import PROGRAM_LIST, load_evidence
 
 
@@ -40,16 +40,53 @@ def test_published_totals() -> None:
     assert evidence.outcomes_rate == pytest.approx(5721 / 11685, abs=0.005)
 
 
-def test_smoothing_pulls_small_specialties_toward_the_overall_rate() -> None:
+def test_a_small_sample_borrows_its_parent_specialty() -> None:
     evidence = load_evidence()
+    # 5 of 6 non-US IMGs who ranked Medicine-Medical Genetics matched (2025): too few to use.
     row = evidence.pgy1["Medicine-Medical Genetics"]
-    matched, applicants = row.counts("non_us_img")
-    prior = evidence.overall.rate("non_us_img")
+    assert row.counts("non_us_img") == (5, 6)
+    genetics = evidence.estimate("766", "C", "non_us_img", 238)
+    im = evidence.estimate("140", "C", "non_us_img", 238)
+    assert genetics.rate == im.rate
+    assert genetics.borrowed == "Internal Medicine"
+    assert f"fewer than imgpath's minimum sample of {MIN_SAMPLE}" in genetics.text
+    assert im.text in genetics.text
+
+
+def test_a_large_sample_is_shrunk_toward_its_parent() -> None:
+    evidence = load_evidence()
+    row = evidence.pgy1["Internal Medicine (Categorical)"]
+    matched, applicants = row.counts("us_img")
+    prior = evidence.overall.rate("us_img")
     assert prior is not None
-    expected = (matched + SMOOTHING * prior) / (applicants + SMOOTHING)
-    assert evidence.smoothed_rate(row, "non_us_img") == pytest.approx(expected)
-    big = evidence.pgy1["Internal Medicine (Categorical)"]
-    assert evidence.smoothed_rate(big, "non_us_img") == pytest.approx(3573 / 7630, abs=0.002)
+    expected = (matched + MIN_SAMPLE * prior) / (applicants + MIN_SAMPLE)
+    assert evidence.estimate("140", "C", "us_img").rate == pytest.approx(expected)
+    # Internal medicine preliminary years are shrunk toward categorical internal medicine.
+    prelim = evidence.pgy1["Medicine-Preliminary (PGY-1 Only)"]
+    m, n = prelim.counts("us_img")
+    parent = evidence.table_rate(("140", "C"), "us_img", "pgy1")
+    assert evidence.estimate("140", "P", "us_img").rate == pytest.approx(
+        (m + MIN_SAMPLE * parent) / (n + MIN_SAMPLE)
+    )
+
+
+@pytest.mark.parametrize("kind", [None, "us_img", "non_us_img", "us_md"])
+def test_no_specialty_below_the_minimum_sample_uses_its_own_figure(kind: str | None) -> None:
+    evidence = load_evidence()
+    for key, (pgy1, outcomes, _) in evidence.crosswalk.rows.items():
+        own = []
+        if kind == "non_us_img" and outcomes:
+            own.append(evidence.outcomes[outcomes].total)
+        if pgy1:
+            own.append(evidence.pgy1[pgy1].counts(kind)[1])
+        estimate = evidence.estimate(*key, kind, 240)
+        if all(n < MIN_SAMPLE for n in own):
+            parent = evidence.crosswalk.parent(key)
+            if parent is not None:
+                assert estimate.rate == evidence.estimate(*parent, kind, 240).rate, key
+                assert estimate.borrowed, key
+            else:
+                assert estimate.fallback, key
 
 
 def test_step2_estimate_rises_with_the_score_and_matches_the_notes() -> None:

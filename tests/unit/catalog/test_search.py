@@ -41,10 +41,15 @@ def test_specialty_by_code_and_by_name(catalog: Catalog) -> None:
     by_code = set(codes(catalog, specialties=("140",)))
     by_name = set(codes(catalog, specialties=("internal medicine",)))
     assert len(by_code) == 1107
-    assert (
-        by_code <= by_name
-    )  # the name also matches the combined programs (Internal Medicine/Pediatrics ...)
+    # A full name means that specialty; the combined ones are named in a note, not mixed in.
+    assert by_code == by_name
     assert all(catalog.programs[catalog.by_code[c]].specialty_code == "140" for c in by_code)
+    note = catalog.search(SearchQuery(specialties=("internal medicine",))).notes
+    assert any("Internal Medicine/Medical Genetics (766)" in n for n in note)
+    # Part of a name reaches every specialty that contains it, combined ones too.
+    partial = set(codes(catalog, specialties=("internal med",)))
+    assert by_code < partial
+    assert {catalog.programs[catalog.by_code[c]].specialty_code for c in partial} >= {"700", "766"}
 
 
 def test_state_region_and_type(catalog: Catalog) -> None:
@@ -65,16 +70,28 @@ def test_text_combines_with_filters(catalog: Catalog) -> None:
     assert {catalog.programs[catalog.by_code[c]].state for c in found} == {"AZ", "FL", "MN"}
 
 
-def test_visa_filters_read_claims(catalog: Catalog) -> None:
+def test_the_visa_filter_keeps_evidence_and_counts_the_unknown(catalog: Catalog) -> None:
     said = [
         Claim("1903140C0", "j1_sponsor", True, "reported", "user", date(2026, 1, 1), "t"),
         Claim("1414140C0", "j1_sponsor", False, "reported", "user", date(2026, 1, 1), "t"),
-    ]
+        Claim("1007140C0", "j1_sponsor", True, "reported", "user", date(2026, 1, 1), "t"),
+        Claim("1007140C0", "j1_sponsor", False, "reported", "user", date(2026, 2, 1), "t"),
+        Claim("1852140C0", "j1_sponsor", True, "reported", "user", date(2026, 1, 1), "t",
+              status="pending"),
+    ]  # fmt: skip
     catalog.store.add_claims(said, entered_at=NOW)
     im = codes(catalog, specialties=("140",))
-    not_refusing = codes(catalog, specialties=("140",), visa="j1")
-    assert set(im) - set(not_refusing) == {"1414140C0"}
-    assert codes(catalog, specialties=("140",), visa="j1", visa_known=True) == ["1903140C0"]
+    result = catalog.search(SearchQuery(specialties=("140",), visa="j1", limit=0))
+    assert [v.program.code for v in result.programs] == ["1903140C0"]
+    assert result.visa is not None
+    assert result.visa["j1"] == {"evidence": 1, "reported_not": 1, "disputed": 1,
+                                 "unknown": len(im) - 3}  # fmt: skip
+    assert "1 program(s) with evidence of sponsoring J-1" in result.visa["text"]
+    assert f"{len(im) - 3} unknown" in result.visa["text"]
+    # A pending claim is not evidence; asking for the unknown lists them after the evidence.
+    with_unknown = codes(catalog, specialties=("140",), visa="j1", visa_unknown=True)
+    assert "1852140C0" in with_unknown
+    assert set(im) - set(with_unknown) == {"1414140C0"}
 
 
 def test_fit_sorts_and_leaves_out_programs_that_exclude(catalog: Catalog) -> None:
@@ -114,12 +131,19 @@ def test_fit_sorts_and_leaves_out_programs_that_exclude(catalog: Catalog) -> Non
         (SearchQuery(visa="o1"), "visa: 'o1'"),
         (SearchQuery(sort="random"), "sort: 'random'"),
         (SearchQuery(specialties=("astrology",)), "specialty: no specialty matches 'astrology'"),
-        (SearchQuery(sort="fit"), "sorting by fit needs a profile"),
     ],
 )
 def test_bad_filters_are_named(catalog: Catalog, query: SearchQuery, words: str) -> None:
     with pytest.raises(InvalidInputError, match=words):
         catalog.search(query)
+
+
+def test_fit_order_without_a_profile_lists_by_name_and_says_why(catalog: Catalog) -> None:
+    result = catalog.search(SearchQuery(sort="fit", limit=5))
+    assert result.total == 6263
+    assert any("fill in your profile" in n for n in result.notes)
+    names = [(v.program.institution.lower(), v.program.track.lower()) for v in result.programs]
+    assert names == sorted(names)
 
 
 def test_show_one_program(catalog: Catalog) -> None:

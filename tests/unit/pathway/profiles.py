@@ -154,6 +154,12 @@ def profiles(draw: st.DrawFn) -> tuple[dict[str, Any], date]:
             )
         ),
         "in_us": draw(flag),
+        "uk_status": draw(_maybe(st.sampled_from(["citizen", "ilr", "euss", "visa", "none"]))),
+        "j1": {
+            "held": draw(flag),
+            "waiver": draw(_maybe(st.sampled_from(["none", "applied", "approved"]))),
+            "home_years": draw(_maybe(st.integers(0, 5))),
+        },
         "exams": exams,
         "ecfmg": ecfmg,
         "training_abroad": training,

@@ -58,8 +58,8 @@ def test_an_updated_fee_is_used(data_copy: Path) -> None:
 def test_a_broken_override_is_bad_input_naming_the_rule(data_copy: Path) -> None:
     pack = data_copy / "rules" / "us_plan.yaml"
     text = pack.read_text(encoding="utf-8").replace(
-        "    confidence: M\n    sources:\n      - url: https://www.nrmp.org/\n        title: NRMP Illuminator",
-        "    sources:\n      - url: https://www.nrmp.org/\n        title: NRMP Illuminator",
+        "    confidence: M\n    sources:\n      - url: https://residencyexperts.com/final-steps-of-2024-match/",
+        "    sources:\n      - url: https://residencyexperts.com/final-steps-of-2024-match/",
         1,
     )
     pack.write_text(text, encoding="utf-8")

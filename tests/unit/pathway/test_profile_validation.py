@@ -166,3 +166,50 @@ def test_an_empty_profile_is_valid() -> None:
 def test_a_profile_must_be_a_mapping(data: Any) -> None:
     with pytest.raises(InvalidProfileError, match="valid dictionary"):
         parse_profile(data, on=ON)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"school": {"country": False}}, "school.country", 'write "NO" for Norway'),
+        ({"citizenships": ["IN", False]}, "citizenships[1]", 'write "NO" for Norway'),
+        ({"nationality": False}, "nationality", 'write "NO" for Norway'),
+        (
+            {"training_abroad": {"licenses": [{"country": False}]}},
+            "training_abroad.licenses[0].country",
+            "Norway",
+        ),
+        ({"targets": {"specialty": True}}, "targets.specialty", 'quote the value, e.g. "Y"'),
+        ({"school": {"name": False}}, "school.name", 'quote the value, e.g. "NO"'),
+    ],
+)
+def test_a_yes_no_value_where_text_belongs_says_how_yaml_read_it(
+    data: dict[str, Any], field: str, words: str
+) -> None:
+    """YAML 1.1 reads unquoted NO (Norway), Y, ON... as booleans: say so, not "not a string"."""
+    with pytest.raises(InvalidProfileError) as caught:
+        parse_profile(data, on=ON)
+    problems = {p.location: str(p) for p in caught.value.problems}
+    assert field in problems, problems
+    assert "was read as the yes/no value" in problems[field]
+    assert words in problems[field]
+    assert "input should be a valid string" not in problems[field]
+
+
+def test_norway_written_as_text_is_norway() -> None:
+    profile = parse_profile({"school": {"country": "NO"}, "citizenships": ["no"]}, on=ON)
+    assert (profile.school.country, profile.citizenships) == ("NO", ("NO",))
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"uk_status": "settled"}, "uk_status"),
+        ({"j1": {"waiver": "granted"}}, "j1.waiver"),
+        ({"j1": {"home_years": -1}}, "j1.home_years"),
+    ],
+)
+def test_visa_and_uk_status_fields_are_checked(data: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidProfileError) as caught:
+        parse_profile(data, on=ON)
+    assert field in {p.location for p in caught.value.problems}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 
 from imgpath.core.pathway.conditions import Condition
-from imgpath.core.pathway.engine import StepDef
+from imgpath.core.pathway.engine import StepDef, cite
 from imgpath.core.pathway.facts import FACTS, declared
 from imgpath.core.pathway.profile import parse_profile
 from imgpath.core.pathway.rules import RuleBook, parse_partial_date, parse_rules
@@ -146,9 +146,7 @@ def _conditions() -> list[tuple[str, Condition]]:
     steps: list[StepDef] = [s for defs in book.steps.values() for s in defs]
     steps += [s for s, _ in book.visas]
     for step in steps:
-        items = [*step.not_applicable, *step.requires, *step.info]
-        items += [i for i in (step.done, step.in_progress, step.ready) if i is not None]
-        out.extend((f"step {step.id}", i.when) for i in items if i.when is not None)
+        out.extend((f"step {step.id}", i.when) for _, i in step.clauses() if i.when is not None)
     return out
 
 
@@ -167,9 +165,7 @@ def test_every_rule_a_path_names_exists() -> None:
     book = path_book()
     steps = [s for defs in book.steps.values() for s in defs] + [s for s, _ in book.visas]
     for step in steps:
-        items = [*step.not_applicable, *step.requires, *step.info]
-        items += [i for i in (step.done, step.in_progress, step.ready) if i is not None]
-        for item in items:
+        for _, item in step.clauses():
             name = item.rule
             if name.startswith("fact:"):
                 assert declared(name.removeprefix("fact:")), (step.id, name)
@@ -246,6 +242,39 @@ def test_every_statement_of_any_report_cites_a_sourced_rule(
         assert "?" in question["question"], question
     assert out["as_of"] == on.isoformat()
     assert set(out["rules"]) == report.cited_rules()
+    _no_stale_measure_as_current(out, on)
+    _no_past_date_as_upcoming(out, on)
+
+
+def _no_stale_measure_as_current(out: dict[str, Any], on: date) -> None:
+    """A rule past its review date is never stated as current fact, and only such rules are."""
+    rules = load_rulebook().rules
+    for where, statement in _statements(out):
+        rule = rules[statement["rule_id"]]
+        if rule.stale(on):
+            assert statement.get("stale") is True, (where, statement)
+            assert statement.get("needs_confirmation") is True, (where, statement)
+            text = statement.get("text") or statement.get("note") or ""
+            if "text" in statement or "note" in statement:
+                assert "last confirmed" in text, (where, statement)
+        else:
+            assert not statement.get("stale"), (where, statement)
+    for rule_id, rule in out["rules"].items():
+        assert rule.get("stale", False) is rules[rule_id].stale(on), rule_id
+
+
+def _no_past_date_as_upcoming(out: dict[str, Any], on: date) -> None:
+    day = on.isoformat()
+    for d in out["deadlines"]:
+        latest = d.get("range", {}).get("latest", d["date"])
+        assert d["past"] is (latest < day), d
+    for event in out["timeline"]:
+        if event["kind"] == "past":
+            assert event["date"] <= day, event
+        else:
+            assert event["date"] >= day, event
+    for action in out["next_actions"]:
+        assert action.get("due", day) >= day, action
     for rule_id, rule in out["rules"].items():
         assert rule["sources"], rule_id
         assert rule["confidence"] in "HMLU", rule_id
@@ -290,3 +319,22 @@ def test_partial_dates_cover_their_whole_period(text: str, first: date, last: da
 def test_bad_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="date"):
         parse_partial_date(text)
+
+
+@pytest.mark.parametrize(
+    "rule_id", sorted(r.id for r in load_rulebook() if r.review_by is not None)
+)
+def test_every_measure_is_current_on_its_review_day_and_stale_the_day_after(rule_id: str) -> None:
+    """Day-of / day-after for each ``review_by``: stated as current, then as last confirmed."""
+    rule = load_rulebook()[rule_id]
+    assert rule.review_by is not None
+    current = cite(rule, "The measure applies.", rule.review_by)
+    assert not current.stale
+    assert "last confirmed" not in current.text
+    assert current.needs_confirmation == rule.needs_confirmation
+    after = cite(rule, "The measure applies.", rule.review_by + timedelta(days=1))
+    assert after.stale
+    assert after.needs_confirmation
+    assert "last confirmed" in after.text
+    assert "Check that it still holds" in after.text
+    assert str(rule.as_of) in after.text

@@ -19,15 +19,18 @@ from typing import Any
 __all__ = [
     "CLAIM_COLUMNS",
     "CLAIM_FIELDS",
+    "CLAIM_STATUSES",
     "ECFMG_STAGES",
     "KINDS",
     "USCE_TYPES",
     "Claim",
     "ClaimField",
     "ClaimRowError",
+    "check_source",
     "claim_from_row",
     "claim_to_row",
     "parse_value",
+    "source_kind",
 ]
 
 KINDS = {
@@ -44,7 +47,47 @@ USCE_TYPES = ("any", "hands_on")
 
 CLAIM_COLUMNS = ("program_code", "field", "value", "kind", "source", "as_of", "entered_by", "note")
 
+CLAIM_STATUSES = {
+    "pending": "entered, waiting for a reviewer: shown with the program, not used in the fit",
+    "accepted": "a reviewer accepted it (or the catalog's operator imported it): used in the fit",
+    "flagged": "a reviewer flagged it as doubtful: shown, marked, not used in the fit",
+}
+
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_PHONE = re.compile(r"^(?:phone:\s*|phoned the program on\s+)(\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
+_DOCUMENT = re.compile(r"^document:\s*(\S.{2,})$", re.IGNORECASE)
+
+
+def source_kind(source: str) -> str:
+    """address (a URL), document, phone or user: the kinds of source a claim can cite."""
+    if _URL.match(source):
+        return "address"
+    if _PHONE.match(source):
+        return "phone"
+    if _DOCUMENT.match(source):
+        return "document"
+    return "user"
+
+
+def check_source(source: str, today: date) -> str | None:
+    """Why ``source`` cannot be accepted (None when it can).
+
+    A source is an address (``https://...``), a document (``document: program brochure 2026,
+    p. 3``), a call (``phone: 2026-09-12`` or ``phoned the program on 2026-09-12``), or ``user``
+    for a first-hand report."""
+    if source == "user" or _URL.match(source) or _DOCUMENT.match(source):
+        return None
+    phoned = _PHONE.match(source)
+    if phoned:
+        try:
+            day = date.fromisoformat(phoned.group(1))
+        except ValueError:
+            return f"{phoned.group(1)!r} is not a date; write phone: YYYY-MM-DD"
+        return f"the call on {day} is in the future" if day > today else None
+    return (
+        f"{source!r}: give the address the claim comes from (https://...), a document "
+        "('document: TITLE'), a call ('phone: YYYY-MM-DD'), or 'user' for a first-hand report"
+    )
 
 
 @dataclass(frozen=True)
@@ -140,6 +183,13 @@ class Claim:
     note: str = ""
     id: int | None = None
     entered_at: datetime | None = dataclasses.field(default=None, compare=False)
+    status: str = "accepted"
+    """One of :data:`CLAIM_STATUSES`."""
+    reviewed_by: str = dataclasses.field(default="", compare=False)
+    review_note: str = dataclasses.field(default="", compare=False)
+    confirmations: int = dataclasses.field(default=0, compare=False)
+    """Applicants who said the claim matches what they saw."""
+    disputes: int = dataclasses.field(default=0, compare=False)
 
     @property
     def value_text(self) -> str:
@@ -163,6 +213,14 @@ class Claim:
             out["note"] = self.note
         if self.id is not None:
             out["id"] = self.id
+        out["source_kind"] = source_kind(self.source)
+        out["status"] = self.status
+        if self.reviewed_by:
+            out["reviewed_by"] = self.reviewed_by
+        if self.review_note:
+            out["review_note"] = self.review_note
+        out["confirmations"] = self.confirmations
+        out["disputes"] = self.disputes
         return out
 
 
@@ -217,11 +275,9 @@ def _validate(
     if kind not in spec.kinds:
         return "kind", f"{kind!r} for {name}; use {' or '.join(spec.kinds)}"
     source = cell.get("source", "")
-    if source != "user" and not _URL.match(source):
-        return (
-            "source",
-            f"{source!r}: give the URL the claim comes from, or 'user' for a first-hand report",
-        )
+    wrong = check_source(source, today)
+    if wrong:
+        return "source", wrong
     try:
         as_of = date.fromisoformat(cell.get("as_of", ""))
     except ValueError:

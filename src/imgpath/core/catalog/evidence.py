@@ -18,12 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "KINDS",
-    "SMOOTHING",
+    "MIN_SAMPLE",
     "CohortStats",
     "Crosswalk",
+    "Estimate",
     "Evidence",
     "SpecialtyRow",
     "parse_charting_outcomes",
@@ -35,12 +37,19 @@ __all__ = [
 KINDS = ("us_md", "us_do", "us_img", "non_us_img")
 """Applicant types in the 2025 PGY-1 table."""
 
-SMOOTHING = 10
-"""Pseudo-applicants at the all-specialty rate added to every specialty's count (imgpath's
-choice): 5 matches of 6 applicants is weak evidence of an 83% chance."""
+MIN_SAMPLE = 30
+"""The fewest applicants of one type behind a specialty figure that imgpath uses on its own
+(imgpath's choice, stated in every explanation).  A figure from fewer people is replaced by its
+parent specialty's (Internal Medicine/Medical Genetics borrows Internal Medicine's); a figure from
+more is pulled toward the parent's with this many pseudo-applicants, so 5 matches of 6 applicants
+never reads as an 83% chance and never floats above the parent specialty."""
 
 PGY1_SOURCE = "NRMP Advance Data Tables 2025, PGY-1 matches by applicant type"
 CO_SOURCE = "NRMP Charting Outcomes: Non-U.S. IMGs, 2026 Main Residency Match"
+_LABEL = {"us_img": "US-citizen IMGs", "non_us_img": "non-US IMGs", "us_md": "US MD seniors",
+          "us_do": "US DO seniors"}  # fmt: skip
+Key = tuple[str, str]
+"""(specialty code, track type or '*'): one row of the crosswalk."""
 
 
 @dataclass(frozen=True)
@@ -85,14 +94,46 @@ class CohortStats:
 
 @dataclass(frozen=True)
 class Crosswalk:
-    """Which table rows a track belongs to, keyed by (specialty code, track type) or (code, '*')."""
+    """Which table rows a track belongs to, keyed by (specialty code, track type) or (code, '*');
+    and each row's parent specialty (the figure a small sample borrows)."""
 
-    rows: Mapping[tuple[str, str], tuple[str | None, str | None, str]]
+    rows: Mapping[Key, tuple[str | None, str | None, str]]
+    parents: Mapping[Key, Key] = field(default_factory=dict)
+
+    def key(self, specialty_code: str, track_type: str) -> Key | None:
+        """The crosswalk row a track uses (None: the track has none)."""
+        for key in ((specialty_code, track_type), (specialty_code, "*")):
+            if key in self.rows:
+                return key
+        return None
 
     def lookup(self, specialty_code: str, track_type: str) -> tuple[str | None, str | None, str]:
-        return self.rows.get(
-            (specialty_code, track_type), self.rows.get((specialty_code, "*"), (None, None, ""))
-        )
+        key = self.key(specialty_code, track_type)
+        return self.rows[key] if key is not None else (None, None, "")
+
+    def parent(self, key: Key) -> Key | None:
+        """The parent row of ``key`` (None: the all-specialty figure is the parent)."""
+        parent = self.parents.get(key)
+        return None if parent is None else self.key(*parent)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The specialty-level chance for one track and one kind of applicant, and how it was made."""
+
+    rate: float
+    text: str
+    source: str
+    fallback: bool
+    """True when neither the track nor a parent has figures (the all-specialty rate is used)."""
+    sample: int
+    """Applicants of this kind behind the track's own figure (0 when it has none)."""
+    borrowed: str | None = None
+    """The specialty whose figure is used because the track's own sample is below MIN_SAMPLE."""
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
 
 
 @dataclass(frozen=True)
@@ -119,21 +160,110 @@ class Evidence:
         preferred = sum(c.total for c in cohorts)
         matched = sum(c.matched for c in cohorts)
         object.__setattr__(self, "outcomes_rate", matched / preferred if preferred else 0.0)
+        object.__setattr__(self, "_cache", {})
 
-    def smoothed_rate(self, row: SpecialtyRow, kind: str | None) -> float | None:
-        """A specialty's match rate for ``kind``, pulled toward the all-specialty rate by
-        :data:`SMOOTHING` pseudo-applicants (None without any applicants of that kind)."""
-        matched, applicants = row.counts(kind)
-        prior = self.overall.rate(kind)
-        if not applicants or prior is None:
+    # ------------------------------------------------------------ one table, parent-shrunk
+    def _own(self, key: Key, kind: str | None, table: str) -> tuple[int, int, str] | None:
+        pgy1_name, co_name, _ = self.crosswalk.rows[key]
+        if table == "co":
+            cohort = self.outcomes.get(co_name) if co_name else None
+            return None if cohort is None else (cohort.matched, cohort.total, cohort.name)
+        row = self.pgy1.get(pgy1_name) if pgy1_name else None
+        if row is None:
             return None
-        return (matched + SMOOTHING * prior) / (applicants + SMOOTHING)
+        matched, applicants = row.counts(kind)
+        return (matched, applicants, row.name) if applicants else None
 
-    def smoothed_outcome(self, cohort: CohortStats) -> float:
-        """Charting Outcomes' match rate, smoothed the same way (NRMP's counts, rounded rate)."""
-        if not cohort.total:
+    def _top(self, kind: str | None, table: str) -> float:
+        if table == "co":
             return self.outcomes_rate
-        return (cohort.matched + SMOOTHING * self.outcomes_rate) / (cohort.total + SMOOTHING)
+        return self.overall.rate(kind) or 0.0
+
+    def table_rate(self, key: Key | None, kind: str | None, table: str) -> float:
+        """``key``'s rate in one table ("pgy1" or "co"), shrunk toward its parent's rate in the
+        same table with MIN_SAMPLE pseudo-applicants; below MIN_SAMPLE the parent's rate."""
+        if key is None:
+            return self._top(kind, table)
+        parent = self.table_rate(self.crosswalk.parent(key), kind, table)
+        own = self._own(key, kind, table)
+        if own is None or own[1] < MIN_SAMPLE:
+            return parent
+        matched, applicants, _ = own
+        return (matched + MIN_SAMPLE * parent) / (applicants + MIN_SAMPLE)
+
+    def _parent_name(self, key: Key) -> str:
+        parent = self.crosswalk.parent(key)
+        if parent is None:
+            return "all specialties"
+        pgy1_name, co_name, _ = self.crosswalk.rows[parent]
+        return co_name or pgy1_name or f"specialty {parent[0]}"
+
+    def estimate(
+        self, specialty_code: str, track_type: str, kind: str | None, step2ck: int | None = None
+    ) -> Estimate:
+        """The specialty-level chance that applicants like this one match, with its explanation.
+
+        Non-US IMGs use Charting Outcomes 2026 (and, with a Step 2 CK score, a Bayes estimate on
+        its score distributions); everyone else, and tracks Charting Outcomes lacks, the 2025
+        PGY-1 table.  Every figure is shrunk toward the parent specialty's; one from fewer than
+        MIN_SAMPLE applicants is replaced by the parent's estimate, and the text says so.
+        """
+        key = (specialty_code, track_type, kind, step2ck)
+        cache: dict[Any, Estimate] = self._cache  # type: ignore[attr-defined]
+        if key not in cache:
+            cache[key] = self._estimate(
+                self.crosswalk.key(specialty_code, track_type), kind, step2ck
+            )
+        return cache[key]
+
+    def _estimate(self, key: Key | None, kind: str | None, step2ck: int | None) -> Estimate:
+        label = _LABEL.get(kind or "", "applicants of all types")
+        if key is None:
+            return self._fallback(kind, label)
+        pgy1_name, co_name, _ = self.crosswalk.rows[key]
+        shrink = f"shrunk toward {self._parent_name(key)} with {MIN_SAMPLE} pseudo-applicants"
+        small: tuple[int, int, str] | None = None
+        cohort = self.outcomes.get(co_name) if co_name and kind == "non_us_img" else None
+        if cohort is not None:
+            if cohort.total >= MIN_SAMPLE:
+                prior = self.table_rate(key, kind, "co")
+                said = (f"{cohort.matched} of {cohort.total} non-US IMGs who preferred {cohort.name} in 2026 "
+                        f"matched to it ({cohort.match_rate:g}%; {_pct(prior)} {shrink})")  # fmt: skip
+                source = f"{CO_SOURCE}; minimum sample and shrinkage by imgpath"
+                if step2ck is not None:
+                    p = step2_match_probability(step2ck, cohort, prior)
+                    if p is not None:
+                        text = f"{said}; with Step 2 CK {step2ck} the estimate is {_pct(p)}"
+                        return Estimate(p, text, f"{source}; normal approximation by imgpath",
+                                        False, cohort.total)  # fmt: skip
+                return Estimate(prior, said, source, False, cohort.total)
+            small = (cohort.matched, cohort.total, cohort.name)
+        own = self._own(key, kind, "pgy1")
+        if own is not None and own[1] >= MIN_SAMPLE:
+            rate = self.table_rate(key, kind, "pgy1")
+            text = (f"In 2025, {own[0]} of {own[1]} {label} who ranked {own[2]} matched to it "
+                    f"(PGY-1); {_pct(rate)} {shrink}")  # fmt: skip
+            return Estimate(rate, text, f"{PGY1_SOURCE}; shrinkage by imgpath", False, own[1])
+        small = small or own
+        parent = self.crosswalk.parent(key)
+        if parent is None and small is None:
+            return self._fallback(kind, label)
+        base = self._estimate(parent, kind, step2ck)
+        name = self._parent_name(key)
+        if small is None:
+            head = f"No {label} figures for {co_name or pgy1_name or 'this track'}"
+        else:
+            head = (f"Only {small[1]} {label} in the figures for {small[2]} ({small[0]} matched), "
+                    f"fewer than imgpath's minimum sample of {MIN_SAMPLE}")  # fmt: skip
+        text = f"{head}: the figure of {name} is used. {base.text}"
+        return Estimate(base.rate, text, base.source, base.fallback, small[1] if small else 0, name)
+
+    def _fallback(self, kind: str | None, label: str) -> Estimate:
+        rate = self.overall.rate(kind)
+        if rate is None:
+            return Estimate(0.0, "No specialty figures", PGY1_SOURCE, True, 0)
+        text = f"No figures for this track; in 2025, {_pct(rate)} of {label} who ranked any specialty matched (PGY-1)"
+        return Estimate(rate, text, PGY1_SOURCE, True, 0)
 
 
 def _int(text: str | None) -> int:
@@ -186,16 +316,21 @@ def parse_charting_outcomes(
 
 
 def parse_crosswalk(rows: Iterable[Mapping[str, str]]) -> Crosswalk:
-    return Crosswalk(
-        {
-            (row["specialty_code"].strip(), row["track_type"].strip()): (
-                row["pgy1_table_specialty"].strip() or None,
-                row["charting_outcomes_specialty"].strip() or None,
-                (row.get("note") or "").strip(),
-            )
-            for row in rows
-        }
-    )
+    """The crosswalk file's rows; ``parent`` is written CODE:TYPE (140:C) or left empty."""
+    table: dict[Key, tuple[str | None, str | None, str]] = {}
+    parents: dict[Key, Key] = {}
+    for row in rows:
+        key = (row["specialty_code"].strip(), row["track_type"].strip())
+        table[key] = (
+            row["pgy1_table_specialty"].strip() or None,
+            row["charting_outcomes_specialty"].strip() or None,
+            (row.get("note") or "").strip(),
+        )
+        parent = (row.get("parent") or "").strip()
+        if parent:
+            code, _, track = parent.partition(":")
+            parents[key] = (code, track or "*")
+    return Crosswalk(table, parents)
 
 
 def _normal_pdf(x: float, mean: float, sd: float) -> float:

@@ -11,9 +11,16 @@ The fit keeps two things apart:
   share of IMG residents; preferences the applicant misses).  It is an index for sorting, not the
   probability of matching at this program.
 
+Program-level **evidence** (``program_evidence``) enters too: fill history (a program that left
+positions unfilled in its latest Match), H-1B filings by its institution (visa evidence), outcomes
+imgpath users shared (cells of at least k people), community invite reports, the ACGME record;
+every term names its source and date, and a last term says what is not known.  Only claims a
+reviewer accepted count; pending and flagged claims are shown, not used.
+
 Missing program facts lower the **confidence** shown, never the index.  The factors for
-preferences (0.6, 0.8) and the bounds on the IMG-share factor (0.2 to 2) are imgpath's choices,
-shown as such in every explanation.
+preferences (0.6, 0.8), the bounds on the IMG-share factor (0.2 to 2), the unfilled-positions
+factor (1.1) and the bounds on the outcomes factor (0.5 to 2) are imgpath's choices, shown as
+such in every explanation.
 
 :func:`explain` computes one program's fit term by term in plain Python; :func:`score_all` does the
 same for every program at once on arrays.  A test checks they agree on random claims.
@@ -29,18 +36,14 @@ import numpy as np
 import numpy.typing as npt
 
 from imgpath.core.catalog.claims import ECFMG_STAGES, Claim
-from imgpath.core.catalog.evidence import (
-    CO_SOURCE,
-    PGY1_SOURCE,
-    SMOOTHING,
-    CohortStats,
-    Evidence,
-    SpecialtyRow,
-    step2_match_probability,
-)
+from imgpath.core.catalog.evidence import MIN_SAMPLE, PGY1_SOURCE, Evidence, Key
+from imgpath.core.catalog.outcomes import K
+from imgpath.core.catalog.program_evidence import NO_EVIDENCE, ProgramEvidence
 from imgpath.core.catalog.programs import Program
 
 __all__ = [
+    "FILL_FACTOR",
+    "OUTCOME_BOUNDS",
     "PREFERENCE_FACTOR",
     "Applicant",
     "Fit",
@@ -49,6 +52,7 @@ __all__ = [
     "build_table",
     "explain",
     "score_all",
+    "thin_samples",
 ]
 
 PREFERENCE_FACTOR = {
@@ -59,6 +63,10 @@ PREFERENCE_FACTOR = {
     "ecfmg_certified_by": 0.8,
 }
 SHARE_BOUNDS = (0.2, 2.0)
+FILL_FACTOR = 1.1
+"""For a program that left positions unfilled in its latest Match (imgpath's judgement: unfilled
+positions go to SOAP, where IMGs take many; a mild push, never a claim of odds)."""
+OUTCOME_BOUNDS = (0.5, 2.0)
 IMGPATH = "imgpath's weighting (a judgement, not data)"
 _SHARE_FIELD = {"us_img": "us_img_share", "non_us_img": "non_us_img_share"}
 _THRESHOLDS = (
@@ -87,6 +95,10 @@ class Applicant:
     usce_months: float = 0.0
     usce_hands_on_months: float = 0.0
     ecfmg_certified: bool | None = None
+    target_specialty: str | None = None
+    """The specialty the profile aims at ("internal medicine"): searches filter to it by default."""
+    target_states: tuple[str, ...] = ()
+    destination: str = "US"
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,11 @@ class Fit:
     known: int
     relevant: int
     terms: tuple[Term, ...]
+    evidence: tuple[str, ...] = ()
+    """Kinds of program-level evidence behind this fit (empty: none, the specialty figure only)."""
+    thin: bool = False
+    """The specialty's own figure rests on fewer than MIN_SAMPLE applicants like this one: the
+    index borrows a parent's figure, and searches list the program after those with enough data."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +144,8 @@ class Fit:
             "excluded": self.excluded,
             "confidence": self.confidence,
             "program_facts_known": f"{self.known} of {self.relevant}",
+            "program_evidence": list(self.evidence),
+            "thin_specialty_sample": self.thin,
             "terms": [t.to_dict() for t in self.terms],
         }
 
@@ -143,42 +162,6 @@ def _pct(x: float) -> str:
 
 
 # ----------------------------------------------------------------- one program, term by term
-
-
-def _base(
-    applicant: Applicant, row: SpecialtyRow | None, cohort: CohortStats | None, evidence: Evidence
-) -> tuple[float, Term, bool]:
-    kind = applicant.kind
-    if kind == "non_us_img" and cohort is not None:
-        prior = evidence.smoothed_outcome(cohort)
-        said = (f"{cohort.matched} of {cohort.total} non-US IMGs who preferred {cohort.name} in 2026 "
-                f"matched to it ({cohort.match_rate:g}%; {_pct(prior)} after smoothing)")  # fmt: skip
-        if applicant.step2ck is not None:
-            p = step2_match_probability(applicant.step2ck, cohort, prior)
-            if p is not None:
-                text = f"{said}; with Step 2 CK {applicant.step2ck} the estimate is {_pct(p)}"
-                source = f"{CO_SOURCE}; normal approximation and {SMOOTHING}-applicant smoothing by imgpath"
-                return p, Term("specialty", "base", text, source), False
-        return prior, Term("specialty", "base", said, f"{CO_SOURCE}; smoothing by imgpath"), False
-    label = {"us_img": "US-citizen IMGs", "non_us_img": "non-US IMGs"}.get(
-        kind or "", "applicants of all types"
-    )
-    if row is not None:
-        rate = evidence.smoothed_rate(row, kind)
-        if rate is not None:
-            matched, applicants = row.counts(kind)
-            text = (f"In 2025, {matched} of {applicants} {label} who ranked {row.name} matched to it "
-                    f"(PGY-1); {_pct(rate)} after smoothing toward the all-specialty rate")  # fmt: skip
-            return (
-                rate,
-                Term("specialty", "base", text, f"{PGY1_SOURCE}; smoothing by imgpath"),
-                False,
-            )
-    rate = evidence.overall.rate(kind)
-    if rate is not None:
-        text = f"No figures for this track; in 2025, {_pct(rate)} of {label} who ranked any specialty matched (PGY-1)"
-        return rate, Term("specialty", "base", text, PGY1_SOURCE), True
-    return 0.0, Term("specialty", "unknown", "No specialty figures", PGY1_SOURCE), True
 
 
 def _views(claims: Sequence[Claim]) -> dict[str, dict[str, list[Any]]]:
@@ -227,73 +210,153 @@ def _misses(
     )
 
 
+def _visa_state(values: Sequence[bool], lca: bool) -> str:
+    """yes, no, conflict or unknown, from accepted claims and (for H-1B) LCA evidence."""
+    said = set(values)
+    if len(said) > 1 or (said == {False} and lca):
+        return "conflict"
+    if said == {True} or (not said and lca):
+        return "yes"
+    return "no" if said == {False} else "unknown"
+
+
+def _visa_terms(
+    applicant: Applicant, views: Mapping[str, Mapping[str, list[Any]]], pe: ProgramEvidence
+) -> tuple[bool, bool, list[Term]]:
+    """(excluded, known, terms) for the visa the applicant needs."""
+    state = {v: _visa_state(views.get(f"{v}_sponsor", {}).get("reported", []),
+                            v == "h1b" and pe.h1b is not None and pe.h1b.residents > 0)
+             for v in ("j1", "h1b")}  # fmt: skip
+    usable = {"j1": applicant.j1_open is not False, "h1b": applicant.h1b_open is not False}
+    lca = [Term("h1b_filings", "note", pe.h1b.text(), pe.h1b.source)] if pe.h1b else []
+    if applicant.needs_visa and not any(usable[v] and state[v] not in ("no",) for v in state):
+        closed = [_VISA_NAME[v] for v in ("j1", "h1b") if not usable[v]]
+        why = f" (closed to you: {', '.join(closed)})" if closed else ""
+        text = f"You need a visa; the program is reported not to sponsor any you can use{why}"
+        return True, True, [Term("visa", "excludes", text, "claims")]
+    yes = [v for v in ("j1", "h1b") if usable[v] and state[v] == "yes"]
+    if applicant.needs_visa is None and any(state[v] != "unknown" for v in state):
+        text = "Visa sponsorship is known for this program; tell us whether you need a visa"
+        return False, True, [Term("visa", "note", text, "claims"), *lca]
+    if yes:
+        parts = []
+        for v in yes:
+            claimed = bool(views.get(f"{v}_sponsor"))
+            parts.append(
+                f"{_VISA_NAME[v]} ({'reported' if claimed else 'H-1B filings by the institution'})"
+            )
+        source = (
+            "claims"
+            if any(views.get(f"{v}_sponsor") for v in yes)
+            else (pe.h1b.source if pe.h1b else "claims")
+        )
+        return (
+            False,
+            True,
+            [Term("visa", "ok", f"Evidence of sponsoring {' and '.join(parts)}", source), *lca],
+        )
+    if any(state[v] == "conflict" for v in state):
+        return (
+            False,
+            True,
+            [Term("visa", "conflict", "Sources disagree on visa sponsorship", "claims"), *lca],
+        )
+    return False, False, [Term("visa", "unknown", "Visa sponsorship not known", "claims"), *lca]
+
+
+def _fill_terms(pe: ProgramEvidence) -> tuple[float, list[Term]]:
+    if not pe.fill:
+        return 1.0, []
+    latest = pe.fill[0]
+    years = sorted(f.year for f in pe.fill)
+    unfilled = sorted(f.year for f in pe.fill if f.unfilled > 0)
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+    if not unfilled:
+        history = f"; it filled every position offered in {span}"
+    elif len(unfilled) == len(years):
+        history = f"; it left positions unfilled in every Match of {span}"
+    else:
+        history = (f"; it left positions unfilled in {len(unfilled)} of {len(years)} Matches "
+                   f"({', '.join(map(str, unfilled))})")  # fmt: skip
+    text = f"In the {latest.year} Match the program filled {latest.matched} of {latest.quota} position(s){history}"
+    source = f"{latest.source} (row {latest.row}, as of {latest.as_of})"
+    if latest.unfilled > 0:
+        text += "; positions unfilled in the Match are offered in SOAP, where IMGs take many"
+        return FILL_FACTOR, [
+            Term("fill_history", "factor", text, f"{source}; {IMGPATH}", FILL_FACTOR)
+        ]
+    return 1.0, [Term("fill_history", "note", text, source)]
+
+
+def _outcome_factor(applicant: Applicant, pe: ProgramEvidence) -> tuple[float, list[Term]]:
+    terms: list[Term] = []
+    factor = 1.0
+    for cell in pe.outcomes:
+        mine = (
+            cell.kind == (applicant.kind or "unknown") and cell.needs_visa == applicant.needs_visa
+        )
+        source = f"imgpath users who opted in ({cell.years}; cells of {K} or more)"
+        if mine:
+            rate = cell.rate("invited")
+            baseline = pe.outcome_baseline.get((cell.kind, cell.needs_visa))
+            if rate is not None and baseline:
+                invited = cell.stages.get("invited", 0)
+                shrunk = (invited + MIN_SAMPLE * baseline) / (cell.people + MIN_SAMPLE)
+                factor = min(max(shrunk / baseline, OUTCOME_BOUNDS[0]), OUTCOME_BOUNDS[1])
+                text = (f"{cell.sentences()[0]}, against {_pct(baseline)} across programs; shrunk with "
+                        f"{MIN_SAMPLE} pseudo-applicants")  # fmt: skip
+                terms.append(Term("outcomes", "factor", text, f"{source}; {IMGPATH}", factor))
+                continue
+        terms.append(Term("outcomes", "note", "; ".join(cell.sentences()[:2]), source))
+    return factor, terms
+
+
+def _evidence_notes(pe: ProgramEvidence) -> list[Term]:
+    terms = [Term("acgme", "note", a.text(), f"{a.source} (as of {a.as_of})") for a in pe.acgme]
+    if pe.invites is not None:
+        terms.append(
+            Term(
+                "invites",
+                "note",
+                pe.invites.text(K),
+                f"{pe.invites.source} (as of {pe.invites.as_of}); self-reported",
+            )
+        )
+    return terms
+
+
 def explain(
-    applicant: Applicant, program: Program, claims: Sequence[Claim], evidence: Evidence
+    applicant: Applicant,
+    program: Program,
+    claims: Sequence[Claim],
+    evidence: Evidence,
+    program_evidence: ProgramEvidence = NO_EVIDENCE,
 ) -> Fit:
     """The fit of one program for one applicant, with every term that went into it."""
-    pgy1_name, co_name, _ = evidence.crosswalk.lookup(program.specialty_code, program.track_type)
-    row = evidence.pgy1.get(pgy1_name) if pgy1_name else None
-    cohort = evidence.outcomes.get(co_name) if co_name else None
-    base, base_term, fallback = _base(applicant, row, cohort, evidence)
-    terms = [base_term]
+    pe = program_evidence
+    estimate = evidence.estimate(
+        program.specialty_code, program.track_type, applicant.kind, applicant.step2ck
+    )
+    terms = [Term("specialty", "unknown" if estimate.text == "No specialty figures" else "base",
+                  estimate.text, estimate.source)]  # fmt: skip
+    base, fallback = estimate.rate, estimate.fallback
     factor = 1.0
     excluded = False
     known = relevant = 0
-    views = _views(claims)
+    used = [c for c in claims if c.status == "accepted"]
+    waiting = len(claims) - len(used)
+    views = _views(used)
+    unknown: list[str] = []
 
     # visa
     if applicant.needs_visa is not False:
         relevant += 1
-        state = {}
-        for visa in ("j1", "h1b"):
-            values = views.get(f"{visa}_sponsor", {}).get("reported", [])
-            state[visa] = (
-                "conflict"
-                if len(set(values)) > 1
-                else (
-                    "yes"
-                    if values == [True] * len(values) and values
-                    else ("no" if values else "unknown")
-                )
-            )
-        usable = {"j1": applicant.j1_open is not False, "h1b": applicant.h1b_open is not False}
-        if applicant.needs_visa and not any(usable[v] and state[v] != "no" for v in ("j1", "h1b")):
-            excluded = True
-            known += 1
-            closed = [
-                v.upper().replace("1B", "-1B").replace("J1", "J-1")
-                for v in ("j1", "h1b")
-                if not usable[v]
-            ]
-            why = f" (closed to you: {', '.join(closed)})" if closed else ""
-            terms.append(
-                Term(
-                    "visa",
-                    "excludes",
-                    f"You need a visa; the program is reported not to sponsor any you can use{why}",
-                    "claims",
-                )
-            )
-        elif any(usable[v] and state[v] == "yes" for v in ("j1", "h1b")):
-            known += 1
-            said = " and ".join(v.upper() for v in ("j1", "h1b") if state[v] == "yes")
-            terms.append(Term("visa", "ok", f"Reported to sponsor {said}", "claims"))
-        elif applicant.needs_visa is None and any(state[v] in ("yes", "no") for v in ("j1", "h1b")):
-            known += 1
-            terms.append(
-                Term(
-                    "visa",
-                    "note",
-                    "Visa sponsorship is reported; tell us whether you need a visa",
-                    "claims",
-                )
-            )
-        else:
-            conflict = any(state[v] == "conflict" for v in ("j1", "h1b"))
-            text = (
-                "Sources disagree on visa sponsorship" if conflict else "Visa sponsorship not known"
-            )
-            terms.append(Term("visa", "conflict" if conflict else "unknown", text, "claims"))
+        out, is_known, visa_terms = _visa_terms(applicant, views, pe)
+        excluded |= out
+        known += is_known
+        terms += visa_terms
+        if not is_known:
+            unknown.append("visa sponsorship")
 
     # share of residents like the applicant
     kind = applicant.kind
@@ -302,11 +365,7 @@ def explain(
         values = views.get(_SHARE_FIELD[kind], {}).get("reported", [])
         label = "US-citizen IMGs" if kind == "us_img" else "non-US IMGs"
         if not values:
-            terms.append(
-                Term(
-                    "img_share", "unknown", f"Share of {label} among residents not known", "claims"
-                )
-            )
+            unknown.append(f"share of {label} among residents")
         elif len(set(values)) > 1:
             known += 1
             terms.append(
@@ -320,7 +379,7 @@ def explain(
         else:
             known += 1
             share = values[0] / 100
-            spec = (row if row is not None else evidence.overall).share(kind)
+            spec = _specialty_share(evidence, program, kind)
             if spec:
                 f = min(max(share / spec, SHARE_BOUNDS[0]), SHARE_BOUNDS[1])
                 factor *= f
@@ -336,7 +395,7 @@ def explain(
         relevant += 1
         by_kind = views.get(name, {})
         if not by_kind:
-            terms.append(Term(name, "unknown", f"No claim on {name.replace('_', ' ')}", "claims"))
+            unknown.append(name.replace("_", " "))
             continue
         known += 1
         for kind_name in ("cutoff", "preference", "reported"):
@@ -368,10 +427,61 @@ def explain(
                     Term(name, effect, f"{kind_name.capitalize()}: {text}{spread}", "claims")
                 )
 
+    # program-level evidence
+    fill_factor, fill_terms = _fill_terms(pe)
+    outcome_factor, outcome_terms = _outcome_factor(applicant, pe)
+    factor *= fill_factor * outcome_factor
+    terms += fill_terms + outcome_terms + _evidence_notes(pe)
+    if waiting:
+        terms.append(Term("claims", "note", f"{waiting} claim(s) await review or were flagged: "
+                          "shown with the program, not used in the fit", "claims"))  # fmt: skip
+    if not pe.fill:
+        unknown.append("fill history")
+    if not pe.outcomes:
+        unknown.append("outcomes of imgpath users")
+    kinds = (["claims"] if used else []) + pe.kinds
+    if not kinds:
+        terms.append(Term("evidence", "unknown", "No program-level evidence: the index is the specialty "
+                          "figure alone, so this program ties with every other program like it", "imgpath"))  # fmt: skip
+    if unknown:
+        terms.append(
+            Term(
+                "unknown", "unknown", f"Not known for this program: {', '.join(unknown)}", "imgpath"
+            )
+        )
+
+    thin = estimate.sample < MIN_SAMPLE
+    if thin:
+        terms.insert(1, Term("specialty_sample", "note", f"Fewer than {MIN_SAMPLE} applicants like you in "
+                             "NRMP's figures for this specialty: searches list it after the programs whose "
+                             "specialty figures rest on enough people", f"imgpath's minimum sample ({MIN_SAMPLE})"))  # fmt: skip
     score = round(100 * min(1.0, max(0.0, base * factor)))
     return Fit(
-        score, excluded, _confidence(known, relevant, fallback), known, relevant, tuple(terms)
+        score,
+        excluded,
+        _confidence(known, relevant, fallback),
+        known,
+        relevant,
+        tuple(terms),
+        tuple(kinds),
+        thin,
     )
+
+
+def thin_samples(applicant: Applicant, table: FitTable) -> npt.NDArray[np.bool_]:
+    """For every program, whether its specialty figure rests on fewer than MIN_SAMPLE applicants
+    of the applicant's kind (so that searches list it after the others)."""
+    evidence = table.evidence
+    thin = [evidence.estimate(code, track, applicant.kind, applicant.step2ck).sample < MIN_SAMPLE
+            for code, track in table.keys]  # fmt: skip
+    out: npt.NDArray[np.bool_] = np.array([*thin, True], dtype=np.bool_)[table.key_index]
+    return out
+
+
+def _specialty_share(evidence: Evidence, program: Program, kind: str) -> float | None:
+    pgy1_name, _, _ = evidence.crosswalk.lookup(program.specialty_code, program.track_type)
+    row = evidence.pgy1.get(pgy1_name) if pgy1_name else None
+    return (row if row is not None else evidence.overall).share(kind)
 
 
 # ----------------------------------------------------------------- every program at once
@@ -386,50 +496,62 @@ _NUMERIC = (
     "non_us_img_share",
 )
 _KIND_INDEX = {"cutoff": 0, "preference": 1, "reported": 2}
+_VISA_NAME = {"j1": "J-1", "h1b": "H-1B"}
 
 
 @dataclass
 class FitTable:
-    """Programs and their claims as arrays, built once per catalog revision."""
+    """Programs, accepted claims and program evidence as arrays, built once per catalog revision."""
 
     n: int
-    pgy1_index: npt.NDArray[np.int32]
-    co_index: npt.NDArray[np.int32]
-    pgy1_rows: list[SpecialtyRow]
-    co_rows: list[CohortStats]
+    key_index: npt.NDArray[np.int32]
+    """Index into ``keys`` of each program's (specialty code, track type); -1 for none."""
+    keys: list[tuple[str, str]]
+    key_of: list[Key | None]
     lo: dict[str, npt.NDArray[np.float64]]
     """(field) -> [3, n] least value per kind (cutoff, preference, reported); NaN when none."""
     hi: dict[str, npt.NDArray[np.float64]]
     yes: dict[str, npt.NDArray[np.int32]]
     no: dict[str, npt.NDArray[np.int32]]
     hands_on: npt.NDArray[np.bool_]
+    lca: npt.NDArray[np.bool_]
+    """The program's institution has certified H-1B LCAs for residents."""
+    fill_factor: npt.NDArray[np.float64]
+    has_fill: npt.NDArray[np.bool_]
+    has_outcomes: npt.NDArray[np.bool_]
+    evidence_any: npt.NDArray[np.bool_]
+    """Any program-level evidence at all (accepted claims or evidence of any kind)."""
+    program_evidence: Mapping[str, ProgramEvidence]
+    codes: list[str]
     evidence: Evidence
 
 
 def build_table(
-    programs: Sequence[Program], claims: Sequence[Claim], evidence: Evidence
+    programs: Sequence[Program],
+    claims: Sequence[Claim],
+    evidence: Evidence,
+    program_evidence: Mapping[str, ProgramEvidence] | None = None,
 ) -> FitTable:
     n = len(programs)
     index = {p.code: i for i, p in enumerate(programs)}
-    pgy1_names = list(evidence.pgy1)
-    co_names = list(evidence.outcomes)
-    pgy1_index = np.full(n, -1, np.int32)
-    co_index = np.full(n, -1, np.int32)
+    keys: list[tuple[str, str]] = []
+    key_index = np.full(n, -1, np.int32)
     for i, p in enumerate(programs):
-        a, b, _ = evidence.crosswalk.lookup(p.specialty_code, p.track_type)
-        if a is not None and a in evidence.pgy1:
-            pgy1_index[i] = pgy1_names.index(a)
-        if b is not None and b in evidence.outcomes:
-            co_index[i] = co_names.index(b)
+        pair = (p.specialty_code, p.track_type)
+        if pair not in keys:
+            keys.append(pair)
+        key_index[i] = keys.index(pair)
     lo = {f: np.full((3, n), np.nan) for f in _NUMERIC}
     hi = {f: np.full((3, n), np.nan) for f in _NUMERIC}
     yes = {f: np.zeros(n, np.int32) for f in ("j1_sponsor", "h1b_sponsor")}
     no = {f: np.zeros(n, np.int32) for f in ("j1_sponsor", "h1b_sponsor")}
     types: dict[int, set[str]] = {}
+    evidence_any = np.zeros(n, np.bool_)
     for claim in claims:
         pos = index.get(claim.program_code)
-        if pos is None:
+        if pos is None or claim.status != "accepted":
             continue
+        evidence_any[pos] = True
         if claim.field in yes:
             (yes if claim.value else no)[claim.field][pos] += 1
         elif claim.field == "usce_type":
@@ -446,16 +568,23 @@ def build_table(
     hands_on = np.zeros(n, np.bool_)
     for i, seen in types.items():
         hands_on[i] = seen == {"hands_on"}
-    return FitTable(n, pgy1_index, co_index, [evidence.pgy1[k] for k in pgy1_names],
-                    [evidence.outcomes[k] for k in co_names], lo, hi, yes, no, hands_on, evidence)  # fmt: skip
-
-
-def _per_row(
-    values: Sequence[float | None], index: npt.NDArray[np.int32], default: float
-) -> npt.NDArray[np.float64]:
-    table = np.array([default if v is None else v for v in values] + [np.nan], dtype=np.float64)
-    out: npt.NDArray[np.float64] = table[index]  # index -1 picks the trailing NaN
-    return out
+    lca = np.zeros(n, np.bool_)
+    fill_factor = np.ones(n)
+    has_fill = np.zeros(n, np.bool_)
+    has_outcomes = np.zeros(n, np.bool_)
+    found = program_evidence or {}
+    for code, pe in found.items():
+        pos = index.get(code)
+        if pos is None:
+            continue
+        lca[pos] = pe.h1b is not None and pe.h1b.residents > 0
+        fill_factor[pos] = _fill_terms(pe)[0]
+        has_fill[pos] = bool(pe.fill)
+        has_outcomes[pos] = bool(pe.outcomes)
+        evidence_any[pos] |= bool(pe.kinds)
+    return FitTable(n, key_index, keys, [evidence.crosswalk.key(*k) for k in keys], lo, hi, yes, no,
+                    hands_on, lca, fill_factor, has_fill, has_outcomes, evidence_any, found,
+                    [p.code for p in programs], evidence)  # fmt: skip
 
 
 def score_all(
@@ -465,32 +594,13 @@ def score_all(
     n = table.n
     kind = applicant.kind
     evidence = table.evidence
-    overall = evidence.overall.rate(kind)
-    base = _per_row(
-        [evidence.smoothed_rate(r, kind) for r in table.pgy1_rows], table.pgy1_index, np.nan
-    )
-    fallback = np.isnan(base)
-    base = np.where(fallback, np.nan if overall is None else overall, base)
-    if kind == "non_us_img":
-        co = table.co_index >= 0
-        if applicant.step2ck is not None:
-            rates = [evidence.smoothed_outcome(c) for c in table.co_rows]
-            est = [
-                step2_match_probability(applicant.step2ck, c, r)
-                for c, r in zip(table.co_rows, rates, strict=True)
-            ]
-            co_p = _per_row(
-                [e if e is not None else r for e, r in zip(est, rates, strict=True)],
-                table.co_index,
-                np.nan,
-            )
-        else:
-            co_p = _per_row(
-                [evidence.smoothed_outcome(c) for c in table.co_rows], table.co_index, np.nan
-            )
-        base = np.where(co, co_p, base)
-        fallback = fallback & ~co
-    base = np.nan_to_num(base, nan=0.0)
+    estimates = [
+        evidence.estimate(code, track, kind, applicant.step2ck) for code, track in table.keys
+    ]
+    rates = np.array([e.rate for e in estimates] + [0.0])
+    fallbacks = np.array([e.fallback for e in estimates] + [True])
+    base = rates[table.key_index]
+    fallback = fallbacks[table.key_index]
     factor = np.ones(n)
     excluded = np.zeros(n, np.bool_)
     known = np.zeros(n, np.int32)
@@ -501,24 +611,29 @@ def score_all(
         state = {}
         for visa in ("j1", "h1b"):
             y, no = table.yes[f"{visa}_sponsor"], table.no[f"{visa}_sponsor"]
-            state[visa] = (
-                (y > 0) & (no == 0),
-                (no > 0) & (y == 0),
-                (y > 0) | (no > 0),
-            )  # yes, no, any
+            lca = table.lca if visa == "h1b" else np.zeros(n, np.bool_)
+            conflict = ((y > 0) & (no > 0)) | ((no > 0) & lca)
+            is_yes = ~conflict & ((y > 0) | lca)
+            is_no = ~conflict & (no > 0) & (y == 0) & ~lca
+            state[visa] = (is_yes, is_no, conflict)
         usable = {"j1": applicant.j1_open is not False, "h1b": applicant.h1b_open is not False}
-        can_use = np.zeros(n, np.bool_)
+        open_any = np.zeros(n, np.bool_)
         sponsors = np.zeros(n, np.bool_)
         for visa in ("j1", "h1b"):
             if usable[visa]:
-                can_use |= ~state[visa][1]
+                open_any |= ~state[visa][1]
                 sponsors |= state[visa][0]
+        anything = np.zeros(n, np.bool_)
+        for visa in ("j1", "h1b"):
+            anything |= state[visa][0] | state[visa][1] | state[visa][2]
         if applicant.needs_visa:
-            excluded |= ~can_use
-            known += (~can_use | sponsors).astype(np.int32)
-        else:  # unknown need: known when some sponsorship is reported without disagreement
-            reported = state["j1"][0] | state["j1"][1] | state["h1b"][0] | state["h1b"][1]
-            known += reported.astype(np.int32)
+            excluded |= ~open_any
+            conflict_any = np.zeros(n, np.bool_)
+            for visa in ("j1", "h1b"):
+                conflict_any |= state[visa][2]
+            known += (~open_any | sponsors | conflict_any).astype(np.int32)
+        else:  # unknown need: known when anything about sponsorship is known
+            known += anything.astype(np.int32)
 
     if kind in _SHARE_FIELD:
         relevant += 1
@@ -526,11 +641,13 @@ def score_all(
         lo, hi = table.lo[name][2], table.hi[name][2]
         has = ~np.isnan(lo)
         known += has.astype(np.int32)
-        spec = _per_row([r.share(kind) for r in table.pgy1_rows], table.pgy1_index, np.nan)
         overall_share = evidence.overall.share(kind)
-        spec = np.where(
-            table.pgy1_index < 0, np.nan if overall_share is None else overall_share, spec
-        )
+        shares = []
+        for code, track in table.keys:
+            pgy1_name, _, _ = evidence.crosswalk.lookup(code, track)
+            row = evidence.pgy1.get(pgy1_name) if pgy1_name else None
+            shares.append(row.share(kind) if row is not None else overall_share)
+        spec = np.array([np.nan if s is None else s for s in shares] + [np.nan])[table.key_index]
         single = has & (lo == hi) & (spec > 0)
         ratio = np.clip(np.divide(lo / 100, spec, out=np.ones(n), where=single), *SHARE_BOUNDS)
         factor *= np.where(single, ratio, 1.0)
@@ -548,6 +665,10 @@ def score_all(
             elif k == 1:
                 factor *= np.where(miss, PREFERENCE_FACTOR[name], 1.0)
         known += has_any.astype(np.int32)
+
+    factor *= table.fill_factor
+    for pos in np.flatnonzero(table.has_outcomes):
+        factor[pos] *= _outcome_factor(applicant, table.program_evidence[table.codes[pos]])[0]
 
     scores = np.rint(100 * np.clip(base * factor, 0.0, 1.0)).astype(np.int64)
     share = known / relevant if relevant else np.ones(n)

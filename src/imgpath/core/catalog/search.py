@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,7 +12,17 @@ from imgpath.core.catalog.fit import FitTable
 from imgpath.core.catalog.programs import TRACK_TYPES, Program
 from imgpath.core.geography import REGIONS, is_us_state
 
-__all__ = ["SORTS", "SearchQuery", "filter_programs", "order_programs", "resolve_specialties"]
+__all__ = [
+    "SORTS",
+    "VISA_STATES",
+    "SearchQuery",
+    "alphabetical_ranks",
+    "filter_programs",
+    "order_programs",
+    "resolve_specialties",
+    "specialty_names",
+    "visa_states",
+]
 
 SORTS = ("fit", "name", "state", "specialty", "code")
 
@@ -28,9 +38,12 @@ class SearchQuery:
     regions: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     visa: str | None = None
-    """j1 or h1b: leave out programs reported not to sponsor it."""
-    visa_known: bool = False
-    """With ``visa``: keep only programs reported to sponsor it."""
+    """j1 or h1b: keep the programs with evidence of sponsoring it (accepted claims; for H-1B
+    also certified LCAs for residents by the institution); the result counts the rest."""
+    visa_unknown: bool = False
+    """With ``visa``: also list, after them, the programs whose sponsorship is unknown or disputed."""
+    all_specialties: bool = False
+    """Do not filter to the applicant's target specialty when no specialty is given."""
     include_excluded: bool = False
     sort: str = "name"
     limit: int = 20
@@ -65,29 +78,45 @@ class SearchQuery:
         return out
 
 
+def specialty_names(programs: Sequence[Program]) -> dict[str, str]:
+    """Specialty code -> name, for :func:`resolve_specialties` (build it once per catalog)."""
+    return {p.specialty_code: p.specialty for p in programs}
+
+
 def resolve_specialties(
-    wanted: Sequence[str], programs: Sequence[Program]
-) -> tuple[set[str], list[str]]:
-    """Specialty codes matching each wanted code or name part; and the ones that matched nothing."""
-    names = {p.specialty_code: p.specialty for p in programs}
+    wanted: Sequence[str], programs: Sequence[Program] | Mapping[str, str]
+) -> tuple[set[str], list[str], dict[str, str]]:
+    """Specialty codes for each wanted code or name; the ones that matched nothing; and the
+    specialties left out because a name matched one specialty exactly (name by code).
+
+    A code (140) or a full name ("internal medicine") means that one specialty; only a part of a
+    name ("medicine") reaches every specialty whose name contains it, combined ones included."""
+    if not wanted:
+        return set(), [], {}
+    names = programs if isinstance(programs, Mapping) else specialty_names(programs)
     codes: set[str] = set()
     unknown = []
+    others: dict[str, str] = {}
     for item in wanted:
         key = item.strip().lower()
-        found = {c for c, n in names.items() if key == c or key in n.lower()}
-        if not found:
+        exact = {c for c, n in names.items() if key in (c, n.lower())}
+        partial = {c for c, n in names.items() if key in n.lower()}
+        if exact:
+            codes |= exact
+            others.update({c: names[c] for c in partial - exact})
+        elif partial:
+            codes |= partial
+        else:
             unknown.append(item)
-        codes |= found
-    return codes, unknown
+    return codes, unknown, {c: n for c, n in others.items() if c not in codes}
 
 
 def filter_programs(
     programs: Sequence[Program],
     query: SearchQuery,
     specialty_codes: Collection[str],
-    table: FitTable,
 ) -> npt.NDArray[np.bool_]:
-    """The mask of programs the query keeps (before fit exclusions)."""
+    """The mask of programs the query keeps (before the visa filter and fit exclusions)."""
     n = len(programs)
     keep = np.ones(n, np.bool_)
     if query.codes is not None:
@@ -101,10 +130,39 @@ def filter_programs(
         keep &= np.fromiter((p.state in states for p in programs), np.bool_, n)
     if query.types:
         keep &= np.fromiter((p.track_type in query.types for p in programs), np.bool_, n)
-    if query.visa:
-        yes, no = table.yes[f"{query.visa}_sponsor"], table.no[f"{query.visa}_sponsor"]
-        keep &= (yes > 0) & (no == 0) if query.visa_known else ~((no > 0) & (yes == 0))
     return keep
+
+
+VISA_STATES = ("evidence", "reported_not", "disputed", "unknown")
+
+
+def visa_states(table: FitTable, visa: str) -> dict[str, npt.NDArray[np.bool_]]:
+    """For each program, which of :data:`VISA_STATES` its sponsorship of ``visa`` is in.
+
+    Evidence is accepted claims that it sponsors, or (H-1B) certified LCAs for residents by its
+    institution; "reported_not" is accepted claims that it does not; claims that disagree (or a
+    "no" against LCA filings) are "disputed"; nothing at all is "unknown"."""
+    yes, no = table.yes[f"{visa}_sponsor"], table.no[f"{visa}_sponsor"]
+    lca = table.lca if visa == "h1b" else np.zeros(table.n, np.bool_)
+    disputed = ((yes > 0) & (no > 0)) | ((no > 0) & lca)
+    evidence = ~disputed & ((yes > 0) | lca)
+    reported_not = ~disputed & (no > 0) & ~lca
+    unknown = ~(disputed | evidence | reported_not)
+    return {
+        "evidence": evidence,
+        "reported_not": reported_not,
+        "disputed": disputed,
+        "unknown": unknown,
+    }
+
+
+def alphabetical_ranks(programs: Sequence[Program]) -> npt.NDArray[np.int64]:
+    """Each program's place in (state, institution, code) order: how ties are listed."""
+    order = sorted(range(len(programs)),
+                   key=lambda i: (programs[i].state, programs[i].institution.lower(), programs[i].code))  # fmt: skip
+    ranks = np.empty(len(programs), np.int64)
+    ranks[order] = np.arange(len(programs))
+    return ranks
 
 
 def order_programs(
@@ -113,12 +171,27 @@ def order_programs(
     sort: str,
     scores: npt.NDArray[np.int64] | None,
     excluded: npt.NDArray[np.bool_] | None,
+    table_evidence: npt.NDArray[np.bool_] | None = None,
+    confidence: npt.NDArray[np.int8] | None = None,
+    thin: npt.NDArray[np.bool_] | None = None,
+    ranks: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
-    """Indices of the kept programs in the requested order (best fit first; excluded last)."""
+    """Indices of the kept programs in the requested order.
+
+    By fit: excluded last; before them, programs whose specialty figure rests on too few
+    applicants (``thin``); otherwise best index first; at one index, programs with program-level
+    evidence first, then more confidence, then (a tie that nothing breaks) by state and name, so
+    that tied programs read as a list, not a ranking."""
     picked = np.flatnonzero(keep)
     if sort == "fit" and scores is not None and excluded is not None:
-        codes = [programs[int(i)].code for i in picked]
-        order = np.lexsort((np.array(codes), -scores[picked], excluded[picked]))
+        rank = (ranks if ranks is not None else alphabetical_ranks(programs))[picked]
+        none = np.zeros(len(programs), np.bool_)
+        evidence = table_evidence if table_evidence is not None else none
+        few = thin if thin is not None else none
+        sure = confidence if confidence is not None else np.zeros(len(programs), np.int8)
+        order = np.lexsort(
+            (rank, -sure[picked], ~evidence[picked], -scores[picked], few[picked], excluded[picked])
+        )
         out: npt.NDArray[np.int64] = picked[order]
         return out
     key = {

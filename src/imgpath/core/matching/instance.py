@@ -17,14 +17,21 @@ import numpy as np
 from imgpath.core.matching.document import validate_shape
 from imgpath.core.matching.market import NO_PROGRAM, PROGRAM_TYPES, Market
 from imgpath.core.matching.prepare import reversion_cycle
+from imgpath.core.text_checks import identifier_problem
 from imgpath.errors import InvalidInstanceError, Problem
 
-__all__ = ["NRMP_MAX_RANKS", "Instance", "Limits"]
+__all__ = ["MAX_POSITIONS", "MAX_QUOTA", "NRMP_MAX_RANKS", "Instance", "Limits"]
 
 NRMP_MAX_RANKS = 300
 """NRMP: "No more than 300 ranks can be placed on any ROL" (applicant primary, each supplemental
 list, and a couple's list).  Source: NRMP, "Ranking Programs in the Main Residency Match",
 https://www.nrmp.org/ranking-residency-programs/ (read 2026-11 via a public copy)."""
+
+MAX_QUOTA = 100_000
+"""Most positions one program may offer, and most ``MAX_POSITIONS`` in all: technical limits
+(the engine keeps a slot per position) far above any real Match, so a typo such as
+``quota: 99999999999999999999`` is a message, not an overflow or gigabytes of memory."""
+MAX_POSITIONS = 10_000_000
 
 _TYPE_CODE = {name: i for i, name in enumerate(PROGRAM_TYPES) if name}
 
@@ -122,6 +129,8 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
     aidx = {a: i for i, a in enumerate(ids)}
     max_ranks = limits.max_ranks
 
+    _check_ids(problems, codes, ids, applicants)
+
     ptype = np.zeros(len(codes), dtype=np.int8)
     for i, prog in enumerate(programs.values()):
         if "type" in prog:
@@ -161,7 +170,10 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
         q = prog["quota"]
         if q < 0:
             problems.add(f"{where}.quota", f"quota is {q}", "a quota must be 0 or more")
-        quota[i] = max(q, 0)
+        elif q > MAX_QUOTA:
+            shown = f"{q:,}" if q < 10**15 else "over 10^15"
+            problems.add(f"{where}.quota", f"quota is {shown}", f"a quota is at most {MAX_QUOTA:,}")
+        quota[i] = min(max(q, 0), MAX_QUOTA)
         rol = prog.get("rol", [])
         encoded = list(map(aidx.get, rol))
         if None in encoded:
@@ -231,6 +243,12 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
                 )
             else:
                 joint[i] = pidx[adv]
+    if int(quota.sum(dtype=np.int64)) > MAX_POSITIONS:
+        problems.add(
+            "programs",
+            f"the quotas add up to {int(quota.sum(dtype=np.int64)):,} positions",
+            f"an instance has at most {MAX_POSITIONS:,} positions in all",
+        )
     if rev:
         cycle = reversion_cycle(np.array([d for d, _, _ in rev]), np.array([r for _, r, _ in rev]))
         if cycle is not None:
@@ -471,6 +489,25 @@ def _encode(doc: Mapping[str, Any], *, source: str, limits: Limits) -> Instance:
         joint_advanced=joint if (joint != NO_PROGRAM).any() else None,
     )
     return Instance(market, tuple(codes), tuple(ids), tuple(s_names))
+
+
+def _check_ids(
+    problems: _Problems, codes: list[str], ids: list[str], applicants: Mapping[str, Any]
+) -> None:
+    """Program codes, applicant ids and list names must be visible, non-empty names."""
+    for code in codes:
+        why = identifier_problem(code)
+        if why is not None:
+            problems.add(f"programs[{code[:40]!r}]", f"the program code {why}")
+    for aid in ids:
+        why = identifier_problem(aid)
+        if why is not None:
+            problems.add(f"applicants[{aid[:40]!r}]", f"the applicant id {why}")
+        for name in applicants[aid].get("supplemental_lists", {}):
+            why = identifier_problem(name)
+            if why is not None:
+                where = f"applicants[{aid[:40]!r}].supplemental_lists[{name[:40]!r}]"
+                problems.add(where, f"the list name {why}")
 
 
 def _split_entry(entry: str | Mapping[str, str]) -> tuple[str, str | None]:

@@ -11,52 +11,96 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from imgpath.core.csv_reading import read_rows
+from imgpath.core.text_checks import identifier_problem
 from imgpath.errors import InvalidInstanceError, NotFoundError, Problem
 
-__all__ = ["format_rank_list", "get_rank_list", "parse_rank_list", "set_rank_list"]
+__all__ = [
+    "HEADER_NAMES",
+    "format_rank_list",
+    "get_rank_list",
+    "parse_rank_list",
+    "set_rank_list",
+]
+
+
+HEADER_NAMES = frozenset(
+    {"rank", "id", "applicant", "program", "supplemental", "program_1", "program_2",
+     "supplemental_1", "supplemental_2"}
+)  # fmt: skip
+"""Column names a rank-list CSV header may use (as :func:`format_rank_list` writes them)."""
+
+_RANK = re.compile(r"[0-9]+\Z")
+_MAX_RANK_DIGITS = 6
 
 
 def parse_rank_list(
-    text: str, *, source: str, columns: int | None = 1
+    text: str, *, source: str, columns: int | None = 1, allow_empty: bool = False
 ) -> list[tuple[str | None, ...]]:
     """Parse ``rank,id[,id2]`` lines into the ids in rank order; every fault names its line.
 
-    ``columns`` is the number of id columns after the rank; None takes it from the first line.
+    ``columns`` is the number of id columns after the rank; None takes it from the header or
+    the first line.  A file without entries (empty, or only a header) is refused unless
+    ``allow_empty``: an empty or cut-short export must never silently replace a rank list.
+    Raises :class:`~imgpath.errors.DocumentSyntaxError` for a malformed CSV (an unterminated
+    quote, a cell over 131,072 characters, a NUL) and
+    :class:`~imgpath.errors.InvalidInstanceError` listing every bad line.
     """
     problems: list[Problem] = []
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = read_rows(text, source=source)
     entries: list[tuple[str | None, ...]] = []
-    start = 0
-    if rows and rows[0] and not rows[0][0].strip().isdigit():
-        start = 1  # a header such as "rank,id"
-    for line, row in enumerate(rows[start:], start=start + 1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        where = f"line {line}"
+    if rows and not _RANK.match(rows[0].cells[0].strip()):  # a header such as "rank,id"
+        header, rows = rows[0], rows[1:]
+        names = [cell.strip().lower() for cell in header.cells]
+        where = f"line {header.line}"
+        if names[0] != "rank":
+            problems.append(
+                Problem(
+                    where, f"the first column is {header.cells[0].strip()[:40]!r}", "name it 'rank'"
+                )
+            )
+        unknown = [name for name in names[1:] if name not in HEADER_NAMES or name == "rank"]
+        if unknown:
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown column(s) {', '.join(repr(n[:40]) for n in unknown)}",
+                    "use rank,applicant (a program's list), rank,program (an applicant's) or "
+                    "rank,program_1,program_2 (a couple's)",
+                )
+            )
+        if columns is None:
+            columns = max(len(names) - 1, 1)
+    for row in rows:
+        cells = [cell.strip() for cell in row.cells]
+        where = f"line {row.line}"
         if columns is None:
             columns = max(len(cells) - 1, 1)
         if len(cells) != columns + 1:
-            want = "rank,id" if columns == 1 else "rank,program_1,program_2"
+            want = "rank,id" if columns == 1 else "rank," + ",".join(["id"] * columns)
             noun = "column" if len(cells) == 1 else "columns"
             problems.append(Problem(where, f"has {len(cells)} {noun}", f"write '{want}'"))
             continue
         rank = cells[0]
-        if not rank.isdigit():
-            problems.append(
-                Problem(
-                    where, f"rank {rank!r} is not a whole number", "number the ranks 1, 2, 3, ..."
-                )
-            )
-            continue
-        if int(rank) != len(entries) + 1:
+        if not _RANK.match(rank):
             problems.append(
                 Problem(
                     where,
-                    f"rank {rank} where {len(entries) + 1} was expected",
+                    f"rank {rank[:20]!r} is not a whole number",
+                    "number the ranks 1, 2, 3, ...",
+                )
+            )
+            continue
+        if len(rank) > _MAX_RANK_DIGITS or int(rank) != len(entries) + 1:
+            shown = rank if len(rank) <= 12 else rank[:9] + "..."
+            problems.append(
+                Problem(
+                    where,
+                    f"rank {shown} where {len(entries) + 1} was expected",
                     "number the ranks 1, 2, 3, ... in order, without gaps",
                 )
             )
@@ -70,7 +114,21 @@ def parse_rank_list(
                 Problem(where, "both programs are empty", "name a program for at least one partner")
             )
             continue
+        bad = [(i, identifier_problem(i)) for i in ids if i is not None]
+        bad = [(i, why) for i, why in bad if why is not None]
+        if bad:
+            problems.extend(Problem(where, f"the id {i[:40]!r} {why}") for i, why in bad)
+            continue
         entries.append(ids)
+    if not entries and not problems and not allow_empty:
+        problems.append(
+            Problem(
+                "",
+                "the file has no entries" if rows or text.strip() else "the file is empty",
+                "a rank list needs at least one 'rank,id' line; an empty or cut-short file never "
+                "replaces a list (to empty a list on purpose, say so: --allow-empty)",
+            )
+        )
     if problems:
         raise InvalidInstanceError(problems[:50], source=source, truncated=len(problems) > 50)
     return entries
@@ -149,10 +207,17 @@ def set_rank_list(
     entries: Sequence[tuple[str | None, ...]],
     *,
     supplemental: str | None = None,
+    source: str = "",
 ) -> dict[str, Any]:
-    """A copy of ``doc`` with ``who``'s rank list replaced by ``entries`` (validate it afterwards)."""
+    """A copy of ``doc`` with ``who``'s rank list replaced by ``entries`` (validate it afterwards).
+
+    Raises :class:`~imgpath.errors.InvalidInstanceError` when the entries have more or fewer id
+    columns than ``who``'s kind of list takes (nothing in a file is ever silently dropped).
+    """
     out = copy.deepcopy(doc)
+    width = len(entries[0]) if entries else None
     if who in out["programs"]:
+        _check_width(width, (1,), "a program's list", "rank,applicant", source)
         out["programs"][who]["rol"] = [e[0] for e in entries]
         return out
     if who not in out.get("applicants", {}):
@@ -160,15 +225,44 @@ def set_rank_list(
         raise NotFoundError(msg)
     applicant = out["applicants"][who]
     if supplemental is not None:
+        _check_width(width, (1,), "a supplemental list", "rank,program", source)
         applicant.setdefault("supplemental_lists", {})[supplemental] = [e[0] for e in entries]
         return out
     c = _couple_index(out, who)
     if c is not None:
+        _check_width(
+            width,
+            (2, 4),
+            "a couple's list",
+            "rank,program_1,program_2 (or with supplemental_1 and supplemental_2)",
+            source,
+        )
         if entries and len(entries[0]) == 4:
             pairs = [[_side_in(e[0], e[1]), _side_in(e[2], e[3])] for e in entries]
         else:
             pairs = [[e[0], e[1] if len(e) > 1 else None] for e in entries]
         out["couples"][c]["rol"] = pairs
         return out
+    _check_width(
+        width, (1, 2), "an applicant's list", "rank,program (or rank,program,supplemental)", source
+    )
     applicant["rol"] = [_side_in(e[0], e[1] if len(e) > 1 else None) for e in entries]
     return out
+
+
+def _check_width(
+    width: int | None, allowed: tuple[int, ...], what: str, header: str, source: str
+) -> None:
+    if width is None or width in allowed:
+        return
+    raise InvalidInstanceError(
+        [
+            Problem(
+                "columns",
+                f"the file has {width} id column(s) after the rank, but {what} takes "
+                f"{' or '.join(map(str, allowed))}",
+                f"write {header}",
+            )
+        ],
+        source=source,
+    )

@@ -2,6 +2,7 @@
 
 Only fees for what is not done yet are counted.  An amount nobody has verified stays ``None``
 and is reported as unknown rather than guessed; the total says how many lines it leaves out.
+A fee rule past its review date is shown with the date it was last confirmed (``stale``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from typing import Any
 
 from imgpath.core.pathway.rules import Rule, RuleBook
 
-__all__ = ["CostEstimate", "CostLine", "eras_fee", "estimate_costs", "season_costs"]
+__all__ = [
+    "CostEstimate",
+    "CostLine",
+    "eras_fee",
+    "estimate_costs",
+    "length_fee",
+    "season_costs",
+]
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class CostLine:
     rule_id: str
     needs_confirmation: bool
     note: str = ""
+    stale: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -36,6 +45,8 @@ class CostLine:
         }
         if self.needs_confirmation:
             out["needs_confirmation"] = True
+        if self.stale:
+            out["stale"] = True
         if self.note:
             out["note"] = self.note
         return out
@@ -64,10 +75,12 @@ class CostEstimate:
         }
 
 
-def eras_fee(programs: int, specialties: int, tiers: Sequence[Sequence[int | None]]) -> float:
+def eras_fee(programs: int, specialties: int, tiers: Sequence[Sequence[Any]]) -> float:
     """ERAS fees for ``programs`` spread over ``specialties`` (the tier count restarts per specialty).
 
-    ``tiers`` is ``[[up_to, fee], ..., [None, fee]]``: e.g. $11 for programs 1-30, then $30.
+    ``tiers`` is ``[[up_to, fee], ..., [None, fee]]``: e.g. $11 for programs 1-30, then $30.  A
+    tier ``[up_to, fee, "flat"]`` costs ``fee`` once for any number of programs in it (the ERAS
+    2024 season charged $99 for up to 10 programs).
     """
     specialties = max(1, min(specialties, programs)) if programs else 1
     base, extra = divmod(programs, specialties)
@@ -75,10 +88,12 @@ def eras_fee(programs: int, specialties: int, tiers: Sequence[Sequence[int | Non
     for i in range(specialties):
         n = base + (1 if i < extra else 0)
         counted = 0
-        for up_to, fee in tiers:
+        for tier in tiers:
+            up_to, fee = tier[0], tier[1]
+            flat = len(tier) > 2 and tier[2] == "flat"
             assert fee is not None
             take = n - counted if up_to is None else max(0, min(n, up_to) - counted)
-            total += take * fee
+            total += (fee if take else 0) if flat else take * fee
             counted += take
     return total
 
@@ -88,13 +103,28 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun if n == 1 else plural}"
 
 
-def _line(rule: Rule, item: str, amount: float | None, note: str = "") -> CostLine:
-    return CostLine(item, amount, "USD", str(rule.as_of), rule.id, rule.needs_confirmation, note)
+def _line(
+    rule: Rule, item: str, amount: float | None, note: str = "", on: date | None = None
+) -> CostLine:
+    stale = on is not None and rule.stale(on)
+    if stale and on is not None:
+        note = f"{note}; {rule.caveat(on)}" if note else rule.caveat(on)
+    unsure = rule.needs_confirmation or stale
+    return CostLine(item, amount, "USD", str(rule.as_of), rule.id, unsure, note, stale)
 
 
-def _nrmp_registration(nrmp: Rule, note: str = "") -> CostLine:
+def _nrmp_registration(nrmp: Rule, note: str = "", on: date | None = None) -> CostLine:
     item = f"NRMP registration (up to {nrmp.params['included']} ranked programs)"
-    return _line(nrmp, item, nrmp.params["registration"], note)
+    return _line(nrmp, item, nrmp.params["registration"], note, on)
+
+
+def length_fee(ranks: int, bands: Sequence[Sequence[int]]) -> int:
+    """NRMP's Length of Rank Order List Fee for ``ranks`` ranks: ``bands`` is ``[[from, fee]]``."""
+    fee = 0
+    for start, amount in bands:
+        if ranks >= start:
+            fee = amount
+    return fee
 
 
 def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEstimate:
@@ -104,6 +134,9 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     def rule(name: str) -> Rule | None:
         return book.version(name, on) or book.rules.get(name)
 
+    def _at(found: Rule, item: str, amount: float | None, note: str = "") -> CostLine:
+        return _line(found, item, amount, note, on)
+
     def is_false(name: str) -> bool:
         return facts.get(name) is False
 
@@ -111,13 +144,13 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
         return CostEstimate(())
     app = rule("US.COST.ECFMG_APP")
     if app and not facts.get("ecfmg.application_submitted"):
-        lines.append(_line(app, "Application for ECFMG Certification", app.params["amount"]))
+        lines.append(_at(app, "Application for ECFMG Certification", app.params["amount"]))
     exams = rule("US.COST.STEP1_2CK")
     if exams:
         for step, label in (("step1", "USMLE Step 1"), ("step2ck", "USMLE Step 2 CK")):
             if not facts.get(f"{step}.passed"):
                 lines.append(
-                    _line(
+                    _at(
                         exams,
                         label,
                         exams.params["amount"],
@@ -127,11 +160,11 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
     if not facts.get("ecfmg.clinical_skills_met") and not facts.get("step2cs.passed"):
         pathway = rule("US.COST.PATHWAY")
         if pathway and not facts.get("ecfmg.pathway_applied"):
-            lines.append(_line(pathway, "ECFMG Pathway application", pathway.params["amount"]))
+            lines.append(_at(pathway, "ECFMG Pathway application", pathway.params["amount"]))
         oet = rule("US.COST.OET")
         if oet and not facts.get("oet.passed"):
             lines.append(
-                _line(
+                _at(
                     oet,
                     "OET Medicine",
                     oet.params["amount"],
@@ -139,14 +172,21 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
                 )
             )
     programs = facts.get("target.programs")
-    if not facts.get("progress.eras_submitted"):
+    cas = facts.get("application.service") == "residencycas"
+    if not facts.get("progress.eras_submitted") and cas:
+        service = book.rules.get("US.APP.RESIDENCYCAS")
+        if service is not None:
+            lines.append(
+                _at(service, "ResidencyCAS applications", None, "its fees are not in our sources")
+            )
+    if not facts.get("progress.eras_submitted") and not cas:
         eras = book.version("US.COST.ERAS", on)
         if eras is not None:
             if programs:
                 specialties = facts.get("target.specialties") or 1
                 fee = eras_fee(int(programs), int(specialties), eras.params["tiers"])
                 lines.append(
-                    _line(
+                    _at(
                         eras,
                         f"ERAS applications ({_count(programs, 'program')}, {_count(int(specialties), 'specialty')})",
                         fee,
@@ -154,7 +194,7 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
                 )
             else:
                 lines.append(
-                    _line(
+                    _at(
                         eras,
                         "ERAS applications",
                         None,
@@ -163,22 +203,24 @@ def estimate_costs(facts: Mapping[str, Any], book: RuleBook, on: date) -> CostEs
                 )
         token = rule("US.COST.ERAS_TOKEN")
         if token:
-            lines.append(_line(token, "ECFMG ERAS token", token.params["amount"]))
+            lines.append(_at(token, "ECFMG ERAS token", token.params["amount"]))
         transcript = rule("US.COST.USMLE_TRANSCRIPT")
         if transcript:
-            lines.append(_line(transcript, "USMLE transcript to ERAS", transcript.params["amount"]))
+            lines.append(_at(transcript, "USMLE transcript to ERAS", transcript.params["amount"]))
     nrmp = rule("US.COST.NRMP")
     if nrmp and not facts.get("progress.nrmp_registered"):
         lines.append(
-            _nrmp_registration(nrmp, f"${nrmp.params['per_extra']} for each further ranked program")
+            _nrmp_registration(
+                nrmp, on=on, note=f"${nrmp.params['per_extra']} for each further ranked program"
+            )
         )
     step3 = rule("US.COST.STEP3")
     if step3 and is_false("step3.passed"):
-        lines.append(_line(step3, "USMLE Step 3", step3.params["amount"]))
+        lines.append(_at(step3, "USMLE Step 3", step3.params["amount"]))
     h1b = rule("US.VISA.H1B.FEE_100K")
     if h1b and facts.get("target.visa") == "h1b" and facts.get("person.in_us") is False:
         item = "H-1B payment for a new petition from abroad (paid by the employer)"
-        lines.append(_line(h1b, item, h1b.params["amount"]))
+        lines.append(_at(h1b, item, h1b.params["amount"]))
     return CostEstimate(tuple(lines))
 
 
@@ -201,12 +243,15 @@ def season_costs(
     def rule(name: str) -> Rule | None:
         return book.version(name, on) or book.rules.get(name)
 
+    def _at(found: Rule, item: str, amount: float | None, note: str = "") -> CostLine:
+        return _line(found, item, amount, note, on)
+
     eras = book.version("US.COST.ERAS", on)
     if eras is not None:
         fee = eras_fee(programs, specialties, eras.params["tiers"])
         note = "the count restarts for each specialty; programs split evenly here"
         lines.append(
-            _line(
+            _at(
                 eras,
                 f"ERAS applications ({_count(programs, 'program')}, {_count(int(specialties), 'specialty')})",
                 fee,
@@ -231,16 +276,21 @@ def season_costs(
     ):
         found = rule(name)
         if found:
-            lines.append(_line(found, item, found.params["amount"]))
+            lines.append(_at(found, item, found.params["amount"]))
     nrmp = rule("US.COST.NRMP")
     if nrmp is not None:
         p = nrmp.params
-        lines.append(_nrmp_registration(nrmp))
-        ranked = min(programs, 300) if ranks is None else ranks
+        lines.append(_nrmp_registration(nrmp, on=on))
+        limit = book.rules.get("US.NRMP.ROL.LIMIT")  # the most ranks a list can hold
+        most = int(limit.params["max_ranks"]) if limit else programs
+        ranked = min(programs, most) if ranks is None else ranks
         extra = max(0, ranked - int(p["included"]))
+        length = length_fee(ranked, p.get("length_fees", []))
+        if length:
+            lines.append(_at(nrmp, f"NRMP Length of Rank Order List Fee ({ranked} ranks)", length))
         if extra:
             lines.append(
-                _line(
+                _at(
                     nrmp,
                     f"NRMP extra ranks ({extra} beyond {p['included']})",
                     extra * p["per_extra"],
@@ -257,5 +307,5 @@ def season_costs(
         ):
             found = rule(name)
             if found:
-                lines.append(_line(found, item, found.params.get("amount")))
+                lines.append(_at(found, item, found.params.get("amount")))
     return CostEstimate(tuple(lines))

@@ -11,12 +11,17 @@ when it is ``in_progress``, what to do when it is ``ready``, and which rules to 
 4. the in-progress condition holds → ``in_progress``;
 5. any requirement or the done condition is unknown → ``unknown`` (and the missing facts become
    questions);
-6. otherwise → ``ready``.
+6. otherwise → ``ready``, with the first ``ready`` item whose condition holds (a step may say
+   different things when ready: "retake PLAB 1, your pass lapsed on ..." or "book PLAB 1").
+
+``info`` items only add sentences; an info item with an ``unknown`` text also speaks, and asks,
+when its condition is unknown ("Pathway-based certificates can expire: when does yours?").
 
 Every reason carries the id of a rule, so it resolves to a source; reasons from rules graded L or
-U say "needs confirmation".  A requirement may name a rule *family* (``US.USMLE.ATTEMPTS``): the
-version in force on the evaluation day applies, and none in force means the requirement does not
-apply that day.
+U say "needs confirmation", and so do reasons from a rule past its ``review_by`` date, which also
+say when the rule was last confirmed (:func:`cite`).  A requirement may name a rule *family*
+(``US.USMLE.ATTEMPTS``): the version in force on the evaluation day applies, and none in force
+means the requirement does not apply that day.
 """
 
 from __future__ import annotations
@@ -27,36 +32,61 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from imgpath.core.pathway.conditions import Condition, Truth, Verdict, parse_condition
+from imgpath.core.pathway.conditions import Condition, Verdict, parse_condition
 from imgpath.core.pathway.rules import Rule, RuleBook
 
 __all__ = [
+    "DECISIVE",
     "Item",
     "Reason",
     "StepDef",
     "StepResult",
+    "cite",
     "evaluate_steps",
     "parse_steps",
     "render",
     "resolve",
 ]
 
+DECISIVE = ("not_applicable", "done", "requires", "in_progress", "ready")
+"""The clauses of a step whose rules decide its status (or, for ``ready``, which sentence it says)."""
+
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
 @dataclass(frozen=True)
 class Reason:
-    """A sentence about the person, and the rule it rests on."""
+    """A sentence about the person, and the rule it rests on.
+
+    ``stale`` is true when the rule is past its review date on the day asked: the sentence then
+    says what was last confirmed and when, and ``needs_confirmation`` is true as well.
+    """
 
     text: str
     rule_id: str
     needs_confirmation: bool = False
+    stale: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "rule_id": self.rule_id}
         if self.needs_confirmation:
             out["needs_confirmation"] = True
+        if self.stale:
+            out["stale"] = True
         return out
+
+
+def cite(rule: Rule, text: str, on: date) -> Reason:
+    """A sentence resting on ``rule``, as it may be said on day ``on``.
+
+    Rules graded L or U add "(needs confirmation)"; a rule past its ``review_by`` date never
+    states its measure as current fact: the sentence says when it was last confirmed.
+    """
+    if rule.stale(on):
+        text = f"{text.rstrip('.')} ({rule.caveat(on)})."
+    elif rule.needs_confirmation:
+        text += " (needs confirmation)"
+    return Reason(text, rule.id, rule.unsure(on), rule.stale(on))
 
 
 @dataclass(frozen=True)
@@ -76,11 +106,21 @@ class StepDef:
     id: str
     title: str
     not_applicable: tuple[Item, ...] = ()
-    done: Item | None = None
+    done: tuple[Item, ...] = ()
     requires: tuple[Item, ...] = ()
     in_progress: Item | None = None
-    ready: Item | None = None
+    ready: tuple[Item, ...] = ()
     info: tuple[Item, ...] = ()
+
+    def clauses(self) -> list[tuple[str, Item]]:
+        """Every clause with its kind (``done``, ``requires``, ``info``...), for audits."""
+        out: list[tuple[str, Item]] = [("not_applicable", i) for i in self.not_applicable]
+        out += [("done", i) for i in self.done]
+        out += [("requires", i) for i in self.requires]
+        out += [("in_progress", self.in_progress)] if self.in_progress else []
+        out += [("ready", i) for i in self.ready]
+        out += [("info", i) for i in self.info]
+        return out
 
 
 @dataclass(frozen=True)
@@ -124,19 +164,20 @@ def parse_steps(data: Sequence[Mapping[str, Any]], *, where: str) -> list[StepDe
             return _item(raw[key], where=f"{loc}.{key}") if key in raw else None
 
         def many(key: str, raw: Mapping[str, Any] = raw, loc: str = loc) -> tuple[Item, ...]:
-            return tuple(
-                _item(x, where=f"{loc}.{key}[{j}]") for j, x in enumerate(raw.get(key, []))
-            )
+            value = raw.get(key, [])
+            if isinstance(value, (str, Mapping)):  # one item written without a list
+                value = [value]
+            return tuple(_item(x, where=f"{loc}.{key}[{j}]") for j, x in enumerate(value))
 
         out.append(
             StepDef(
                 id=str(raw["id"]),
                 title=str(raw["title"]),
                 not_applicable=many("not_applicable"),
-                done=one("done"),
+                done=many("done"),
                 requires=many("requires"),
                 in_progress=one("in_progress"),
-                ready=one("ready"),
+                ready=many("ready"),
                 info=many("info"),
             )
         )
@@ -190,11 +231,11 @@ def _check(item: Item, rule: Rule, facts: Mapping[str, Any]) -> Verdict:
     return rule.evaluate(facts)
 
 
-def _reason(item: Item, rule: Rule, facts: Mapping[str, Any], text: str | None = None) -> Reason:
+def _reason(
+    item: Item, rule: Rule, facts: Mapping[str, Any], on: date, text: str | None = None
+) -> Reason:
     sentence = render(text if text is not None else (item.text or rule.title), facts, rule.params)
-    if rule.needs_confirmation:
-        sentence += " (needs confirmation)"
-    return Reason(sentence, rule.id, rule.needs_confirmation)
+    return cite(rule, sentence, on)
 
 
 def evaluate_steps(
@@ -213,25 +254,37 @@ def evaluate_steps(
 
 def _evaluate(step: StepDef, facts: Mapping[str, Any], book: RuleBook, on: date) -> StepResult:
     missing: set[str] = set()
-    info = _info(step, facts, book, on)
+    info, info_missing = _info(step, facts, book, on)
 
     for item in step.not_applicable:
         rule = resolve(book, item.rule, on, facts)
         if rule is not None and _check(item, rule, facts).true:
             return StepResult(
-                step.id, step.title, "not_applicable", (_reason(item, rule, facts), *info)
+                step.id, step.title, "not_applicable", (_reason(item, rule, facts, on), *info)
             )
 
-    done_verdict = Verdict(Truth.FALSE)
-    if step.done is not None:
-        rule = resolve(book, step.done.rule, on, facts)
-        if rule is not None:
-            done_verdict = _check(step.done, rule, facts)
-            if done_verdict.true:
-                return StepResult(
-                    step.id, step.title, "done", (_reason(step.done, rule, facts), *info)
-                )
-            missing |= done_verdict.missing
+    done_unknown: list[Reason] = []
+    first_unknown: Rule | None = None
+    for item in step.done:  # the first clause that holds makes the step done
+        rule = resolve(book, item.rule, on, facts)
+        if rule is None:
+            continue
+        verdict = _check(item, rule, facts)
+        if verdict.true:
+            return StepResult(
+                step.id,
+                step.title,
+                "done",
+                (_reason(item, rule, facts, on), *info),
+                frozenset(info_missing),
+            )
+        if verdict.unknown:
+            missing |= verdict.missing
+            first_unknown = first_unknown or rule
+            if item.unknown:
+                done_unknown.append(_reason(item, rule, facts, on, item.unknown))
+    done_is_unknown = bool(missing)
+    missing |= info_missing
 
     failed: list[Reason] = []
     unknown: list[Reason] = []
@@ -241,11 +294,11 @@ def _evaluate(step: StepDef, facts: Mapping[str, Any], book: RuleBook, on: date)
             continue
         verdict = _check(item, rule, facts)
         if verdict.false:
-            failed.append(_reason(item, rule, facts))
+            failed.append(_reason(item, rule, facts, on))
         elif verdict.unknown:
             missing |= verdict.missing
             unknown.append(
-                _reason(item, rule, facts, item.unknown or f"Not known yet: {rule.title}.")
+                _reason(item, rule, facts, on, item.unknown or f"Not known yet: {rule.title}.")
             )
     if failed:
         return StepResult(step.id, step.title, "blocked", (*failed, *info), frozenset(missing))
@@ -257,25 +310,39 @@ def _evaluate(step: StepDef, facts: Mapping[str, Any], book: RuleBook, on: date)
                 step.id,
                 step.title,
                 "in_progress",
-                (_reason(step.in_progress, rule, facts), *unknown, *info),
+                (_reason(step.in_progress, rule, facts, on), *unknown, *info),
                 frozenset(missing),
             )
 
-    if unknown or done_verdict.unknown:
-        return StepResult(step.id, step.title, "unknown", (*unknown, *info), frozenset(missing))
+    if unknown or done_is_unknown:
+        if not (done_unknown or unknown) and first_unknown is not None:
+            done_unknown.append(cite(first_unknown, f"Not known yet: {first_unknown.title}.", on))
+        return StepResult(
+            step.id, step.title, "unknown", (*done_unknown, *unknown, *info), frozenset(missing)
+        )
 
     reasons: tuple[Reason, ...] = info
-    if step.ready is not None:
-        rule = resolve(book, step.ready.rule, on, facts)
-        if rule is not None:
-            reasons = (_reason(step.ready, rule, facts), *info)
+    for item in step.ready:
+        rule = resolve(book, item.rule, on, facts)
+        if rule is not None and (item.when is None or _check(item, rule, facts).true):
+            reasons = (_reason(item, rule, facts, on), *info)
+            break
     return StepResult(step.id, step.title, "ready", reasons, frozenset(missing))
 
 
-def _info(step: StepDef, facts: Mapping[str, Any], book: RuleBook, on: date) -> tuple[Reason, ...]:
+def _info(
+    step: StepDef, facts: Mapping[str, Any], book: RuleBook, on: date
+) -> tuple[tuple[Reason, ...], set[str]]:
     out = []
+    missing: set[str] = set()
     for item in step.info:
         rule = resolve(book, item.rule, on, facts)
-        if rule is not None and _check(item, rule, facts).true:
-            out.append(_reason(item, rule, facts))
-    return tuple(out)
+        if rule is None:
+            continue
+        verdict = _check(item, rule, facts)
+        if verdict.true:
+            out.append(_reason(item, rule, facts, on))
+        elif verdict.unknown and item.unknown:
+            out.append(_reason(item, rule, facts, on, item.unknown))
+            missing |= verdict.missing
+    return tuple(out), missing

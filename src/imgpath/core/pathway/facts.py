@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from imgpath.core.geography import US_AND_TERRITORIES
 from imgpath.core.pathway.profile import ExamAttempt, Profile
-from imgpath.core.pathway.rules import RuleBook
+from imgpath.core.pathway.rules import Rule, RuleBook
 
 __all__ = [
     "FACTS",
@@ -56,6 +56,8 @@ _EXAM_FACTS = {
     "attempts": ("attempts at {exam} (including incomplete)", ""),
     "pending": ("{exam} is scheduled or awaiting its result", ""),
     "score": ("latest three-digit score at {exam}", ""),
+    "last_date": ("date of the latest completed attempt at {exam}", ""),
+    "latest_passed": ("the latest completed attempt at {exam} was a pass", ""),
 }
 _EXAM_NAMES = {
     "step1": "USMLE Step 1",
@@ -130,6 +132,36 @@ FACTS: dict[str, FactSpec] = {
     ),
     # --- USMLE and other exams: generated below
     "usmle.max_failures": FactSpec("most failed attempts at any USMLE Step"),
+    "step1.pass_counts": FactSpec(
+        "the Step 1 pass still counts for ECFMG certification (seven-year window)",
+        asks=("step1.passed",),
+    ),
+    "step2ck.pass_counts": FactSpec(
+        "the Step 2 CK pass still counts for ECFMG certification (seven-year window)",
+        asks=("step2ck.passed",),
+    ),
+    "step1.lapsed_on": FactSpec("day the Step 1 pass stopped counting for ECFMG certification"),
+    "step2ck.lapsed_on": FactSpec(
+        "day the Step 2 CK pass stopped counting for ECFMG certification"
+    ),
+    "step1.retake_from": FactSpec("earliest day of the next Step 1 attempt (USMLE spacing rules)"),
+    "step2ck.retake_from": FactSpec(
+        "earliest day of the next Step 2 CK attempt (USMLE spacing rules)"
+    ),
+    "step3.retake_from": FactSpec("earliest day of the next Step 3 attempt (USMLE spacing rules)"),
+    "step1.may_sit": FactSpec("the USMLE spacing rules allow a Step 1 attempt today"),
+    "step2ck.may_sit": FactSpec("the USMLE spacing rules allow a Step 2 CK attempt today"),
+    "step3.may_sit": FactSpec("the USMLE spacing rules allow a Step 3 attempt today"),
+    "plab1.pass_valid": FactSpec(
+        "the PLAB 1 pass is still valid for booking and passing PLAB 2", asks=("plab1.passed",)
+    ),
+    "plab1.valid_until": FactSpec("last day the PLAB 1 pass is valid"),
+    "plab1.validity_years": FactSpec("years a PLAB 1 pass is valid under the rule of the day"),
+    "plab2.age_years": FactSpec("years since the PLAB 2 pass"),
+    "mccqe1.fourth_attempt_from": FactSpec(
+        "earliest day of a fourth MCCQE Part I attempt (1 year after the third attempt's result)"
+    ),
+    "mccqe1.may_sit": FactSpec("the MCC's waiting period allows an MCCQE Part I attempt today"),
     "usmle.window_years": FactSpec(
         "years from the first passed exam to the last one needed for certification (or to today)",
         asks=("step1.passed",),
@@ -147,16 +179,40 @@ FACTS: dict[str, FactSpec] = {
         "Have you taken OET Medicine? Add each sitting with its date and four scores.",
     ),
     "oet.pass_date": FactSpec("date of the qualifying OET sitting"),
+    "oet.season_cutoff": FactSpec("earliest OET test date ECFMG accepts for the target season"),
+    "ecfmg.p1_license_ok": FactSpec(
+        "a licence abroad valid on or after the Pathway 1 cutoff of the target season",
+        asks=("training.foreign_license_active",),
+    ),
+    "ecfmg.p2_5_graduation_ok": FactSpec(
+        "graduated on or after the Pathways 2-5 cutoff of the target season",
+        asks=("school.graduation_date",),
+    ),
+    "plab2.register_by": FactSpec(
+        "day by which the GMC should approve registration (2 years after PLAB 2)"
+    ),
     "oet.decided_by": FactSpec(
         "the OET rule version in force on the qualifying sitting's test date"
     ),
-    "oet.valid_for_season": FactSpec(  # its question is the season's cutoff, which nobody knows yet
-        "the qualifying OET sitting is on or after the season's cutoff",
-        "ECFMG sets an earliest valid OET test date for each Pathways season; check it for your season.",
+    "oet.valid_for_season": FactSpec(
+        "the qualifying OET sitting is on or after the earliest test date ECFMG accepts for the target season",
+        "Which is the earliest OET test date ECFMG accepts for your Pathways season? It is not in our sources: check ECFMG's Pathways page.",
     ),
     "oet.grade_b_all": FactSpec("an OET sitting has grade B (350) in all four sub-tests"),
     "oet.age_years": FactSpec("years since the latest OET sitting"),
     "ielts.meets_gmc": FactSpec("an IELTS sitting has 7.5 overall and 7.0 in each band"),
+    "ielts.gmc_age_years": FactSpec(
+        "years since the latest IELTS sitting with the GMC's scores (7.5 overall, 7.0 each)"
+    ),
+    "oet.grade_b_age_years": FactSpec(
+        "years since the latest OET sitting with grade B (350) in all four sub-tests"
+    ),
+    "english.au_met": FactSpec(
+        "an English test meets the Medical Board of Australia's standard for its test date "
+        "and is less than 2 years old",
+        "Have you taken IELTS Academic or OET Medicine? Add each sitting with its date and scores.",
+    ),
+    "english.au_decided_by": FactSpec("the Australian English standard that judged the sitting"),
     "ielts.meets_ahpra_2015": FactSpec("an IELTS sitting has 7 overall and 7 in each band"),
     "ielts.meets_ahpra_2025": FactSpec(
         "an IELTS sitting has 7 overall and at least 6.5 in Writing (as one guide describes the 2025 standard)"
@@ -208,13 +264,38 @@ FACTS: dict[str, FactSpec] = {
     ),
     "ecfmg.certificate_permanent": FactSpec(
         "the ECFMG certificate is valid indefinitely (Step 2 CS based, or 12+ months of ACGME training)",
-        asks=("ecfmg.certified", "training.us_gme_months"),
+        asks=("ecfmg.certificate_expired", "training.us_gme_months"),
     ),
     "ecfmg.statement_of_need": FactSpec(
         "has a Statement of Need from the home ministry of health",
         "Do you have (or can you get) a Statement of Need from your home country's ministry of health?",
     ),
     "ecfmg.failed_step2cs": FactSpec("failed Step 2 CS at least once"),
+    "ecfmg.certificate_basis": FactSpec(
+        "what the certificate rests on: step2cs (standard) or pathway", asks=("ecfmg.certified",)
+    ),
+    "ecfmg.certificate_date": FactSpec("date the ECFMG certificate was issued"),
+    "ecfmg.certificate_valid": FactSpec(
+        "holds an ECFMG certificate that has not expired",
+        asks=("ecfmg.certified", "ecfmg.certificate_expired"),
+    ),
+    "person.j1_212e": FactSpec(
+        "subject to the two-year home-country requirement of INA 212(e) (a J-1 physician now or before)",
+        "Have you held J-1 status for clinical training? (set j1.held, and j1.waiver if you have one)",
+    ),
+    "person.j1_212e_cleared": FactSpec(
+        "the 212(e) requirement is waived or fulfilled (2 years at home)",
+        "Do you have an approved waiver of the two-year home-country requirement, or 2 years back home? (j1.waiver, j1.home_years)",
+    ),
+    "person.j1_waiver": FactSpec("status of a 212(e) waiver: none, applied or approved"),
+    "uk.training_priority": FactSpec(
+        "in a group the Medical Training (Prioritisation) Act 2026 puts first for UK training places",
+        "What is your UK immigration status (British citizen, indefinite leave to remain, EU Settlement Scheme, visa, none)? (uk_status)",
+    ),
+    "application.service": FactSpec(
+        "the residency application service of the target specialty (eras or residencycas)",
+        asks=("target.specialty",),
+    ),
     # --- training and practice
     "training.abroad_postgrad_years": FactSpec(
         "years of postgraduate training abroad",
@@ -286,6 +367,17 @@ FACTS: dict[str, FactSpec] = {
     "progress.matched": FactSpec("matched to a residency position", "Did you match?"),
     "progress.residency_started": FactSpec("residency has started"),
     "progress.licensed": FactSpec("holds a full US state licence"),
+    # --- the target Match season as of the day asked (set from the calendar of that year)
+    "season.eras_opens": FactSpec("day the ERAS season of the target Match opens"),
+    "season.eras_submit": FactSpec("first day ERAS applications go to programs"),
+    "season.programs_review": FactSpec("first day programs review ERAS applications"),
+    "season.rol_deadline": FactSpec("rank order list certification deadline of the target Match"),
+    "season.match_day": FactSpec("Match Day of the target Match"),
+    "season.eras_opened": FactSpec("the ERAS season of the target Match has opened"),
+    "season.submissions_open": FactSpec("ERAS applications of the target Match can go to programs"),
+    "season.programs_reviewing": FactSpec("programs have started reviewing applications"),
+    "season.rol_deadline_passed": FactSpec("the rank-list deadline of the target Match has passed"),
+    "season.over": FactSpec("Match Day of the target Match has passed"),
     # --- per-state offer (set while evaluating one state)
     "offer.exists": FactSpec(
         "has a job offer in this state",
@@ -315,6 +407,8 @@ for _exam, _name in _EXAM_NAMES.items():
 FACTS["step1.pass_fail_only"] = FactSpec(
     "Step 1 was taken on or after 2022-01-26 and reported pass/fail"
 )
+for _exam in ("plab1", "plab2", "mccqe1", "nac", "amc_cat", "amc_clinical", "amc_wba"):
+    FACTS[f"{_exam}.attempts_since_2018"] = FactSpec(f"attempts at {_EXAM_NAMES[_exam]} since 2018")
 
 _STEP_FACT = re.compile(r"^steps\.[a-z0-9_]+\.(done|status)$")
 
@@ -361,6 +455,58 @@ def years_between(start: date, end: date) -> float:
     return (end - start).days / 365.25
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the last day of the month when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError(day)  # pragma: no cover
+
+
+def _retake_from(attempts: Iterable[ExamAttempt], params: Mapping[str, Any]) -> date | None:
+    """The earliest day of the next attempt under the USMLE spacing rules (None: no constraint).
+
+    At most ``per_year`` attempts in any 12 months; from the fourth attempt on, at least
+    ``after_first_months`` after the first and ``after_latest_months`` after the latest.
+    """
+    done = sorted(a.date for a in attempts if a.result in ("fail", "incomplete"))
+    if any(a.result == "pass" for a in attempts):
+        return None
+    per_year = int(params["per_year"])
+    if len(done) < per_year:
+        return None
+    return max(
+        add_months(done[-per_year], 12),
+        add_months(done[0], int(params["after_first_months"])),
+        add_months(done[-1], int(params["after_latest_months"])),
+    )
+
+
+def _ecfmg_window(passes: Mapping[str, date], years: int, on: date) -> dict[str, date]:
+    """Which passes stopped counting for certification, and when (ECFMG's seven-year window).
+
+    All exams required for certification must be passed within ``years`` of the first passed
+    exam; otherwise the earliest pass stops counting and the window restarts at the next one.
+    """
+    required = {"step1", "step2ck"}
+    live = dict(passes)
+    lapsed: dict[str, date] = {}
+    while live:
+        first_exam, first = min(live.items(), key=lambda kv: kv[1])
+        end = add_months(first, 12 * years)
+        if required <= set(live) and max(live.values()) <= end:
+            break  # complete within the window
+        if on <= end:
+            break  # still time
+        lapsed[first_exam] = end
+        del live[first_exam]
+    return lapsed
+
+
 def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
@@ -370,7 +516,11 @@ def _exam_facts(name: str, attempts: Iterable[ExamAttempt], on: date) -> dict[st
     passes = [a for a in attempts if a.result == "pass" and a.date <= on]
     done = [a for a in attempts if a.result in ("pass", "fail", "incomplete") and a.date <= on]
     scored = [a.score for a in done if a.score is not None]
+    last = done[-1] if done else None
     return {
+        f"{name}.last_date": last.date if last else None,
+        f"{name}.latest_passed": (last.result == "pass") if last else False,
+        f"{name}.attempts_since_2018": sum(a.date.year >= 2018 for a in done),
         f"{name}.passed": bool(passes) if attempts else False,
         f"{name}.pass_date": passes[0].date if passes else None,
         f"{name}.failures": sum(a.result in ("fail", "incomplete") for a in done),
@@ -379,6 +529,176 @@ def _exam_facts(name: str, attempts: Iterable[ExamAttempt], on: date) -> dict[st
         and not passes,
         f"{name}.score": scored[-1] if scored else None,
     }
+
+
+def _certificate_basis(
+    stated: str | None, issued: date | None, f: Mapping[str, Any], book: RuleBook
+) -> str | None:
+    """What a certificate rests on, when the profile does not say.
+
+    A Step 2 CS pass makes it a standard certificate.  Without one, a certificate issued once
+    the Pathways had opened must rest on a Pathway (Step 2 CS was no longer given), and one
+    issued before could only rest on Step 2 CS (rule US.ECFMG.CERT.BASIS).
+    """
+    if stated is not None or issued is None:
+        return stated
+    if f.get("step2cs.passed"):
+        return "step2cs"
+    rule = book.rules.get("US.ECFMG.CERT.BASIS")
+    if rule is None:
+        return None  # without the rule, the basis stays unknown
+    return "pathway" if issued >= _as_date(rule.params["pathways_opened"]) else "step2cs"
+
+
+def _pathway_cutoffs(profile: Profile, book: RuleBook, on: date) -> tuple[bool | None, bool | None]:
+    """Whether the licence (Pathway 1) and the graduation date (Pathways 2-5) meet the target
+    season's cutoffs; unknown when the season's cutoff is not in the rule (later seasons)."""
+    season = profile.targets.match_year
+    p1 = book.version("US.ECFMG.PATHWAYS.P1.LICENSE_DATE", on)
+    p25 = book.version("US.ECFMG.PATHWAYS.P2_5.GRAD_DATE", on)
+    licence_ok: bool | None = None
+    graduation_ok: bool | None = None
+    cutoff = (p1.params.get("cutoffs") or {}).get(season) if p1 and season else None
+    if cutoff is not None:
+        day = _as_date(cutoff)
+        licences = [lic for lic in profile.training_abroad.licenses if lic.full or season == 2021]
+        licence_ok = any(lic.expires is None or lic.expires >= day for lic in licences)
+    cutoff = (p25.params.get("cutoffs") or {}).get(season) if p25 and season else None
+    grad = profile.school.graduation_date
+    if cutoff is not None and grad is not None:
+        graduation_ok = grad >= _as_date(cutoff)
+    return licence_ok, graduation_ok
+
+
+def _plab_validity(pass_date: date, rule: Rule) -> date:
+    """The last day a PLAB 1 pass of ``pass_date`` is valid under ``rule`` (UK.PLAB.VALIDITY)."""
+    p = rule.params
+    until = add_months(pass_date, 12 * int(p["years"]))
+    transition = p.get("transition")
+    if transition and pass_date < _as_date(transition["passed_before"]):
+        longer = add_months(pass_date, 12 * int(transition["years"]))
+        until = min(longer, _as_date(transition["until"]))
+    return until
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _uk_facts(
+    f: dict[str, Any], decided: dict[str, str], profile: Profile, book: RuleBook, on: date
+) -> None:
+    """PLAB 1 validity (by the rule of the day asked), and the age of the PLAB 2 pass."""
+    passes = sorted(a.date for a in profile.exams.plab1 if a.result == "pass" and a.date <= on)
+    validity = book.version("UK.PLAB.VALIDITY", on)
+    f["plab1.valid_until"] = None
+    f["plab1.validity_years"] = validity.params["years"] if validity else None
+    if passes and validity is not None:
+        f["plab1.pass_date"] = passes[-1]  # a retaken PLAB 1 restarts the clock
+        f["plab1.valid_until"] = _plab_validity(passes[-1], validity)
+        decided["plab1.pass_valid"] = validity.id
+    f["plab1.pass_valid"] = (
+        f["plab1.valid_until"] >= on if f["plab1.valid_until"] else (False if not passes else None)
+    )
+    plab2 = f.get("plab2.pass_date")
+    f["plab2.age_years"] = None if plab2 is None else years_between(plab2, on)
+    window = book.version("UK.GMC.REGISTRATION_WINDOW", on)
+    f["plab2.register_by"] = (
+        add_months(plab2, 12 * int(window.params["window_years"])) if plab2 and window else None
+    )
+
+
+def _canada_facts(f: dict[str, Any], profile: Profile, book: RuleBook, on: date) -> None:
+    """MCCQE Part I's waiting year before a fourth attempt; the NAC's spacing of a year."""
+    attempts = sorted(
+        a.date
+        for a in profile.exams.mccqe1
+        if a.result in ("fail", "incomplete") and a.date.year >= 2018 and a.date <= on
+    )
+    rule = book.version("CA.MCC.MCCQE1.ATTEMPTS", on)
+    fourth = None
+    if rule is not None and len(attempts) >= 3 and not f["mccqe1.passed"]:
+        fourth = add_months(attempts[2], 12)
+    f["mccqe1.fourth_attempt_from"] = fourth
+    f["mccqe1.may_sit"] = fourth is None or on >= fourth
+
+
+def _english_au(profile: Profile, book: RuleBook, on: date) -> tuple[bool | None, str | None]:
+    """Whether an English test meets the Australian standard, and which version judged it.
+
+    The standard in force on the day asked applies, except that from 2026-04-23 a sitting is
+    judged by the version in force on its own test date (older sittings keep the old scores).
+    Results count for 2 years.  A version whose scores are not verified judges nothing: unknown.
+    """
+    sittings: list[tuple[date, dict[str, float], str]] = [
+        (s.date, {"listening": s.listening, "reading": s.reading, "writing": s.writing,
+                  "speaking": s.speaking, "overall": s.overall}, "ielts")
+        for s in profile.exams.ielts
+    ]  # fmt: skip
+    sittings += [
+        (s.date, {"listening": s.listening, "reading": s.reading, "writing": s.writing,
+                  "speaking": s.speaking}, "oet")
+        for s in profile.exams.oet
+    ]  # fmt: skip
+    today = book.version("AU.ENGLISH", on)
+    if today is None or not sittings:
+        return (False if today is not None else None), None
+    result: bool | None = False
+    decided: str | None = None
+    for when, scores, test in sorted(sittings, key=lambda x: x[0], reverse=True):
+        if when > on:
+            continue
+        rule = today
+        start = today.effective_from.first if today.effective_from else date.min
+        if today.date_basis == "test" and when < start:
+            # older sittings keep the scores of the standard in force just before the switch
+            rule = book.version("AU.ENGLISH", start - timedelta(days=1)) or today
+        valid_years = float(today.params.get("valid_years", 2))
+        if years_between(when, on) > valid_years:
+            continue
+        minimum = rule.params.get(test)
+        if minimum is None:  # this version's scores are not known
+            result, decided = (None if result is False else result), decided or rule.id
+            continue
+        if all(scores[k] >= v for k, v in minimum.items()):
+            return True, rule.id
+        decided = decided or rule.id
+    return result, decided
+
+
+_UK_PRIORITY_PMQ = frozenset({"GB", "IE", "IS", "LI", "NO", "CH"})
+
+
+def _uk_priority(profile: Profile, book: RuleBook, on: date) -> bool | None:
+    """In a priority group of the Medical Training (Prioritisation) Act 2026 (rule params)."""
+    rule = book.version("UK.TRAINING.PRIORITISATION", on)
+    if rule is None:
+        return None
+    pmq = frozenset(rule.params.get("pmq_countries", _UK_PRIORITY_PMQ))
+    country = profile.school.country
+    if country in pmq or profile.uk_status in ("citizen", "ilr", "euss"):
+        return True
+    if set(profile.nationalities) & {"GB", "IE"}:
+        return True
+    if country is None or profile.uk_status is None:
+        return None
+    return False
+
+
+def _application_service(profile: Profile, book: RuleBook) -> tuple[str | None, str | None]:
+    """ERAS, or ResidencyCAS for the specialties that left ERAS (rule US.APP.RESIDENCYCAS)."""
+    rule = book.rules.get("US.APP.RESIDENCYCAS")
+    specialty = (profile.targets.specialty or "").lower()
+    year = profile.targets.match_year
+    if not specialty:
+        return None, None
+    if rule is not None:
+        for words, first_match in rule.params["specialties"].items():
+            if any(w in specialty for w in str(words).split("|")) and (year or 0) >= int(
+                first_match
+            ):
+                return "residencycas", rule.id
+    return "eras", None
 
 
 def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
@@ -451,6 +771,15 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         f[f"{s}.failures"] for s in ("step1", "step2ck", "step3", "step2cs")
     )
     f["ecfmg.failed_step2cs"] = f["step2cs.failures"] > 0
+    spacing = book.version("US.USMLE.RETAKE_SPACING", on)
+    for exam in ("step1", "step2ck", "step3"):
+        retake = _retake_from(getattr(profile.exams, exam), spacing.params) if spacing else None
+        f[f"{exam}.retake_from"] = retake
+        f[f"{exam}.may_sit"] = retake is None or on >= retake
+        if retake is not None and spacing is not None:
+            decided[f"{exam}.retake_from"] = spacing.id
+    _uk_facts(f, decided, profile, book, on)
+    _canada_facts(f, profile, book, on)
 
     # --- OET: each sitting judged by the rule in force on its test date
     best: date | None = None
@@ -476,10 +805,12 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     season = profile.targets.match_year
     validity = book.version("US.ECFMG.OET.VALIDITY", on)
     f["oet.valid_for_season"] = None
+    f["oet.season_cutoff"] = None
     if validity is not None and best is not None and season is not None:
         cutoff_text = validity.params.get("cutoffs", {}).get(season)
         if cutoff_text is not None:
-            f["oet.valid_for_season"] = best >= date.fromisoformat(str(cutoff_text))
+            f["oet.season_cutoff"] = _as_date(cutoff_text)
+            f["oet.valid_for_season"] = best >= f["oet.season_cutoff"]
             decided["oet.valid_for_season"] = validity.id
     gmc_ielts = [
         s
@@ -487,6 +818,14 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         if s.overall >= 7.5 and min(s.listening, s.reading, s.writing, s.speaking) >= 7.0
     ]
     f["ielts.meets_gmc"] = bool(gmc_ielts) if profile.exams.ielts else False
+    latest_gmc = max((x.date for x in gmc_ielts if x.date <= on), default=None)
+    f["ielts.gmc_age_years"] = None if latest_gmc is None else years_between(latest_gmc, on)
+    grade_b = [
+        x.date
+        for x in profile.exams.oet
+        if min(x.listening, x.reading, x.writing, x.speaking) >= 350 and x.date <= on
+    ]
+    f["oet.grade_b_age_years"] = years_between(max(grade_b), on) if grade_b else None
     sittings = profile.exams.ielts
     f["ielts.meets_ahpra_2015"] = any(
         s.overall >= 7 and min(s.listening, s.reading, s.writing, s.speaking) >= 7 for s in sittings
@@ -521,29 +860,42 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         e.credentials_verified
     )
     f["ecfmg.certified"] = e.certificate_date is not None and e.certificate_date <= on
+    f["ecfmg.certificate_date"] = e.certificate_date if f["ecfmg.certified"] else None
     gme = profile.us_gme_months
     if gme is None and f.get("img.is_img") and not f["ecfmg.certified"]:
         gme = 0  # an IMG cannot start ACGME training without an ECFMG certificate
     f["training.us_gme_months"] = gme
     f["training.us_gme_years"] = None if gme is None else gme / 12
+    basis = _certificate_basis(e.certificate_basis, e.certificate_date, f, book)
+    f["ecfmg.certificate_basis"] = basis if f["ecfmg.certified"] else None
+    if f["ecfmg.certified"] and e.certificate_basis is None and basis is not None:
+        decided["ecfmg.certificate_basis"] = "US.ECFMG.CERT.BASIS"
     permanent: bool | None = False  # no certificate, nothing permanent
     if f["ecfmg.certified"]:
         permanent = None
-        if e.certificate_basis == "step2cs" or (gme is not None and gme >= 12):
+        if basis == "step2cs":
             permanent = True
-        elif e.certificate_basis == "pathway":
+            decided["ecfmg.certificate_permanent"] = "US.ECFMG.CERT.VALIDITY.STANDARD"
+        elif (gme is not None and gme >= 12) or profile.progress.licensed_states:
+            permanent = True
+        elif basis == "pathway" and gme is not None:
             permanent = False
     f["ecfmg.certificate_permanent"] = permanent
-    f["ecfmg.certificate_expired"] = (
-        None
-        if not f["ecfmg.certified"] or permanent is None
-        else (not permanent and e.certificate_expires is not None and e.certificate_expires < on)
-    )
-    if f["ecfmg.certified"] and permanent is False and e.certificate_expires is None:
-        f["ecfmg.certificate_expired"] = None
+    expired: bool | None = None
+    if f["ecfmg.certified"]:
+        if permanent:
+            expired = False
+        elif e.certificate_expires is not None:
+            expired = e.certificate_expires < on
+    f["ecfmg.certificate_expired"] = expired
+    # Valid unless known to have expired: an unknown expiry is asked about, not assumed.
+    f["ecfmg.certificate_valid"] = bool(f["ecfmg.certified"]) and expired is not True
+    if f["ecfmg.certified"] and expired is not True:
+        # The certificate shows every requirement was met: exams, clinical skills, credentials.
+        f["ecfmg.clinical_skills_met"] = True
+    f["ecfmg.exams_met"] = None
     f["ecfmg.statement_of_need"] = _yes_no(e.statement_of_need)
-    parts = [f["step1.passed"], f["step2ck.passed"], f["ecfmg.clinical_skills_met"]]
-    f["ecfmg.exams_met"] = False if False in parts else (None if None in parts else True)
+    f["ecfmg.p1_license_ok"], f["ecfmg.p2_5_graduation_ok"] = _pathway_cutoffs(profile, book, on)
     passes = [
         d for d in (f["step1.pass_date"], f["step2ck.pass_date"], f["step2cs.pass_date"]) if d
     ]
@@ -552,6 +904,20 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
         f["usmle.window_years"] = years_between(min(passes), last)
     else:
         f["usmle.window_years"] = None
+    window = book.version("US.ECFMG.EXAM.TIME_WINDOW", on)
+    lapsed: dict[str, date] = {}
+    if window is not None and not f["ecfmg.certified"]:
+        exam_passes = {x: f[f"{x}.pass_date"] for x in ("step1", "step2ck") if f[f"{x}.pass_date"]}
+        lapsed = _ecfmg_window(exam_passes, int(window.params["years"]), on)
+    for exam in ("step1", "step2ck"):
+        f[f"{exam}.lapsed_on"] = lapsed.get(exam)
+        f[f"{exam}.pass_counts"] = bool(f[f"{exam}.passed"]) and exam not in lapsed
+        if exam in lapsed and window is not None:
+            decided[f"{exam}.pass_counts"] = window.id
+    parts = [f["step1.pass_counts"], f["step2ck.pass_counts"], f["ecfmg.clinical_skills_met"]]
+    f["ecfmg.exams_met"] = False if False in parts else (None if None in parts else True)
+    if f["ecfmg.certificate_valid"]:
+        f["ecfmg.exams_met"] = True
     step_passes = [d for d in (f["step1.pass_date"], f["step2ck.pass_date"]) if d]
     if step_passes:
         end = f["step3.pass_date"] or on
@@ -607,4 +973,27 @@ def derive_facts(profile: Profile, on: date, book: RuleBook) -> Facts:
     f["progress.matched"] = bool(pr.matched)
     f["progress.residency_started"] = pr.residency_start is not None and pr.residency_start <= on
     f["progress.licensed"] = bool(pr.licensed_states)
+
+    # --- visas: INA 212(e) follows a clinical J-1, now or before
+    j1 = profile.j1
+    # Not stated means no J-1 history, like an exam not listed (docs/reference/profile.md).
+    f["person.j1_212e"] = status == "j1" or bool(j1.held)
+    f["person.j1_waiver"] = j1.waiver
+    f["person.j1_212e_cleared"] = (
+        None
+        if not f["person.j1_212e"]
+        else (j1.waiver == "approved" or (j1.home_years is not None and j1.home_years >= 2))
+    )
+
+    # --- other destinations and services
+    english, judged = _english_au(profile, book, on)
+    f["english.au_met"] = english
+    f["english.au_decided_by"] = judged
+    if judged:
+        decided["english.au_met"] = judged
+    f["uk.training_priority"] = _uk_priority(profile, book, on)
+    service, service_rule = _application_service(profile, book)
+    f["application.service"] = service
+    if service_rule:
+        decided["application.service"] = service_rule
     return Facts(f, decided)

@@ -16,13 +16,11 @@ from typing import Any
 
 from imgpath.core.geography import us_state_name
 from imgpath.core.pathway.conditions import Condition, parse_condition
-from imgpath.core.pathway.engine import Reason
+from imgpath.core.pathway.engine import Reason, cite
 from imgpath.core.pathway.profile import JobOffer
 from imgpath.core.pathway.rules import Rule, RuleBook
 
 __all__ = ["Route", "StateLicensure", "evaluate_licensure", "offer_facts"]
-
-_UNAVAILABLE = {"pending": "a bill, not law", "not_enacted": "not enacted"}
 
 
 @dataclass(frozen=True)
@@ -86,29 +84,29 @@ def offer_facts(offers: Sequence[JobOffer], state: str) -> dict[str, Any]:
     }
 
 
-def _reason(text: str, rule: Rule) -> Reason:
-    suffix = " (needs confirmation)" if rule.needs_confirmation else ""
-    return Reason(text + suffix, rule.id, rule.needs_confirmation)
+def _reason(text: str, rule: Rule, on: date) -> Reason:
+    return cite(rule, text, on)
 
 
 @dataclass
 class _Checks:
     """Requirements of one route as they are checked: met, lacking or unknown."""
 
+    on: date
     lacks: list[Reason]
     unknown: list[Reason]
     missing: set[str]
 
     @classmethod
-    def new(cls) -> _Checks:
-        return cls([], [], set())
+    def new(cls, on: date) -> _Checks:
+        return cls(on, [], [], set())
 
     def add(self, text: str, condition: Condition, rule: Rule, facts: Mapping[str, Any]) -> None:
         verdict = condition.evaluate(facts, rule.params)
         if verdict.false:
-            self.lacks.append(_reason(text, rule))
+            self.lacks.append(_reason(text, rule, self.on))
         elif verdict.unknown:
-            self.unknown.append(_reason(text, rule))
+            self.unknown.append(_reason(text, rule, self.on))
             self.missing |= verdict.missing
 
     def status(self, *, certain: bool = True) -> str:
@@ -117,51 +115,61 @@ class _Checks:
         return "unknown" if self.unknown or not certain else "eligible"
 
 
+def _cond(data: dict[str, Any]) -> Condition:
+    return parse_condition(data, where="licensure")
+
+
 def _traditional(state: str, facts: Mapping[str, Any], book: RuleBook, on: date) -> Route:
     table = book.version("US.LIC.STATE_TABLE", on)
     national = book.version("US.LIC.GME.NATIONAL", on)
     step3 = book.version("US.USMLE.STEP3.ELIG", on)
+    seven = book.version("US.LIC.USMLE.7YR", on)
     row = table.params["states"].get(state) if table is not None else None
-    checks = _Checks.new()
+    checks = _Checks.new(on)
     reasons: list[Reason] = []
-
-    def cond(data: dict[str, Any]) -> Condition:
-        return parse_condition(data, where="licensure")
 
     if row is not None and table is not None:
         years = row["pgt_img"]
         checks.add(f"{years} year(s) of accredited US or Canadian GME (the state's requirement for IMGs)",
-                   cond({"fact": "training.us_gme_years", "gte": years}), table, facts)  # fmt: skip
+                   _cond({"fact": "training.us_gme_years", "gte": years}), table, facts)  # fmt: skip
         if row.get("step3_attempts"):
             checks.add(f"Step 3 passed within the state's limit of {row['step3_attempts']} attempts",
-                       cond({"all": [{"fact": "step3.passed", "is": True}, {"fact": "step3.failures", "lt": row["step3_attempts"]}]}),
+                       _cond({"all": [{"fact": "step3.passed", "is": True}, {"fact": "step3.failures", "lt": row["step3_attempts"]}]}),
                        table, facts)  # fmt: skip
         limit = row.get("usmle_years")
         if isinstance(limit, int):
             checks.add(f"all USMLE Steps passed within {limit} years",
-                       cond({"fact": "usmle.all_steps_years", "lte": limit}), table, facts)  # fmt: skip
+                       _cond({"fact": "usmle.all_steps_years", "lte": limit}), table, facts)  # fmt: skip
+        elif limit != "none" and seven is not None:
+            _usual_time_limit(checks, seven, facts)
         elif limit != "none":  # the table does not say: the route cannot be called eligible
-            checks.unknown.append(_reason("the state's USMLE time limit (not in our table)", table))
+            checks.unknown.append(
+                _reason("the state's USMLE time limit (not in our table)", table, on)
+            )
         reasons.append(
             _reason(
                 f"{us_state_name(state)}: {years} year(s) of GME for IMGs (US graduates: {row['pgt_us']})"
                 + (f"; {row['note']}." if row.get("note") else "."),
                 table,
+                on,
             )
         )
     elif national is not None:
         checks.add("at least 1 year of accredited US or Canadian GME (the national minimum)",
-                   cond({"fact": "training.us_gme_years", "gte": national.params["min_years"]}), national, facts)  # fmt: skip
+                   _cond({"fact": "training.us_gme_years", "gte": national.params["min_years"]}), national, facts)  # fmt: skip
+        if seven is not None:
+            _usual_time_limit(checks, seven, facts)
         reasons.append(
-            Reason(
+            cite(
+                national,
                 f"{us_state_name(state)}'s exact requirement is not in our table; every state needs at least 1 year, "
                 "12 states 2 and 25 states 3: ask the board.",
-                national.id,
+                on,
             )
         )
     if step3 is not None and (row is None or not row.get("step3_attempts")):
         checks.add("USMLE Step 1, Step 2 CK and Step 3 passed",
-                   cond({"all": [{"fact": "step1.passed", "is": True}, {"fact": "step2ck.passed", "is": True}, {"fact": "step3.passed", "is": True}]}),
+                   _cond({"all": [{"fact": "step1.passed", "is": True}, {"fact": "step2ck.passed", "is": True}, {"fact": "step3.passed", "is": True}]}),
                    step3, facts)  # fmt: skip
     credit = book.version("US.LIC.GME.CREDIT", on)
     if credit is not None and credit.evaluate(facts).true:
@@ -169,11 +177,32 @@ def _traditional(state: str, facts: Mapping[str, Any], book: RuleBook, on: date)
             _reason(
                 "Some states credit training or licensure abroad toward this requirement; ask the board.",
                 credit,
+                on,
             )
         )
     status = checks.status(certain=row is not None)
     return Route("traditional", "Full licence after US residency", status, tuple(reasons),
                  tuple(checks.lacks), tuple(checks.unknown), frozenset(checks.missing))  # fmt: skip
+
+
+def _usual_time_limit(checks: _Checks, seven: Rule, facts: Mapping[str, Any]) -> None:
+    """Where the state's own limit is unknown, most boards' 7 years decides nothing for certain:
+    a span within it passes, a longer one is an open question for the board (not a refusal)."""
+    span = facts.get("usmle.all_steps_years")
+    years = seven.params["years"]
+    if span is not None and span > years:
+        text = (f"the state's USMLE time limit: your Steps span {span:.1f} years, more than most boards' "
+                f"{years} ({seven.params['md_phd_years']} for MD-PhD); ask the board about exceptions")  # fmt: skip
+        checks.unknown.append(_reason(text, seven, checks.on))
+
+
+_UNAVAILABLE = {
+    "pending": "a bill, not law",
+    "not_enacted": "not enacted",
+}
+_UNCERTAIN = {
+    "contingent": "enacted with a contingent effective date; whether it is in force was not verified",
+}
 
 
 def _alternatives(state: str, facts: Mapping[str, Any], book: RuleBook, on: date) -> list[Route]:
@@ -192,22 +221,33 @@ def _alternatives(state: str, facts: Mapping[str, Any], book: RuleBook, on: date
             why = _UNAVAILABLE.get(status_of_law, "not in force on this date")
             out.append(
                 Route(
-                    rule.id, rule.title, "not_available", (_reason(f"{rule.title}: {why}.", rule),)
+                    rule.id,
+                    rule.title,
+                    "not_available",
+                    (_reason(f"{rule.title}: {why}.", rule, on),),
                 )
             )
             continue
-        if not rule.eligibility:
-            out.append(Route(rule.id, rule.title, "unknown", (_reason(rule.statement, rule),)))
+        if not rule.eligibility or status_of_law in _UNCERTAIN:
+            lead = (
+                f"{rule.title}: {_UNCERTAIN[status_of_law]}. "
+                if status_of_law in _UNCERTAIN
+                else ""
+            )
+            out.append(
+                Route(rule.id, rule.title, "unknown", (_reason(lead + rule.statement, rule, on),))
+            )
             continue
-        checks = _Checks.new()
+        checks = _Checks.new(on)
         for item in rule.eligibility:
             checks.add(item.text, item.condition, rule, facts)
-        reasons = [_reason(rule.title + ".", rule)]
+        reasons = [_reason(rule.title + ".", rule, on)]
         if status_of_law == "enacted":
             reasons.append(
                 _reason(
                     "The law is enacted; that the board is already accepting applications was not verified.",
                     rule,
+                    on,
                 )
             )
         out.append(
@@ -224,26 +264,31 @@ def _alternatives(state: str, facts: Mapping[str, Any], book: RuleBook, on: date
     return out
 
 
-_GENERAL = ("US.ALT.OVERVIEW.FSMB_DEC2025", "US.ALT.ADVISORY")
+_OVERVIEW = "US.ALT.OVERVIEW"
+_GENERAL = ("US.ALT.OVERVIEW", "US.ALT.ADVISORY")
 
 
 def _state_reasons(
     state: str, facts: Mapping[str, Any], book: RuleBook, on: date
 ) -> tuple[Reason, ...]:
-    overview = book.version("US.ALT.OVERVIEW.FSMB_DEC2025", on)
+    overview = book.version(_OVERVIEW, on)
     advisory = book.version("US.ALT.ADVISORY", on)
     out = []
     if overview is not None:
-        listed = state in overview.params["enacted"]
-        text = (f"{us_state_name(state)} is one of the 18 states FSMB counted (December 2025) with a licensure "
-                "pathway for physicians trained abroad without US residency." if listed else
-                f"{us_state_name(state)} was not among the 18 states with such a pathway in FSMB's December 2025 count.")  # fmt: skip
-        out.append(_reason(text, overview))
+        enacted = overview.params["enacted"]
+        listed = state in enacted
+        counted = overview.params.get("counted_by", "our sources")
+        name = us_state_name(state)
+        text = (f"{name} is one of the {len(enacted)} states with an enacted licensure pathway for physicians "
+                f"trained abroad without US residency ({counted})." if listed else
+                f"{name} was not among the {len(enacted)} states with such a pathway ({counted}).")  # fmt: skip
+        out.append(_reason(text, overview, on))
         if listed and advisory is not None and facts.get("img.is_img"):
             out.append(
                 _reason(
                     "FSMB, Intealth and ACGME published 9 recommendations on who should qualify for these pathways (2025-02-04).",
                     advisory,
+                    on,
                 )
             )
     return tuple(out)

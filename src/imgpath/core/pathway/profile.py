@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from imgpath.core.geography import is_country, is_us_state
-from imgpath.core.validation import problems_from
+from imgpath.core.validation import location, problems_from
 from imgpath.errors import InvalidInputError, Problem
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Exams",
     "IeltsSitting",
     "InvalidProfileError",
+    "J1History",
     "JobOffer",
     "License",
     "OetSitting",
@@ -248,6 +249,26 @@ class JobOffer(_Model):
     )
 
 
+class J1History(_Model):
+    """J-1 status for clinical training, now or before (INA 212(e) follows it)."""
+
+    held: bool | None = Field(
+        default=None,
+        description="Ever held J-1 status for clinical training (ECFMG-sponsored). Current J-1 "
+        "holders need not say so: us_status j1 implies it.",
+    )
+    waiver: Literal["none", "applied", "approved"] | None = Field(
+        default=None,
+        description="A waiver of the two-year home-country requirement (Conrad 30, a federal agency).",
+    )
+    home_years: float | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="Years physically present in the home country since the J-1 program.",
+    )
+
+
 class Targets(_Model):
     """Where the person wants to go."""
 
@@ -290,6 +311,12 @@ class Profile(_Model):
         default=None,
         description="Canadian status (CaRMS residency is for citizens and permanent residents).",
     )
+    uk_status: Literal["citizen", "ilr", "euss", "visa", "none"] | None = Field(
+        default=None,
+        description="UK immigration status: British citizen, indefinite leave to remain (ilr), "
+        "EU Settlement Scheme status (euss), a visa, or none (UK training places give these priority).",
+    )
+    j1: J1History = Field(default_factory=J1History)
     in_us: bool | None = Field(default=None, description="Physically in the US now.")
     exams: Exams = Field(default_factory=Exams)
     ecfmg: Ecfmg = Field(default_factory=Ecfmg)
@@ -336,7 +363,7 @@ def parse_profile(data: Any, *, on: date, source: str = "") -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        raise InvalidProfileError(problems_from(exc), source=source) from None
+        raise InvalidProfileError(_explained(exc), source=source) from None
     problems: list[Problem] = []
     for where, when, must_be_past in _dated(profile):
         if must_be_past and when > on:
@@ -350,6 +377,36 @@ def parse_profile(data: Any, *, on: date, source: str = "") -> Profile:
     if problems:
         raise InvalidProfileError(problems, source=source)
     return profile
+
+
+_YES_NO_WORDS = "NO, No, no, N, OFF, YES, Y, ON, true, false"
+
+
+def _explained(exc: ValidationError) -> list[Problem]:
+    """pydantic's problems, with the YAML yes/no trap explained where it bit.
+
+    YAML 1.1 reads unquoted ``NO`` (Norway), ``Y``, ``ON`` and the like as true/false, so a
+    field that needs text receives a boolean: say so, and how to write it.
+    """
+    problems = problems_from(exc)
+    for err in exc.errors():
+        if err["type"] != "string_type" or not isinstance(err.get("input"), bool):
+            continue
+        where = location(tuple(err["loc"]))
+        value = err["input"]
+        field = str(err["loc"][-1]) if err["loc"] else ""
+        example = '"NO"' if value is False else '"Y"'
+        if field in ("country", "nationality") or "citizenships" in [str(x) for x in err["loc"]]:
+            example = '"NO"' if value is False else "the two-letter code in quotes"
+            hint = f"quote it: write {example} for Norway" if value is False else f"write {example}"
+        else:
+            hint = f"quote the value, e.g. {example}"
+        message = (
+            f"was read as the yes/no value {str(value).lower()}, not as text: YAML reads unquoted "
+            f"{_YES_NO_WORDS} as yes/no values"
+        )
+        problems = [Problem(where, message, hint) if p.location == where else p for p in problems]
+    return problems
 
 
 def profile_json_schema() -> dict[str, Any]:

@@ -26,6 +26,8 @@ def _kind(report: Report) -> str:
         return "IMG status unknown (tell us where your medical school is)"
     if not img["is_img"]:
         return "not an IMG"
+    if report.destination != "US":  # US IMG / non-US IMG are NRMP's terms
+        return "an international medical graduate"
     kind = {"us_img": "US IMG", "non_us_img": "non-US IMG"}.get(img["kind"] or "", "IMG")
     visa = {True: ", needs a visa", False: ", needs no visa"}.get(img["needs_visa"], "")
     return kind + visa
@@ -34,7 +36,7 @@ def _kind(report: Report) -> str:
 def _cite(reason: Reason, *, md: bool) -> str:
     """A sentence and its rule; L/U rules say they need confirmation wherever they appear."""
     text = reason.text
-    if reason.needs_confirmation and "needs confirmation" not in text:
+    if reason.needs_confirmation and "needs confirmation" not in text and not reason.stale:
         text += " (needs confirmation)"
     return f"{text} [`{reason.rule_id}`]" if md else f"{text} [{reason.rule_id}]"
 
@@ -49,12 +51,25 @@ def _lines(report: Report, *, md: bool) -> list[str]:
         word = STATUS_WORDS[step.status]
         out.append(f"- {step.title}: **{word}**" if md else f"{step.title}: {word}")
         out += [f"{'  ' if md else ''}{bullet}{_cite(r, md=md)}" for r in step.reasons]
+    if report.changes_since is not None:
+        out += ["", f"{h2}Changes since {report.changes_since.isoformat()} that concern you"]
+        if not report.changes:
+            out.append(f"{bullet}No rule that concerns you began, ended or changed in this period.")
+        for c in report.changes:
+            check = " (needs confirmation)" if c.needs_confirmation else ""
+            out.append(
+                f"{bullet}{c.date.isoformat()} {c.kind}: {c.text}{check} {_ref(c.rule_id, md=md)}"
+            )
     if report.deadlines:
         out += ["", f"{h2}Deadlines (US Eastern time)"]
         for d in report.deadlines:
             when = d.date.isoformat() if d.date else "unknown"
+            if d.status == "projected" and d.earliest and d.latest and d.earliest != d.latest:
+                when = f"{d.earliest.isoformat()} to {d.latest.isoformat()}"
             extra = f" {d.time_et}" if d.time_et else ""
-            status = d.status + (", needs confirmation" if d.needs_confirmation else "")
+            status = d.status + (f": {d.basis}" if d.status == "projected" and d.basis else "")
+            status += ", needs confirmation" if d.needs_confirmation else ""
+            status += ", past" if d.past else ""
             out.append(f"{bullet}{when}{extra}: {d.title} ({status}) {_ref(d.rule_id, md=md)}")
     if report.visa_options:
         out += ["", f"{h2}Visa options"]
@@ -80,9 +95,9 @@ def _lines(report: Report, *, md: bool) -> list[str]:
             amount = "unknown" if line.amount is None else f"${line.amount:,.0f}"
             note = f"; {line.note}" if line.note else ""
             check = ", needs confirmation" if line.needs_confirmation else ""
-            out.append(
-                f"{bullet}{line.item}: {amount} (as of {line.as_of}{note}{check}) {_ref(line.rule_id, md=md)}"
-            )
+            # A stale line's note already says when it was last confirmed and to check it.
+            said = line.note if line.stale else f"as of {line.as_of}{note}{check}"
+            out.append(f"{bullet}{line.item}: {amount} ({said}) {_ref(line.rule_id, md=md)}")
         unknown = f", plus {report.costs.unknown} unknown" if report.costs.unknown else ""
         out.append(f"{bullet}Total known: ${report.costs.total:,.0f}{unknown}")
     if report.next_actions:
@@ -101,8 +116,11 @@ def _lines(report: Report, *, md: bool) -> list[str]:
             links = "; ".join(
                 f"[{s.title}]({s.url})" if md else f"{s.title} <{s.url}>" for s in rule.sources
             )
+            review = ""
+            if rule.stale(report.as_of) and rule.review_by:
+                review = f"; due for review since {rule.review_by.isoformat()}"
             out.append(
-                f"{bullet}{_ref(rule_id, md=md)} {rule.title} ({rule.confidence}, as of {rule.as_of}): {links}"
+                f"{bullet}{_ref(rule_id, md=md)} {rule.title} ({rule.confidence}, as of {rule.as_of}{review}): {links}"
             )
     out += [
         "",

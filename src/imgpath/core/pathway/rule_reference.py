@@ -6,13 +6,30 @@ and by ``imgpath rules``; to plain dictionaries for JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from imgpath.core.pathway.rules import CONFIDENCE, Rule, RuleBook
+from imgpath.core.pathway.usage import RuleUse
 
-__all__ = ["rule_dict", "rule_markdown", "rulebook_markdown", "select_rules"]
+__all__ = [
+    "REVIEW_REASONS",
+    "ReviewItem",
+    "review_markdown",
+    "review_rules",
+    "rule_dict",
+    "rule_markdown",
+    "rulebook_markdown",
+    "select_rules",
+]
+
+REVIEW_REASONS = {
+    "past_review_by": "past its review date: it must not be stated as current until confirmed",
+    "older_than_12_months": "its source was read more than 12 months ago",
+    "graded_L_or_U": "graded L (weak source) or U (unverified)",
+}
 
 _JURISDICTIONS = {"US": "United States", "UK": "United Kingdom", "CA": "Canada", "AU": "Australia"}
 _TOPICS = {
@@ -47,6 +64,14 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
     }
     if rule.date_basis != "evaluation":
         out["date_basis"] = rule.date_basis
+    if rule.review_by:
+        out["review_by"] = rule.review_by.isoformat()
+    if rule.review_note:
+        out["review_note"] = rule.review_note
+    if rule.informational:
+        out["informational"] = rule.informational
+    if rule.history:
+        out["history"] = [{"date": str(c.date), "change": c.text} for c in rule.history]
     if rule.params:
         out["params"] = _plain(rule.params)
     if rule.eligibility:
@@ -104,8 +129,16 @@ def rule_markdown(rule: Rule) -> str:
             f"({CONFIDENCE[rule.confidence]}){flag}."
         ),
     ]
+    if rule.review_by:
+        note = f" ({rule.review_note})" if rule.review_note else ""
+        lines.append(
+            f"- Review by {rule.review_by.isoformat()}{note}; after it, plans say when it was last confirmed."
+        )
     if rule.eligibility:
         lines.append("- Eligibility checked: " + "; ".join(i.text for i in rule.eligibility) + ".")
+    if rule.informational:
+        lines.append(f"- Informational (only cited): {rule.informational}")
+    lines += [f"- {change.date}: {change.text}" for change in rule.history]
     if rule.notes:
         lines.append(f"- Note: {rule.notes}")
     lines += [f"- Source: [{s.title}]({s.url})" for s in rule.sources]
@@ -120,8 +153,46 @@ def _place(rule: Rule) -> tuple[int, int]:
     )
 
 
-def rulebook_markdown(book: RuleBook) -> str:
-    """Every rule, grouped by jurisdiction (US first) and topic, in the packs' order."""
+def _uses_table(
+    rules: Sequence[Rule], uses: Mapping[str, RuleUse], coverage: Mapping[str, Sequence[str]]
+) -> list[str]:
+    evaluated = sum(uses[r.id].evaluated for r in rules)
+    lines = [
+        "",
+        "## How each rule is used",
+        "",
+        (
+            f"{evaluated} rules are *evaluated* (a status, date or amount of a plan depends on them) "
+            f"and {len(rules) - evaluated} are *informational* (only cited, with the reason their "
+            "pack gives). Tests are the table-driven cases of `tests/unit/pathway/cases.yaml` that "
+            "check a result resting on the rule; a test fails if a rule with a checkable condition "
+            "is only cited, or if an evaluated rule has no case."
+        ),
+        "",
+        "| rule | use | where it decides (or why it is only cited) | tests |",
+        "|---|---|---|---|",
+    ]
+    for rule in rules:
+        use = uses[rule.id]
+        kind = "evaluated" if use.evaluated else "informational"
+        where = "; ".join(use.where) if use.evaluated else rule.informational
+        cases = list(coverage.get(rule.id, ()))
+        shown = "; ".join(cases[:3]) + (f"; and {len(cases) - 3} more" if len(cases) > 3 else "")
+        cell = where.replace("|", "/")
+        lines.append(f"| `{rule.id}` | {kind} | {cell} | {shown.replace('|', '/') or '-'} |")
+    return lines
+
+
+def rulebook_markdown(
+    book: RuleBook,
+    uses: Mapping[str, RuleUse] | None = None,
+    coverage: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """Every rule, grouped by jurisdiction (US first) and topic, in the packs' order.
+
+    With ``uses`` (from :func:`imgpath.core.pathway.usage.rule_uses`) and ``coverage`` (rule id
+    to test names), a table first says how each rule is used and which tests cover it.
+    """
     rules = sorted(book, key=_place)
     grades = {g: sum(r.confidence == g for r in rules) for g in CONFIDENCE}
     parts = [
@@ -133,8 +204,11 @@ def rulebook_markdown(book: RuleBook) -> str:
         "",
         f"{len(rules)} rules: " + ", ".join(f"{n} graded {g}" for g, n in grades.items()) + ". "
         "Grades: " + "; ".join(f"**{g}** {text}" for g, text in CONFIDENCE.items()) + ". "
-        "Rules graded L or U are always shown as *needs confirmation*.",
+        "Rules graded L or U are always shown as *needs confirmation*; a rule past its review date "
+        "is shown with the date it was last confirmed, never as current fact.",
     ]
+    if uses is not None:
+        parts += _uses_table(rules, uses, coverage or {})
     current: tuple[str, str] | None = None
     for rule in rules:
         group = (rule.jurisdiction, rule.topic)
@@ -144,3 +218,60 @@ def rulebook_markdown(book: RuleBook) -> str:
             parts += ["", f"## {place}: {_TOPICS.get(rule.topic, rule.topic)}"]
         parts += ["", rule_markdown(rule)]
     return "\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A rule a maintainer should look at, and why (keys of :data:`REVIEW_REASONS`)."""
+
+    rule: Rule
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**rule_dict(self.rule), "reasons": list(self.reasons)}
+
+
+def review_rules(book: RuleBook, on: date) -> list[ReviewItem]:
+    """Rules past ``review_by``, read more than 12 months before ``on``, or graded L/U.
+
+    The maintainer's worklist: each with its sources, so the packs can be brought up to date in
+    an afternoon.  Ordered by reason (past review first), then by id.
+    """
+    year_ago = on - timedelta(days=365)
+    out = []
+    for rule in book:
+        reasons = []
+        if rule.stale(on):
+            reasons.append("past_review_by")
+        if rule.as_of.last < year_ago:
+            reasons.append("older_than_12_months")
+        if rule.needs_confirmation:
+            reasons.append("graded_L_or_U")
+        if reasons:
+            out.append(ReviewItem(rule, tuple(reasons)))
+    order = list(REVIEW_REASONS)
+    return sorted(out, key=lambda i: (order.index(i.reasons[0]), i.rule.id))
+
+
+def review_markdown(items: Sequence[ReviewItem], on: date) -> str:
+    """The worklist as Markdown: counts by reason, then each rule with its sources."""
+    counts = {r: sum(r in i.reasons for i in items) for r in REVIEW_REASONS}
+    lines = [
+        f"# Rules to review as of {on.isoformat()}",
+        "",
+        f"{len(items)} rule(s) to review:",
+        *(f"- {n} {REVIEW_REASONS[r]} (`{r}`)" for r, n in counts.items()),
+    ]
+    for item in items:
+        rule = item.rule
+        review = f"; review by {rule.review_by.isoformat()}" if rule.review_by else ""
+        lines += [
+            "",
+            f"## `{rule.id}`: {rule.title}",
+            "",
+            f"- Why: {', '.join(item.reasons)}; grade {rule.confidence}; as of {rule.as_of}{review}.",
+        ]
+        if rule.review_note:
+            lines.append(f"- To check: {rule.review_note}.")
+        lines += [f"- Source: [{s.title}]({s.url})" for s in rule.sources]
+    return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ from imgpath.core.pathway.conditions import Condition, Verdict, parse_condition
 
 __all__ = [
     "CONFIDENCE",
+    "Change",
     "EligibilityItem",
     "PartialDate",
     "Rule",
@@ -104,8 +105,22 @@ class EligibilityItem:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A dated change to what a rule says (a ruling, an amendment), from its ``history``."""
+
+    date: PartialDate
+    text: str
+
+
+@dataclass(frozen=True)
 class Rule:
-    """One dated, sourced, graded rule."""
+    """One dated, sourced, graded rule.
+
+    ``review_by`` is the day after which the rule must not be stated as current fact (a measure
+    that can end: a proclamation's term, a law under review, a court case); after it a plan says
+    what was last confirmed and when.  ``informational`` says why the rule decides nothing (it is
+    only cited); every other rule must be evaluated somewhere (see ``usage``).
+    """
 
     id: str
     title: str
@@ -124,10 +139,36 @@ class Rule:
     condition: Condition | None = None
     eligibility: tuple[EligibilityItem, ...] = ()
     notes: str = ""
+    review_by: date | None = None
+    review_note: str = ""
+    informational: str = ""
+    history: tuple[Change, ...] = ()
 
     @property
     def needs_confirmation(self) -> bool:
         return self.confidence in ("L", "U")
+
+    def stale(self, day: date) -> bool:
+        """Whether ``day`` is past the rule's review date (it may no longer hold)."""
+        return self.review_by is not None and day > self.review_by
+
+    def caveat(self, day: date) -> str:
+        """What a plan adds to any sentence resting on this rule on ``day``: "" when current."""
+        if not self.stale(day):
+            return ""
+        assert self.review_by is not None
+        note = f": {self.review_note}" if self.review_note else ""
+        if self.review_by < self.as_of.first:
+            # Read after its review date and still not confirmed beyond it (e.g. a season's fees
+            # read when the next season's were not yet published).
+            when = f"last confirmed only up to {self.review_by.isoformat()}, read on {self.as_of}"
+        else:
+            when = f"last confirmed as of {self.as_of}; due for review since {self.review_by.isoformat()}"
+        return f"{when}{note}. Check that it still holds before relying on it"
+
+    def unsure(self, day: date) -> bool:
+        """Needs confirmation on ``day``: a weak grade, or past its review date."""
+        return self.needs_confirmation or self.stale(day)
 
     @cached_property
     def family(self) -> str:
@@ -182,6 +223,7 @@ def parse_rules(data: Mapping[str, Any], *, where: str) -> list[Rule]:
 _RULE_KEYS = {
     "id", "title", "statement", "effective_from", "effective_until", "as_of", "confidence",
     "sources", "date_basis", "params", "condition", "eligibility", "notes", "topic",
+    "review_by", "review_note", "informational", "history",
 }  # fmt: skip
 
 
@@ -226,6 +268,17 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         )
         for j, item in enumerate(raw.get("eligibility") or [])
     )
+    review_by = raw.get("review_by")
+    if review_by is not None:
+        parsed_review = parse_partial_date(review_by)
+        review_by = parsed_review.last
+    history = tuple(
+        Change(parse_partial_date(item["date"]), " ".join(str(item["change"]).split()))
+        for item in raw.get("history") or []
+    )
+    if raw.get("review_note") and review_by is None:
+        msg = f"{loc}: 'review_note' needs a 'review_by' date"
+        raise ValueError(msg)
     return Rule(
         id=str(raw["id"]),
         title=str(raw["title"]),
@@ -243,6 +296,10 @@ def _parse_rule(raw: Mapping[str, Any], *, jurisdiction: str, topic: str, loc: s
         condition=condition,
         eligibility=eligibility,
         notes=" ".join(str(raw.get("notes", "")).split()),
+        review_by=review_by,
+        review_note=" ".join(str(raw.get("review_note", "")).split()),
+        informational=" ".join(str(raw.get("informational", "")).split()),
+        history=history,
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from imgpath.core.pathway.engine import Reason, StepDef, evaluate_steps, parse_steps, resolve
+from imgpath.core.pathway.engine import Reason, StepDef, cite, evaluate_steps, parse_steps, resolve
 from imgpath.core.pathway.rules import RuleBook
 
 __all__ = ["VisaOption", "evaluate_visas", "parse_visa_options"]
@@ -65,9 +65,9 @@ def evaluate_visas(
             for item in rule.eligibility:
                 verdict = item.condition.evaluate(facts, rule.params)
                 if verdict.false:
-                    lacks.append(Reason(item.text, rule.id, rule.needs_confirmation))
+                    lacks.append(cite(rule, item.text, on))
                 elif verdict.unknown:
-                    unknown.append(Reason(item.text, rule.id, rule.needs_confirmation))
+                    unknown.append(cite(rule, item.text, on))
                     missing |= verdict.missing
         if lacks:
             status = "not_yet"
