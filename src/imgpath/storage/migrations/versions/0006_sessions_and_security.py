@@ -14,8 +14,8 @@ the odds queue's lease columns, and ids that are never reused.
 * On SQLite, every table with an integer id is rebuilt with ``AUTOINCREMENT``, so a deleted
   row's id is never handed out again (PostgreSQL's sequences never reuse ids).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29
 """
 
@@ -26,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
