@@ -54,3 +54,8 @@ clean:
 ## docs: regenerate the reference pages derived from code (CLI help, JSON Schema)
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_docs.py
+
+## load-mixed: 50 applicants searching while 8 sign-ups and a 5 MB import run (ARGS="--postgres --workers 4" for PostgreSQL)
+.PHONY: load-mixed
+load-mixed: $(STAMP)
+	$(BIN)/python benchmarks/load_mixed.py $(ARGS)

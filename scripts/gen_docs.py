@@ -35,6 +35,7 @@ COMMANDS = [
     ["market", "calibrate"],
     ["odds"],
     ["serve"],
+    ["worker"],
     ["rol"],
     ["rol", "export"],
     ["rol", "import"],

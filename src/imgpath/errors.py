@@ -10,6 +10,7 @@
     ├── AuthenticationError       not signed in, or wrong email or password
     ├── PermissionDeniedError     signed in, but this is someone else's and was not shared
     ├── RateLimitedError          too many attempts; says when to try again
+    ├── BusyError                 the service is busy (a lock, a full queue); try again shortly
     └── EngineError               the engine could not finish; a bug report, not a user mistake
 
 The command line and the web app each translate this tree into exit codes and HTTP statuses in
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "AuthenticationError",
+    "BusyError",
     "DocumentSyntaxError",
     "EngineError",
     "ImgpathError",
@@ -120,5 +122,13 @@ class RateLimitedError(ImgpathError):
     """Too many attempts in a short time."""
 
     def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class BusyError(ImgpathError):
+    """The service cannot take this now (the database is locked, the queue is full); retry later."""
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
         self.retry_after = retry_after
         super().__init__(message)

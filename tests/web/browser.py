@@ -8,6 +8,7 @@ the run rather than skipping it, so CI cannot pass without these tests.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -18,11 +19,11 @@ from typing import Any, Self
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from imgpath.settings import Settings
 from imgpath.web.app import create_app
-from imgpath.web.settings import Settings
-from tests.web.conftest import TODAY
+from tests.web.conftest import TODAY, outbox_links
 
 __all__ = [
     "PASSWORD",
@@ -39,6 +40,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "long-password-1"
 AXE = Axe()
+APPS: list[Any] = []
+"""The live app of the running module (sign_up reads its outbox)."""
 
 
 class LiveServer:
@@ -68,13 +71,15 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    database = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'imgpath.db'}"
-    settings = Settings(database_url=database, secret_key="b" * 40, odds_runs=2, odds_scale=0.05)
+    folder = tmp_path_factory.mktemp("browser")
+    settings = Settings(database_url=f"sqlite:///{folder / 'imgpath.db'}", data_dir=folder / "data",
+                        secret_key="b" * 40, odds_runs=2, odds_scale=0.05, signups_per_hour=1000)  # fmt: skip
     app = create_app(settings, today=TODAY)
+    APPS.append(app)
     with LiveServer(app) as live:
         yield live
-    app.state.workspace.close(wait=True)
-    app.state.workspace.catalog.close()
+    app.state.close()
+    APPS.remove(app)
 
 
 @pytest.fixture(scope="module")
@@ -106,13 +111,27 @@ def accessible(page: Page) -> None:
 
 
 def sign_up(page: Page, email: str, role: str = "applicant") -> None:
+    """Sign up, open the link the outbox received, confirm, sign in (an applicant then goes to
+    the profile, an advisor stays on the cohort)."""
     page.goto("/signup")
     accessible(page)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
+    page.get_by_label("Password (at least 8 characters", exact=False).fill(PASSWORD)
     page.get_by_label("I am").select_option(role)
     page.get_by_label("Time zone").fill("Africa/Lagos")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    accessible(page)
+    link = [x for x in outbox_links(APPS[-1], email) if "/verify?" in x][-1]
+    page.goto(link.split("8000", 1)[-1])
+    page.get_by_role("button", name="Confirm my email").click()
+    expect(page.get_by_text("Your email is confirmed")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if role == "applicant":
+        expect(page).to_have_url(re.compile(r"/pathway$"))
+        page.goto("/profile")
 
 
 PROFILE_FORM = {  # label: value; a select's value is chosen, anything else typed

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import PROFILE
+from tests.web.conftest import PASSWORD, PROFILE
 
 READS = ["/api/profile", "/api/pathway", "/api/saved", "/api/programs"]
 PAGES = [
@@ -54,9 +54,9 @@ def test_advisor_sees_only_who_shared_and_loses_it_on_revoke(client: Any, make_c
     advisor = make_client()
     advisor.signup("adv@example.org", role="advisor")
     assert advisor.call("GET", "/api/profile", params={"user": shared["id"]}).status_code == 403
-    share = client.call("POST", "/api/shares", json={"advisor_email": "ADV@example.org"}).json()[
-        "shares"
-    ][0]
+    share = client.call(
+        "POST", "/api/shares", json={"advisor_email": "ADV@example.org", "password": PASSWORD}
+    ).json()["shares"][0]
     assert [a["email"] for a in advisor.call("GET", "/api/cohort").json()["applicants"]] == [
         "shared@example.org"
     ]
@@ -77,9 +77,9 @@ def test_advisor_sees_only_who_shared_and_loses_it_on_revoke(client: Any, make_c
 
 def test_another_users_share_cannot_be_revoked(client: Any, make_client: Any) -> None:
     client.signup("owner@example.org")
-    share = client.call("POST", "/api/shares", json={"advisor_email": "adv@example.org"}).json()[
-        "shares"
-    ][0]
+    share = client.call(
+        "POST", "/api/shares", json={"advisor_email": "adv@example.org", "password": PASSWORD}
+    ).json()["shares"][0]
     other = make_client()
     other.signup("intruder@example.org")
     assert other.call("DELETE", f"/api/shares/{share['id']}").status_code == 404

@@ -115,8 +115,9 @@ def test_advisor_sees_a_shared_applicant_read_only(
     fill_profile(page)
     page.goto("/account")
     page.get_by_label("Advisor's email").fill("coach@example.org")
+    page.get_by_label("Your password (sharing needs it again)").fill(PASSWORD)
     page.get_by_role("button", name="Share", exact=True).click()
-    expect(page.get_by_text("coach@example.org (since")).to_be_visible()
+    expect(page.get_by_text("coach@example.org (pending until")).to_be_visible()
 
     advisor = browser.new_context(base_url=server.url)
     other = advisor.new_page()
@@ -142,7 +143,7 @@ def test_advisor_sees_a_shared_applicant_read_only(
 def test_keyboard_alone_signs_in_and_reaches_the_main_content(page: Page) -> None:
     sign_up(page, "chidi@example.org")
     page.goto("/account")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page).to_have_url(re.compile(r"/signin$"))
 
     page.keyboard.press("Tab")

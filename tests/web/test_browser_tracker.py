@@ -11,7 +11,16 @@ import icalendar
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.browser import LiveServer, accessible, browser, fill_profile, page, server, sign_up
+from tests.web.browser import (
+    PASSWORD,
+    LiveServer,
+    accessible,
+    browser,
+    fill_profile,
+    page,
+    server,
+    sign_up,
+)
 
 __all__ = ["browser", "page", "server"]  # fixtures, used by name
 
@@ -170,6 +179,7 @@ def test_an_advisor_views_a_shared_cohort(page: Page, browser: Browser, server: 
     track(page, code, "interviewed")
     page.goto("/account")
     page.get_by_label("Advisor's email").fill("cohort-coach@example.org")
+    page.get_by_label("Your password (sharing needs it again)").fill(PASSWORD)
     page.get_by_role("button", name="Share", exact=True).click()
     coach: Any = browser.new_context(base_url=server.url)
     try:

@@ -59,6 +59,21 @@ def _serve(database: str, port: int, folder: Any) -> subprocess.Popen[bytes]:
         time.sleep(0.1)
 
 
+def _account(http: httpx.Client, folder: Any, email: str) -> str:
+    """Sign up through the outbox's link, sign in; the session's CSRF token."""
+    import re
+
+    from imgpath.services.mail import read_outbox
+
+    http.post("/api/signup", json={"email": email, "password": "long-password-1"})
+    text = read_outbox(folder / "outbox")[-1].get_content()
+    found = re.search(r"token=([\w-]+)", text)
+    assert found, text
+    http.post("/api/verify", json={"token": found.group(1)})
+    r = http.post("/api/signin", json={"email": email, "password": "long-password-1"})
+    return str(r.json()["csrf_token"])
+
+
 def _mid_write(database: str) -> tuple[Any, Any]:
     """A probe that is true while another connection holds the write lock on applications, and
     what closes it."""
@@ -97,9 +112,7 @@ def test_killing_the_server_mid_write_loses_nothing_acknowledged(
     server = _serve(database, port, tmp_path)
     try:
         http = httpx.Client(base_url=base, timeout=60)
-        token = http.post(
-            "/api/signup", json={"email": "kill@example.org", "password": "long-password-1"}
-        ).json()["csrf_token"]
+        token = _account(http, tmp_path, "kill@example.org")
         headers = {"X-CSRF-Token": token}
         engine = create_engine(database)
         with engine.connect() as conn:

@@ -14,7 +14,7 @@ from typing import Any
 import icalendar
 
 from imgpath.core.catalog.claims import Claim
-from tests.web.conftest import PROFILE
+from tests.web.conftest import PASSWORD, PROFILE
 
 
 def codes(app: Any, kind: str, n: int) -> list[str]:
@@ -216,7 +216,9 @@ def test_advisor_cohort_table_csv_and_rotation_slots(
     app: Any, client: Any, make_client: Any
 ) -> None:
     applicant = client.signup("gus@example.org")
-    client.call("POST", "/api/shares", json={"advisor_email": "org@example.org"})
+    client.call(
+        "POST", "/api/shares", json={"advisor_email": "org@example.org", "password": PASSWORD}
+    )
     [a] = codes(app, "C", 1)
     client.call("PUT", f"/api/applications/{a}", json={"status": "interviewed"})
     client.call("POST", "/api/letters", json={"writer": "Dr Obi"})
@@ -240,7 +242,9 @@ def test_advisor_cohort_table_csv_and_rotation_slots(
     )
     other = make_client()
     other_id = other.signup("hal@example.org")["id"]
-    other.call("POST", "/api/shares", json={"advisor_email": "org@example.org"})
+    other.call(
+        "POST", "/api/shares", json={"advisor_email": "org@example.org", "password": PASSWORD}
+    )
     r = org.call("PUT", f"/api/slots/{slot}/applicants/{other_id}")
     assert r.status_code == 422
     assert "is full" in r.json()["fields"]["applicant"]
@@ -259,10 +263,7 @@ def test_export_and_delete_cover_the_tracker(app: Any, client: Any) -> None:
     assert [x["program_code"] for x in data["applications"]] == [a]
     assert data["letters"][0]["programs"] == [a]
     assert data["rank_list"] == [{"program": a, "supplemental": []}]
-    assert (
-        client.call("DELETE", "/api/account", json={"confirm_email": "ivy@example.org"}).status_code
-        == 200
-    )
+    assert client.call("DELETE", "/api/account", json={"password": PASSWORD}).status_code == 200
     tracker = app.state.tracker
     from imgpath.storage.tracker_store import applications, letter_assignments, letters
 
@@ -336,8 +337,12 @@ def test_limits_hold_when_requests_arrive_at_once(app: Any, client: Any, make_cl
     for n in range(5):
         other = make_client()
         people.append(other.signup(f"p{n}@example.org")["id"])
-        other.call("POST", "/api/shares", json={"advisor_email": "place@example.org"})
-    client.call("POST", "/api/shares", json={"advisor_email": "place@example.org"})
+        other.call(
+            "POST", "/api/shares", json={"advisor_email": "place@example.org", "password": PASSWORD}
+        )
+    client.call(
+        "POST", "/api/shares", json={"advisor_email": "place@example.org", "password": PASSWORD}
+    )
     slot = org.call("POST", "/api/slots", json={"site": "Mercy", "specialty": "IM", "start_on": "2027-01-04",
                                                 "end_on": "2027-01-31", "capacity": 1}).json()["id"]  # fmt: skip
     done = _parallel(

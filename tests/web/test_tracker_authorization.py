@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from imgpath.web import api_tracker, pages_tracker
+from tests.web.conftest import PASSWORD
 
 READS = ["/api/applications", "/api/applications.csv", "/api/costs", "/api/letters", "/api/documents",
          "/api/rotations", "/api/rank-list", "/api/timeline", "/api/calendar.ics",
@@ -57,7 +58,9 @@ def world(app: Any, client: Any, make_client: Any) -> dict[str, Any]:
     rotation = client.call("POST", "/api/rotations", json={"site": "Mercy", "specialty": "IM",
                                                             "start_on": "2026-01-05", "end_on": "2026-02-01"}).json()["id"]  # fmt: skip
     client.call("POST", "/api/rank-list", json={"program_code": a})
-    client.call("POST", "/api/shares", json={"advisor_email": "coach@example.org"})
+    client.call(
+        "POST", "/api/shares", json={"advisor_email": "coach@example.org", "password": PASSWORD}
+    )
     coach, intruder, stranger = make_client(), make_client(), make_client()
     coach.signup("coach@example.org", role="advisor")
     intruder.signup("intruder@example.org")
@@ -154,7 +157,9 @@ def test_own_changes_never_reach_another_persons_records(world: dict[str, Any]) 
 
 def test_slots_belong_to_their_organisation(world: dict[str, Any]) -> None:
     ids = world["ids"]
-    world["victim"].call("POST", "/api/shares", json={"advisor_email": "stranger@example.org"})
+    world["victim"].call(
+        "POST", "/api/shares", json={"advisor_email": "stranger@example.org", "password": PASSWORD}
+    )
     assert (
         world["stranger"].call("PUT", _fill("/api/slots/{S}/applicants/{V}", ids)).status_code
         == 200

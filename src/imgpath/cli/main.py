@@ -19,7 +19,7 @@ from imgpath.cli.plan import plan_command
 from imgpath.cli.programs import programs_app
 from imgpath.cli.rank_lists import rol_app
 from imgpath.cli.rules import rules_command
-from imgpath.cli.serve import serve_command
+from imgpath.cli.serve import serve_command, worker_command
 from imgpath.errors import ImgpathError
 
 __all__ = ["app", "main"]
@@ -44,6 +44,7 @@ app.add_typer(programs_app, name="programs")
 app.command("costs")(costs_command)
 app.command("odds")(odds_command)
 app.command("serve")(serve_command)
+app.command("worker")(worker_command)
 app.add_typer(market_app, name="market")
 app.add_typer(rol_app, name="rol")
 

@@ -1,14 +1,13 @@
-"""``imgpath serve``: the web app on this machine."""
+"""``imgpath serve``: the web app on this machine; ``imgpath worker``: an odds-queue worker."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
 
-__all__ = ["serve_command"]
+__all__ = ["serve_command", "worker_command"]
 
 
 def serve_command(
@@ -19,29 +18,40 @@ def serve_command(
     demo: Annotated[
         bool, typer.Option("--demo", help="Create the demo applicant and print its sign-in.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (use PostgreSQL beyond 1).")
+    ] = 1,
 ) -> None:
     """Run the web app (pages and the /api with its docs at /api/docs).
 
-    The database is $IMGPATH_DATABASE_URL, else a SQLite file in your data folder; see
-    docs/reference/web.md for every setting.
+    Every setting is an IMGPATH_* environment variable (docs/reference/web.md#settings),
+    checked before the server starts. The database is $IMGPATH_DATABASE_URL, else a SQLite
+    file in $IMGPATH_DATA_DIR.
 
     Examples:
 
       imgpath serve --demo
 
-      IMGPATH_DATABASE_URL=postgresql+psycopg://imgpath@db/imgpath imgpath serve --host 0.0.0.0
+      IMGPATH_DATABASE_URL=postgresql+psycopg://imgpath@db/imgpath imgpath serve --workers 4
     """
-    import uvicorn
+    from imgpath.web.server import serve
 
-    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
-    from imgpath.web.app import create_app
+    serve(host=host, port=port, demo=demo, workers=workers, out=sys.stdout)
 
-    app = create_app()
-    if demo:
-        ensure_demo(app.state.accounts, app.state.workspace, tracker=app.state.tracker,
-                    on=date.today())  # noqa: DTZ011  # fmt: skip
-    sys.stdout.write(f"imgpath is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
-    if demo:
-        sys.stdout.write(f"demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}\n")
-    sys.stdout.flush()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+def worker_command(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="Odds runs at once (default $IMGPATH_ODDS_CONCURRENCY)."),
+    ] = None,
+) -> None:
+    """Run odds jobs from the queue until stopped (Ctrl+C): for deployments that set
+    IMGPATH_ODDS_WORKER=external so the server processes only serve pages.
+
+    Example:
+
+      IMGPATH_DATABASE_URL=postgresql+psycopg://imgpath@db/imgpath imgpath worker
+    """
+    from imgpath.web.server import run_worker
+
+    run_worker(concurrency=concurrency, out=sys.stdout)

@@ -99,12 +99,15 @@ PROGRAM_LIST_SOURCE = (
 
 
 def database_url(url: str | None = None) -> str:
-    """The database to use: ``url``, else $IMGPATH_DATABASE_URL, else a SQLite file per user."""
+    """The database to use: ``url``, else $IMGPATH_DATABASE_URL, else ``imgpath.sqlite3`` in
+    $IMGPATH_DATA_DIR or the user's data folder."""
     if url:
         return url
     if os.environ.get(DATABASE_ENV):
         return os.environ[DATABASE_ENV]
-    folder = Path(platformdirs.user_data_dir("imgpath", appauthor=False))
+    folder = Path(
+        os.environ.get("IMGPATH_DATA_DIR") or platformdirs.user_data_dir("imgpath", appauthor=False)
+    )  # the same default as the web app's settings (imgpath.settings)
     return f"sqlite:///{folder / 'imgpath.sqlite3'}"
 
 

@@ -16,6 +16,7 @@ __all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "ensure_demo"]
 
 DEMO_EMAIL = "demo@imgpath.example"
 DEMO_PASSWORD = "demo-applicant"
+"""Fictional and printed on purpose (the demo is public); real accounts follow NIST SP 800-63B."""
 
 
 def _demo_file(name: str) -> Any:
@@ -30,8 +31,11 @@ def ensure_demo(
     in progress (``data/demo/season.yaml``)."""
     if accounts.store.user_by_email(DEMO_EMAIL) is not None:
         return
-    account = accounts.sign_up(email=DEMO_EMAIL, password=DEMO_PASSWORD, role="applicant",
-                               name="Amaka (demo)", time_zone="Africa/Lagos")  # fmt: skip
+    accounts.sign_up(email=DEMO_EMAIL, password=DEMO_PASSWORD, role="applicant", name="Amaka (demo)",
+                     time_zone="Africa/Lagos", verified=True)  # fmt: skip
+    found = accounts.store.user_by_email(DEMO_EMAIL)
+    assert found is not None
+    account = accounts.get(int(found["id"]))
     workspace.save_profile(account, _demo_file("profile.yaml"), on=on)
     workspace.save_program(account, "1414140C0", "demo: saved from the catalog")
     if tracker is None:

@@ -20,6 +20,7 @@ import icalendar
 from imgpath.core.matching.instance import NRMP_MAX_RANKS
 from imgpath.errors import ImgpathError, NotFoundError, PermissionDeniedError, Problem
 from imgpath.services.accounts import Account, FormError
+from imgpath.services.inputs import check_id, neutralise_cell, text_problems
 from imgpath.services.pathway import application_costs
 from imgpath.services.pathway_data import load_rulebook
 from imgpath.services.workspace import Workspace
@@ -109,17 +110,14 @@ def _choice(value: Any, field: str, choices: Sequence[str], problems: list[Probl
     return text
 
 
-def _text(
-    value: Any, field: str, problems: list[Problem], *, most: int, required: bool = False
-) -> str:
+def _text(value: Any, field: str, problems: list[Problem], *, most: int, required: bool = False,
+          single_line: bool = True) -> str:  # fmt: skip
+    """One text field: NUL, lone surrogates and (for one-line fields: names, titles, sites) line
+    breaks and control characters are refused, as anywhere in the app (``services.inputs``)."""
     text = str(value or "").strip()
-    if "\x00" in text:
-        problems.append(Problem(field, "contains a NUL character", "retype it as plain text"))
-        text = text.replace("\x00", "")
-    if required and not text:
-        problems.append(Problem(field, "is required", "fill it in"))
-    if len(text) > most:
-        problems.append(Problem(field, f"is longer than {most:,} characters", "shorten it"))
+    problems.extend(
+        text_problems(text, field, most=most, required=required, single_line=single_line)
+    )
     return text
 
 
@@ -206,7 +204,7 @@ class Tracker:
             dates[status] = on.isoformat()
         given = raw.get("notes")
         notes = _text(old.get("notes", "") if given is None else given, f"{prefix}notes", problems,
-                      most=4000)  # fmt: skip
+                      most=4000, single_line=False)  # fmt: skip
         return {
             "program_code": code,
             "status": status,
@@ -284,9 +282,10 @@ class Tracker:
         writer.writerow(CSV_COLUMNS)
         for a in self.applications(viewer, owner_id):
             p = a["program"]
-            writer.writerow([p["code"], p["name"], p["specialty"], p["state"], a["service"], a["status"],
-                             *(a["dates"].get(s, "") for s in APPLICATION_STATUSES),
-                             a["dates"].get("interview", ""), a["notes"]])  # fmt: skip
+            writer.writerow([neutralise_cell(cell) for cell in (
+                p["code"], p["name"], p["specialty"], p["state"], a["service"], a["status"],
+                *(a["dates"].get(s, "") for s in APPLICATION_STATUSES),
+                a["dates"].get("interview", ""), a["notes"])])  # fmt: skip
         return out.getvalue()
 
     def costs(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
@@ -325,7 +324,7 @@ class Tracker:
             "kind": _choice(raw.get("kind"), "kind", LETTER_KINDS, problems, "us_clinical"),
             "status": _choice(raw.get("status"), "status", LETTER_STATUSES, problems, "requested"),
             "requested_on": _day(raw.get("requested_on"), "requested_on", problems),
-            "notes": _text(raw.get("notes"), "notes", problems, most=2000),
+            "notes": _text(raw.get("notes"), "notes", problems, most=2000, single_line=False),
         }
         _raise(problems)
         return self.store.add(letters, {**values, "user_id": owner.id})
@@ -716,6 +715,8 @@ class Tracker:
     def place(self, viewer: Account, slot_id: int, applicant_id: int) -> None:
         """Place an applicant who shared with this organisation; a full slot is refused."""
         org = self._organisation(viewer)
+        _, bad = check_id(applicant_id, "applicant")
+        _raise(bad)
         slot = self._row(rotation_slots, org, slot_id, "rotation slot")
         person = self.workspace.owner(org, applicant_id)  # only applicants who shared with us
         if person.role != "applicant":
@@ -796,8 +797,9 @@ class Tracker:
         )
         for r in self.cohort(viewer, on=on):
             nxt = r["next"] or {}
-            writer.writerow([r["name"], r["email"], r["applications"], r["stage"], nxt.get("date", ""),
-                             nxt.get("title", ""), "; ".join(r["missing"])])  # fmt: skip
+            writer.writerow([neutralise_cell(cell) for cell in (
+                r["name"], r["email"], r["applications"], r["stage"], nxt.get("date", ""),
+                nxt.get("title", ""), "; ".join(r["missing"]))])  # fmt: skip
         return out.getvalue()
 
 

@@ -7,26 +7,22 @@ workspace; an advisor reaches, read-only, the workspaces of applicants who share
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import uuid
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from imgpath.core.catalog.search import SearchQuery
 from imgpath.core.pathway.profile import InvalidProfileError, parse_profile
-from imgpath.errors import (
-    ImgpathError,
-    NotFoundError,
-    PermissionDeniedError,
-    Problem,
-)
-from imgpath.services.accounts import Account, FormError, normalise_email
+from imgpath.errors import NotFoundError, PermissionDeniedError, Problem
+from imgpath.services.accounts import Account, FormError
 from imgpath.services.catalog import Catalog, SearchResult, applicant_from_report
+from imgpath.services.inputs import check_email, document_problems, require, text_problems
 from imgpath.services.odds import odds_for_report
+from imgpath.services.odds_queue import OddsQueue
 from imgpath.services.pathway import plan
 from imgpath.services.simulation import DEFAULT_RANKS
 from imgpath.storage.accounts_store import AccountsStore
@@ -49,6 +45,10 @@ def deadline_times(day: str | None, time_et: str | None, zone: str) -> dict[str,
     return {"et": f"{day} {time_et}", "local": local.strftime(f"%Y-%m-%d %H:%M {zone}")}
 
 
+PROFILE_MAX_BYTES = 64_000
+"""The largest profile kept (settings: IMGPATH_MAX_PROFILE_BYTES)."""
+
+
 def _json_ready(data: Mapping[str, Any]) -> dict[str, Any]:
     """The profile as stored: YAML gives dates as date objects; the database keeps ISO strings."""
     ready: dict[str, Any] = json.loads(json.dumps(dict(data), default=_iso))
@@ -64,26 +64,30 @@ def _iso(value: Any) -> str:
 
 @dataclass(frozen=True)
 class OddsSettings:
-    """How big a web odds run is (environment variables in ``web.settings``)."""
+    """How big a web odds run is (settings: IMGPATH_ODDS_RUNS, IMGPATH_ODDS_SCALE)."""
 
     runs: int = 10
     scale: float = 1.0
 
 
+@dataclass(frozen=True)
+class SharingPolicy:
+    pending_days: int = 30
+    """A share to an address without a verified advisor account lapses after this many days."""
+    profile_max_bytes: int = PROFILE_MAX_BYTES
+
+
 class Workspace:
-    def __init__(
-        self, store: AccountsStore, catalog: Catalog, odds: OddsSettings | None = None
-    ) -> None:
+    def __init__(self, store: AccountsStore, catalog: Catalog, queue: OddsQueue,
+                 odds: OddsSettings | None = None, *, reauthenticate: Callable[[Account, str], None],
+                 policy: SharingPolicy | None = None) -> None:  # fmt: skip
+        """``reauthenticate(account, password)`` raises a FormError naming ``password`` when wrong."""
         self.store = store
         self.catalog = catalog
+        self.queue = queue
         self.odds_settings = odds or OddsSettings()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imgpath-odds")
-        # Odds runs live in this process's thread: any left queued or running in the database
-        # belonged to a server that stopped, and would otherwise show progress forever.
-        store.abandon_jobs("the server restarted before this run finished; start it again")
-
-    def close(self, *, wait: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        self.reauthenticate = reauthenticate
+        self.policy = policy or SharingPolicy()
 
     # ------------------------------------------------------------ authorization
     def owner(
@@ -97,8 +101,9 @@ class Workspace:
             row is not None
             and not write
             and viewer.role == "advisor"
+            and viewer.verified
             and row["role"] == "applicant"
-            and self.store.is_shared(owner_id, viewer.email)
+            and self.store.is_shared(owner_id, viewer.id)
         )
         if not allowed:
             msg = "this workspace is not yours and was not shared with you"
@@ -114,16 +119,23 @@ class Workspace:
     def save_profile(self, viewer: Account, data: Mapping[str, Any], *, on: date) -> dict[str, Any]:
         """Validate (every problem keyed by its field) and save; nothing is saved if any is wrong."""
         owner = self.owner(viewer, write=True)
+        if not isinstance(data, Mapping):
+            raise FormError([Problem("profile", "must be a mapping of profile fields")])
+        require(document_problems(data, field="", most_bytes=self.policy.profile_max_bytes))
         try:
             parse_profile(dict(data), on=on)
         except InvalidProfileError as exc:
             raise FormError(list(exc.problems)) from None
+        except (ValueError, TypeError, RecursionError, OverflowError) as exc:
+            raise FormError([Problem("profile", f"cannot be read ({type(exc).__name__})",
+                                     "check the values' types")]) from None  # fmt: skip
         stored = _json_ready(data)
         self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
         return stored
 
-    def _report(self, owner: Account, on: date) -> Any:
-        data = self.store.profile(owner.id) or {}
+    def _report(self, owner: Account, on: date, data: Mapping[str, Any] | None = None) -> Any:
+        """The pathway report of the owner's saved profile (``data``, if already read)."""
+        data = dict(data if data is not None else self.store.profile(owner.id) or {})
         try:
             return plan(parse_profile(data, on=on), on)
         except InvalidProfileError as exc:  # saved under older rules, or an older day
@@ -149,9 +161,12 @@ class Workspace:
         problems = query.problems()
         if problems:
             raise FormError([Problem(name, message) for name, message in problems])
-        applicant = (
-            applicant_from_report(self._report(owner, on)) if self.store.profile(owner.id) else None
-        )
+        has_profile = bool(self.store.profile(owner.id))
+        if (
+            query.sort == "fit" and not has_profile
+        ):  # fit needs a profile: by name until there is one
+            query = dataclasses.replace(query, sort="name")
+        applicant = applicant_from_report(self._report(owner, on)) if has_profile else None
         return self.catalog.search(query, applicant)
 
     def program(self, viewer: Account, code: str, *, on: date) -> Any:
@@ -175,8 +190,7 @@ class Workspace:
     def save_program(self, viewer: Account, code: str, note: str = "") -> bool:
         owner = self.owner(viewer, write=True)
         self.catalog.show(code)  # NotFoundError names an unknown code
-        if len(note) > 2000:
-            raise FormError([Problem("note", "is longer than 2,000 characters", "shorten it")])
+        require(text_problems(note, "note", most=2000, single_line=False))
         return self.store.save_program(owner.id, code, note, now=datetime.now(UTC))
 
     def unsave_program(self, viewer: Account, code: str) -> None:
@@ -187,83 +201,110 @@ class Workspace:
 
     # ------------------------------------------------------------------ sharing
     def shares(self, viewer: Account) -> list[dict[str, Any]]:
+        """The applicant's shares: ``active`` (attached to a verified advisor account of that
+        address) or ``pending`` until ``expires_at`` (lapsed ones are deleted)."""
+        owner = self.owner(viewer, write=True)
+        self.store.purge_shares(datetime.now(UTC))
         return [
-            {
-                "id": s["id"],
-                "advisor_email": s["advisor_email"],
-                "created_at": s["created_at"].isoformat(),
-            }
-            for s in self.store.shares_of(self.owner(viewer, write=True).id)
-        ]
+            {"id": s["id"], "advisor_email": s["advisor_email"], "created_at": s["created_at"].isoformat(),
+             "status": "active" if s["advisor_id"] is not None else "pending",
+             "expires_at": s["expires_at"].isoformat() if s["expires_at"] else None}
+            for s in self.store.shares_of(owner.id)
+        ]  # fmt: skip
 
-    def share(self, viewer: Account, advisor_email: str) -> None:
+    def share(self, viewer: Account, advisor_email: str, *, password: str) -> None:
+        """Share (read-only) with an advisor's address, after the password.  It takes effect only
+        for a verified advisor account of that address; until one exists it is pending and
+        lapses after ``pending_days``."""
         owner = self.owner(viewer, write=True)
         if owner.role != "applicant":
             raise FormError([Problem("advisor_email", "only applicants share their workspace")])
-        email = normalise_email(advisor_email)
-        if "@" not in email or email == owner.email:
-            raise FormError([Problem("advisor_email", "is not another person's email address")])
-        self.store.add_share(owner.id, email, now=datetime.now(UTC))
+        email, problems = check_email(advisor_email, "advisor_email")
+        if not problems and email == owner.email:
+            problems.append(
+                Problem("advisor_email", "is your own address", "give your advisor's email")
+            )
+        require(problems)
+        self.reauthenticate(viewer, password)
+        now = datetime.now(UTC)
+        advisor = self.store.user_by_email(email)
+        attached = (int(advisor["id"]) if advisor and advisor["role"] == "advisor"
+                    and advisor["email_verified_at"] is not None else None)  # fmt: skip
+        self.store.add_share(owner.id, email, advisor_id=attached, now=now,
+                             expires_at=now + timedelta(days=self.policy.pending_days))  # fmt: skip
 
     def revoke(self, viewer: Account, share_id: int) -> None:
-        if not self.store.remove_share(self.owner(viewer, write=True).id, share_id):
+        """End a share; the advisor's organisation's placements of this applicant end with it."""
+        if self.store.remove_share(self.owner(viewer, write=True).id, share_id) is None:
             msg = f"no share {share_id} of yours"
             raise NotFoundError(msg)
 
     def cohort(self, viewer: Account) -> list[dict[str, Any]]:
-        """The applicants who shared with this advisor."""
-        if viewer.role != "advisor":
+        """The applicants whose shares are attached to this (verified) advisor."""
+        if viewer.role != "advisor" or not viewer.verified:
             return []
-        return self.store.shared_with(viewer.email)
+        return self.store.shared_with(viewer.id)
 
     # --------------------------------------------------------------------- odds
     def start_odds(
         self, viewer: Account, *, specialty: str, on: date, ranks: int | None = None
     ) -> str:
-        """Start an odds run; with ``ranks``, a "what if" for a rank list of that many programs."""
+        """Queue an odds run; with ``ranks``, a "what if" for a rank list of that many programs.
+
+        The profile is checked now and kept with the request, so the run uses what was asked.
+        """
         owner = self.owner(viewer, write=True)
-        report = self._report(owner, on)
+        require(text_problems(specialty, "specialty", most=200))
+        self._report(owner, on)  # a profile that cannot be planned is refused now, not later
         settings = self.odds_settings
-        request = {
-            "specialty": specialty.strip(),
-            "on": on.isoformat(),
-            "runs": settings.runs,
-            "scale": settings.scale,
-            "ranks": ranks,
-        }
-        job_id = uuid.uuid4().hex
-        self.store.add_job(job_id, owner.id, request, total=settings.runs, now=datetime.now(UTC))
-        self._pool.submit(self._run_odds, job_id, report, request)
-        return job_id
+        request = {"specialty": specialty.strip(), "on": on.isoformat(), "runs": settings.runs,
+                   "scale": settings.scale, "ranks": ranks, "profile": self.store.profile(owner.id) or {}}  # fmt: skip
+        return self.queue.submit(owner.id, request, total=settings.runs)
 
-    def _run_odds(self, job_id: str, report: Any, request: Mapping[str, Any]) -> None:
-        def progress(done: int, total: int) -> None:
-            self.store.update_job(job_id, done=done, total=total)
+    @staticmethod
+    def run_odds(
+        request: Mapping[str, Any], progress: Callable[[int, int], None]
+    ) -> tuple[Any, bytes | None]:
+        """Run one queued odds request (in a worker): the result and its plot, rendered once."""
+        from imgpath.services.plots import odds_plot_bytes
 
-        self.store.update_job(job_id, status="running")
+        on = date.fromisoformat(request["on"])
         try:
-            mine = request.get("ranks")
-            result = odds_for_report(report, on=date.fromisoformat(request["on"]), runs=request["runs"],
-                                     scale=request["scale"], specialties=[request["specialty"]] if request["specialty"] else [],
-                                     ranks=sorted({*DEFAULT_RANKS, mine}) if mine else DEFAULT_RANKS,
-                                     at_ranks=mine, progress=progress)  # fmt: skip
-        except ImgpathError as exc:
-            self.store.update_job(job_id, status="failed", error=str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug: keep the job's record, say so
-            self.store.update_job(
-                job_id, status="failed", error=f"internal error: {type(exc).__name__}"
-            )
-            return
-        self.store.update_job(job_id, status="done", result=result, done=request["runs"])
+            report = plan(parse_profile(dict(request["profile"]), on=on), on)
+        except InvalidProfileError as exc:
+            raise FormError(
+                [Problem("profile", "the saved profile needs fixing", str(exc))]
+            ) from None
+        mine = request.get("ranks")
+        result = odds_for_report(report, on=on, runs=request["runs"], scale=request["scale"],
+                                 specialties=[request["specialty"]] if request["specialty"] else [],
+                                 ranks=sorted({*DEFAULT_RANKS, mine}) if mine else DEFAULT_RANKS,
+                                 at_ranks=mine, progress=progress)  # fmt: skip
+        return result, odds_plot_bytes(result)
 
     def odds_job(self, viewer: Account, job_id: str) -> dict[str, Any]:
-        job = self.store.job(job_id)
+        job = self.store.job(job_id) if len(job_id) <= 32 and job_id.isalnum() else None
         if job is None:
-            msg = f"no odds run {job_id}"
+            msg = f"no odds run {job_id[:40]}"
             raise NotFoundError(msg)
         self.owner(viewer, job["user_id"])
-        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in job.items()}
+        hidden = ("plot", "lease_until", "attempts")
+        out = {
+            k: (v.isoformat() if isinstance(v, datetime) else v)
+            for k, v in job.items()
+            if k not in hidden
+        }
+        out["request"] = {k: v for k, v in (job["request"] or {}).items() if k != "profile"}
+        return out
+
+    def odds_plot(self, viewer: Account, job_id: str) -> bytes:
+        """The run's plot (PNG), rendered once when the run finished."""
+        self.odds_job(viewer, job_id)
+        plot = self.queue.store.plot(job_id)
+        if plot is None:
+            msg = "this odds run has no result yet"
+            raise NotFoundError(msg)
+        return plot
 
     def latest_odds(self, viewer: Account, owner_id: int | None = None) -> dict[str, Any] | None:
         owner = self.owner(viewer, owner_id)

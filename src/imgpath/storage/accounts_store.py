@@ -18,11 +18,13 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     delete,
     insert,
+    or_,
     select,
     update,
 )
@@ -43,7 +45,10 @@ users = Table(
     Column("role", String(12), nullable=False),
     Column("time_zone", String(64), nullable=False, server_default="UTC"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("email_verified_at", DateTime(timezone=True), nullable=True),
+    sqlite_autoincrement=True,
 )
+"""``sqlite_autoincrement``: a deleted user's id is never given to the next person (finding C1)."""
 profiles = Table(
     "profiles",
     metadata,
@@ -66,7 +71,12 @@ shares = Table(
     Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("advisor_email", String(320), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("advisor_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    sqlite_autoincrement=True,
 )
+"""A share is *attached* (``advisor_id``) only to a verified advisor account of that address;
+until then it is pending and lapses at ``expires_at``."""
 odds_jobs = Table(
     "odds_jobs",
     metadata,
@@ -79,6 +89,9 @@ odds_jobs = Table(
     Column("result", JSON, nullable=True),
     Column("error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("plot", LargeBinary, nullable=True),
 )
 
 
@@ -87,22 +100,16 @@ class AccountsStore:
         self.engine = engine
 
     # ------------------------------------------------------------------ users
-    def add_user(
-        self, *, email: str, name: str, password_hash: str, role: str, time_zone: str, now: datetime
-    ) -> int | None:
+    def add_user(self, *, email: str, name: str, password_hash: str, role: str, time_zone: str,
+                 now: datetime, verified: bool = False) -> int | None:  # fmt: skip
         """The new user's id, or None when the email is taken."""
         try:
             with self.engine.begin() as conn:
                 found = conn.execute(
-                    insert(users).values(
-                        email=email,
-                        name=name,
-                        password_hash=password_hash,
-                        role=role,
-                        time_zone=time_zone,
-                        created_at=now,
-                    )
-                )
+                    insert(users).values(email=email, name=name, password_hash=password_hash, role=role,
+                                         time_zone=time_zone, created_at=now,
+                                         email_verified_at=now if verified else None)
+                )  # fmt: skip
                 key = found.inserted_primary_key
                 assert key is not None
                 return int(key[0])
@@ -119,18 +126,116 @@ class AccountsStore:
             row = conn.execute(select(users).where(users.c.email == email)).mappings().first()
         return dict(row) if row else None
 
-    def update_user(self, user_id: int, **values: Any) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+    def update_user(self, user_id: int, **values: Any) -> bool:
+        """Change the user's columns; False when the new email belongs to someone else."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(update(users).where(users.c.id == user_id).values(**values))
+        except IntegrityError:
+            return False
+        return True
 
     def delete_user(self, user_id: int) -> None:
-        """Everything of the user goes, in one transaction (children first: SQLite may lack cascades)."""
+        """Everything of the user goes, in one transaction (children first: SQLite may lack
+        cascades), and every share attached to the account or (if it was verified) addressed to
+        its email; pending shares to a never-verified address keep waiting for its owner."""
+        from imgpath.storage.security_store import email_tokens, sessions
+
         with self.engine.begin() as conn:
+            found = conn.execute(
+                select(users.c.email, users.c.email_verified_at).where(users.c.id == user_id)
+            ).first()
             delete_user_records(conn, user_id)
-            for table in (odds_jobs, saved_programs, profiles):
+            for table in (odds_jobs, saved_programs, profiles, sessions, email_tokens):
                 conn.execute(delete(table).where(table.c.user_id == user_id))
-            conn.execute(delete(shares).where(shares.c.applicant_id == user_id))
+            addressed = shares.c.advisor_email == (found[0] if found else "")
+            if found is None or found[1] is None:  # never verified: shares to the address wait on
+                addressed = shares.c.id.is_(None)
+            conn.execute(delete(shares).where(or_(
+                shares.c.applicant_id == user_id, shares.c.advisor_id == user_id, addressed)))  # fmt: skip
             conn.execute(delete(users).where(users.c.id == user_id))
+
+    # ------------------------------------------------------------------ shares
+    def shares_of(self, applicant_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(shares).where(shares.c.applicant_id == applicant_id).order_by(shares.c.id)
+            )
+            return [dict(r) for r in rows.mappings()]
+
+    def shared_with(self, advisor_id: int) -> list[dict[str, Any]]:
+        """The applicants whose shares are attached to this advisor: id, email, name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(users.c.id, users.c.email, users.c.name)
+                .join(shares, shares.c.applicant_id == users.c.id)
+                .where(shares.c.advisor_id == advisor_id)
+                .order_by(users.c.name, users.c.email)
+            )
+            return [dict(r) for r in rows.mappings()]
+
+    def is_shared(self, applicant_id: int, advisor_id: int) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(shares.c.id).where(
+                    shares.c.applicant_id == applicant_id, shares.c.advisor_id == advisor_id
+                )
+            ).first()
+        return row is not None
+
+    def add_share(self, applicant_id: int, advisor_email: str, *, advisor_id: int | None,
+                  expires_at: datetime | None, now: datetime) -> bool:  # fmt: skip
+        """False when this applicant already shares with this address."""
+        try:
+            with self.engine.begin() as conn:
+                there = conn.execute(select(shares.c.id).where(
+                    shares.c.applicant_id == applicant_id, shares.c.advisor_email == advisor_email)).first()  # fmt: skip
+                if there is not None:
+                    return False
+                conn.execute(insert(shares).values(
+                    applicant_id=applicant_id, advisor_email=advisor_email, created_at=now,
+                    advisor_id=advisor_id, expires_at=None if advisor_id else expires_at))  # fmt: skip
+        except IntegrityError:
+            return False
+        return True
+
+    def attach_shares(self, advisor_email: str, advisor_id: int, now: datetime) -> int:
+        """Attach the unexpired pending shares to this address to its (just verified) advisor."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(shares)
+                .where(shares.c.advisor_email == advisor_email, shares.c.advisor_id.is_(None),
+                       shares.c.expires_at > now)
+                .values(advisor_id=advisor_id, expires_at=None)
+            )  # fmt: skip
+        return done.rowcount
+
+    def detach_shares(self, advisor_id: int) -> int:
+        """The advisor's address changed: its shares are no longer attached to the account."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(shares).where(shares.c.advisor_id == advisor_id)).rowcount
+
+    def purge_shares(self, now: datetime) -> int:
+        """Delete pending shares that lapsed."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(shares).where(
+                shares.c.advisor_id.is_(None), shares.c.expires_at <= now)).rowcount  # fmt: skip
+
+    def remove_share(self, applicant_id: int, share_id: int) -> dict[str, Any] | None:
+        """Delete the share and the placements its advisor made of this applicant; the share."""
+        from imgpath.storage.tracker_store import unplace_everywhere
+
+        with self.engine.begin() as conn:
+            row = conn.execute(select(shares).where(
+                shares.c.id == share_id, shares.c.applicant_id == applicant_id)).mappings().first()  # fmt: skip
+            if row is None:
+                return None
+            conn.execute(delete(shares).where(shares.c.id == share_id))
+            if row["advisor_id"] is not None:
+                unplace_everywhere(
+                    conn, organisation_id=row["advisor_id"], applicant_id=applicant_id
+                )
+        return dict(row)
 
     # --------------------------------------------------------------- profiles
     def profile(self, user_id: int) -> dict[str, Any] | None:
@@ -182,83 +287,18 @@ class AccountsStore:
             )
         return done.rowcount > 0
 
-    # ------------------------------------------------------------------ shares
-    def shares_of(self, applicant_id: int) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(shares).where(shares.c.applicant_id == applicant_id).order_by(shares.c.id)
-            )
-            return [dict(r) for r in rows.mappings()]
-
-    def shared_with(self, advisor_email: str) -> list[dict[str, Any]]:
-        """The applicants who shared with this email: id, email, name."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(users.c.id, users.c.email, users.c.name)
-                .join(shares, shares.c.applicant_id == users.c.id)
-                .where(shares.c.advisor_email == advisor_email)
-                .order_by(users.c.name, users.c.email)
-            )
-            return [dict(r) for r in rows.mappings()]
-
-    def is_shared(self, applicant_id: int, advisor_email: str) -> bool:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(shares.c.id).where(
-                    shares.c.applicant_id == applicant_id, shares.c.advisor_email == advisor_email
-                )
-            ).first()
-        return row is not None
-
-    def add_share(self, applicant_id: int, advisor_email: str, *, now: datetime) -> bool:
-        if self.is_shared(applicant_id, advisor_email):
-            return False
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(shares).values(
-                    applicant_id=applicant_id, advisor_email=advisor_email, created_at=now
-                )
-            )
-        return True
-
-    def remove_share(self, applicant_id: int, share_id: int) -> bool:
-        with self.engine.begin() as conn:
-            done = conn.execute(
-                delete(shares).where(shares.c.id == share_id, shares.c.applicant_id == applicant_id)
-            )
-        return done.rowcount > 0
-
     # ---------------------------------------------------------------- odds jobs
-    def add_job(
-        self, job_id: str, user_id: int, request: Mapping[str, Any], *, total: int, now: datetime
-    ) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(insert(odds_jobs).values(id=job_id, user_id=user_id, status="queued", done=0, total=total,
-                                                  request=dict(request), created_at=now))  # fmt: skip
-
-    def update_job(self, job_id: str, **values: Any) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(odds_jobs).where(odds_jobs.c.id == job_id).values(**values))
-
-    def abandon_jobs(self, error: str) -> int:
-        """Mark queued and running jobs failed (their thread died with the previous server)."""
-        with self.engine.begin() as conn:
-            done = conn.execute(
-                update(odds_jobs)
-                .where(odds_jobs.c.status.in_(("queued", "running")))
-                .values(status="failed", error=error)
-            )
-        return done.rowcount
-
     def job(self, job_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(odds_jobs).where(odds_jobs.c.id == job_id)).mappings().first()
         return dict(row) if row else None
 
     def jobs(self, user_id: int) -> list[dict[str, Any]]:
+        """The user's odds runs, newest first (without their plots)."""
+        columns = [c for c in odds_jobs.c if c.name != "plot"]
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(odds_jobs)
+                select(*columns)
                 .where(odds_jobs.c.user_id == user_id)
                 .order_by(odds_jobs.c.created_at.desc())
             ).mappings()

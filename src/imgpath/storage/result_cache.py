@@ -24,13 +24,15 @@ def cache_key(payload: Any) -> str:
 class ResultCache:
     """JSON files under ``folder`` (default: $IMGPATH_CACHE_DIR, else the user cache folder)."""
 
-    def __init__(self, folder: str | Path | None = None) -> None:
+    def __init__(self, folder: str | Path | None = None, *, max_entries: int = 500) -> None:
         chosen = (
             folder
             or os.environ.get(CACHE_ENV)
             or platformdirs.user_cache_dir("imgpath", appauthor=False)
         )
         self.folder = Path(chosen) / "simulations"
+        self.max_entries = max_entries
+        """At most this many results are kept; the least recently written go first."""
 
     def get(self, key: str) -> Any | None:
         path = self.folder / f"{key}.json"
@@ -45,3 +47,13 @@ class ResultCache:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(value), encoding="utf-8")
         tmp.replace(path)
+        self._prune()
+
+    def _prune(self) -> None:
+        """Keep the cache bounded (a person changing a setting run after run cannot fill the disk)."""
+        files = list(self.folder.glob("*.json"))
+        if len(files) <= self.max_entries:
+            return
+        files.sort(key=lambda p: p.stat().st_mtime)
+        for old in files[: len(files) - self.max_entries]:
+            old.unlink(missing_ok=True)

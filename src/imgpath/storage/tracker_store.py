@@ -52,6 +52,7 @@ __all__ = [
     "rotation_slots",
     "rotations",
     "serialised",
+    "unplace_everywhere",
 ]
 
 
@@ -70,6 +71,7 @@ applications = Table(
     Column("notes", Text, nullable=False, server_default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("user_id", "program_code"),
+    sqlite_autoincrement=True,
 )  # fmt: skip
 letters = Table(
     "letters", metadata,
@@ -79,6 +81,7 @@ letters = Table(
     Column("status", String(16), nullable=False),
     Column("requested_on", Date, nullable=True),
     Column("notes", Text, nullable=False, server_default=""),
+    sqlite_autoincrement=True,
 )  # fmt: skip
 letter_assignments = Table(
     "letter_assignments", metadata,
@@ -93,6 +96,7 @@ documents = Table(
     Column("kind", String(24), nullable=False),
     Column("due_on", Date, nullable=True),
     Column("done", Boolean, nullable=False, server_default=false()),
+    sqlite_autoincrement=True,
 )  # fmt: skip
 rotations = Table(
     "rotations", metadata,
@@ -105,6 +109,7 @@ rotations = Table(
     Column("cost", Float, nullable=True),
     Column("supervisor", String(200), nullable=False, server_default=""),
     Column("letter_earned", Boolean, nullable=False, server_default=false()),
+    sqlite_autoincrement=True,
 )  # fmt: skip
 rank_lists = Table(
     "rank_lists", metadata,
@@ -121,6 +126,7 @@ rotation_slots = Table(
     Column("end_on", Date, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("capacity", Integer, nullable=False),
+    sqlite_autoincrement=True,
 )  # fmt: skip
 placements = Table(
     "placements", metadata,
@@ -145,6 +151,14 @@ def delete_user_records(conn: Connection, user_id: int) -> None:
     for table in OWNED:
         conn.execute(delete(table).where(table.c.user_id == user_id))
     conn.execute(delete(rank_lists).where(rank_lists.c.user_id == user_id))
+
+
+def unplace_everywhere(conn: Connection, *, organisation_id: int, applicant_id: int) -> int:
+    """Take the applicant out of every slot of this organisation (the share was revoked)."""
+    slots = select(rotation_slots.c.id).where(rotation_slots.c.user_id == organisation_id)
+    done = conn.execute(delete(placements).where(placements.c.applicant_id == applicant_id,
+                                                 placements.c.slot_id.in_(slots)))  # fmt: skip
+    return done.rowcount
 
 
 @contextmanager

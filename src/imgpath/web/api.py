@@ -1,59 +1,23 @@
 """The JSON API under /api: the same use cases as the pages, for scripts and other front ends.
 
-Changes (POST, PUT, DELETE) need the X-CSRF-Token header; sign-up and sign-in return the token.
+Changes (POST, PUT, DELETE) need the X-CSRF-Token header (``POST /api/signin`` returns it);
+accounts are in ``api_accounts``, the season tracker in ``api_tracker``.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from imgpath.core.catalog.search import SearchQuery
-from imgpath.services.accounts import Account
-from imgpath.services.plots import odds_plot_bytes
-from imgpath.web.security import check_csrf, csrf_token, current_account, sign_in, sign_out
+from imgpath.web.deps import Csrf, Me, RowId, UserId, today
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api", tags=["api"])
-Me = Annotated[Account, Depends(current_account)]
-Csrf = Depends(check_csrf)
-
-
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="a record's id")]
-UserId = Annotated[
-    int | None,
-    Query(ge=1, le=2_147_483_647, description="an applicant who shared with you (advisors)"),
-]
-"""Ids as the database stores them (32-bit); anything else is refused with 422, not a 500."""
-
-
-def download(body: bytes | str, media_type: str, filename: str) -> Response:
-    """A file the browser saves rather than shows (CSV, calendar, JSON export)."""
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
-
-
-def today(request: Request) -> date:
-    pinned: date | None = request.app.state.today
-    return pinned or date.today()  # noqa: DTZ011 - the web edge owns the clock
-
-
-class SignUp(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=500)
-    role: str = "applicant"
-    name: str = Field(default="", max_length=200)
-    time_zone: str = "UTC"
-
-
-class SignIn(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=500)
+router = APIRouter(prefix="/api", tags=["workspace"])
 
 
 class Note(BaseModel):
@@ -62,46 +26,11 @@ class Note(BaseModel):
 
 class ShareWith(BaseModel):
     advisor_email: str = Field(max_length=320)
+    password: str = Field(max_length=1024, description="your password: sharing needs it again")
 
 
 class OddsRequest(BaseModel):
     specialty: str = Field(default="", max_length=200)
-
-
-class Confirm(BaseModel):
-    confirm_email: str
-
-
-def _session(request: Request, account: Account) -> dict[str, Any]:
-    return {"account": account.to_dict(), "csrf_token": csrf_token(request)}
-
-
-@router.post("/signup", status_code=201)
-def api_signup(request: Request, body: SignUp) -> dict[str, Any]:
-    account = request.app.state.accounts.sign_up(**body.model_dump())
-    sign_in(request, account)
-    return _session(request, account)
-
-
-@router.post("/signin")
-def api_signin(request: Request, body: SignIn) -> dict[str, Any]:
-    client = request.client.host if request.client else ""
-    account = request.app.state.accounts.sign_in(
-        email=body.email, password=body.password, client=client
-    )
-    sign_in(request, account)
-    return _session(request, account)
-
-
-@router.post("/signout", dependencies=[Csrf])
-def api_signout(request: Request, me: Me) -> dict[str, str]:
-    sign_out(request)
-    return {"signed_out": me.email}
-
-
-@router.get("/me")
-def api_me(request: Request, me: Me) -> dict[str, Any]:
-    return _session(request, me)
 
 
 @router.get("/profile")
@@ -111,6 +40,7 @@ def api_profile(request: Request, me: Me, user: UserId = None) -> dict[str, Any]
 
 @router.put("/profile", dependencies=[Csrf])
 def api_save_profile(request: Request, me: Me, body: dict[str, Any]) -> dict[str, Any]:
+    """Replace the profile (JSON, see docs/reference/profile.md); nothing is saved if a field is wrong."""
     return {"profile": request.app.state.workspace.save_profile(me, body, on=today(request))}
 
 
@@ -124,13 +54,15 @@ def api_pathway(request: Request, me: Me, user: UserId = None) -> dict[str, Any]
 def api_programs(
     request: Request,
     me: Me,
-    q: str = "",
-    specialty: Annotated[list[str] | None, Query()] = None,
-    state: Annotated[list[str] | None, Query()] = None,
-    visa: str | None = None,
-    sort: str = "fit",
+    q: Annotated[str, Query(max_length=200)] = "",
+    specialty: Annotated[list[str] | None, Query(max_length=50)] = None,
+    state: Annotated[list[str] | None, Query(max_length=60)] = None,
+    visa: Annotated[str | None, Query(max_length=10)] = None,
+    sort: Annotated[
+        str, Query(max_length=20, description="fit (name without a profile), name, ...")
+    ] = "fit",
     limit: Annotated[int, Query(ge=0, le=500)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     user: UserId = None,
 ) -> dict[str, Any]:
     query = SearchQuery(text=q, specialties=tuple(specialty or ()), states=tuple(state or ()), visa=visa or None,
@@ -170,7 +102,9 @@ def api_shares(request: Request, me: Me) -> dict[str, Any]:
 
 @router.post("/shares", status_code=201, dependencies=[Csrf])
 def api_share(request: Request, me: Me, body: ShareWith) -> dict[str, Any]:
-    request.app.state.workspace.share(me, body.advisor_email)
+    """Share read-only with an advisor's email (your password first).  It is ``pending`` until a
+    verified advisor account of that address exists, and lapses if none does in time."""
+    request.app.state.workspace.share(me, body.advisor_email, password=body.password)
     return {"shares": request.app.state.workspace.shares(me)}
 
 
@@ -197,20 +131,13 @@ def api_odds(request: Request, me: Me, job: str) -> dict[str, Any]:
     return out
 
 
-@router.get("/odds/{job}/plot.png")
+@router.get("/odds/{job}/plot.png", response_class=Response)
 def api_odds_plot(request: Request, me: Me, job: str) -> Response:
-    found = request.app.state.workspace.odds_job(me, job)
-    return Response(odds_plot_bytes(found.get("result")), media_type="image/png")
+    """The run's plot (PNG, drawn once when the run finished)."""
+    return Response(request.app.state.workspace.odds_plot(me, job), media_type="image/png")
 
 
 @router.get("/export")
 def api_export(request: Request, me: Me) -> dict[str, Any]:
     out: dict[str, Any] = request.app.state.tracker.export(me)
     return out
-
-
-@router.delete("/account", dependencies=[Csrf])
-def api_delete_account(request: Request, me: Me, body: Confirm) -> dict[str, Any]:
-    request.app.state.accounts.delete(me, confirm_email=body.confirm_email)
-    sign_out(request)
-    return {"deleted": me.email}

@@ -7,51 +7,47 @@ the owner's alone and need the X-CSRF-Token header.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from imgpath.services.accounts import Account
-from imgpath.web.api import RowId, UserId, download, today
-from imgpath.web.security import check_csrf, current_account
+from imgpath.web.deps import Csrf, Me, RowId, UserId, download, today
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["tracker"])
-Me = Annotated[Account, Depends(current_account)]
-Csrf = Depends(check_csrf)
 
 
 class Application(BaseModel):
     """What is left out stays as it was (a new application starts saved, via ERAS)."""
 
-    status: str | None = None
-    service: str | None = None
+    status: str | None = Field(default=None, max_length=20)
+    service: str | None = Field(default=None, max_length=20)
     notes: str | None = Field(default=None, max_length=4000)
     dates: dict[str, str] = Field(
-        default_factory=dict, description="status or 'interview' -> YYYY-MM-DD"
+        default_factory=dict, max_length=10, description="status or 'interview' -> YYYY-MM-DD"
     )
 
 
 class Letter(BaseModel):
     writer: str = Field(max_length=200)
-    kind: str = "us_clinical"
-    status: str = "requested"
-    requested_on: str | None = None
+    kind: str = Field(default="us_clinical", max_length=20)
+    status: str = Field(default="requested", max_length=20)
+    requested_on: str | None = Field(default=None, max_length=20)
     notes: str = Field(default="", max_length=2000)
 
 
 class Status(BaseModel):
-    status: str
+    status: str = Field(max_length=20)
 
 
 class Document(BaseModel):
     title: str = Field(max_length=200)
-    kind: str = "other"
-    due_on: str | None = None
+    kind: str = Field(default="other", max_length=30)
+    due_on: str | None = Field(default=None, max_length=20)
     done: bool = False
 
 
@@ -62,10 +58,10 @@ class Done(BaseModel):
 class Rotation(BaseModel):
     site: str = Field(max_length=200)
     specialty: str = Field(max_length=120)
-    start_on: str
-    end_on: str
-    kind: str = "hands_on"
-    cost: float | None = None
+    start_on: str = Field(max_length=20)
+    end_on: str = Field(max_length=20)
+    kind: str = Field(default="hands_on", max_length=20)
+    cost: float | None = Field(default=None, allow_inf_nan=False)
     supervisor: str = Field(default="", max_length=200)
     letter_earned: bool = False
 
@@ -73,18 +69,18 @@ class Rotation(BaseModel):
 class Slot(BaseModel):
     site: str = Field(max_length=200)
     specialty: str = Field(max_length=120)
-    start_on: str
-    end_on: str
-    kind: str = "hands_on"
-    capacity: int | None = None
+    start_on: str = Field(max_length=20)
+    end_on: str = Field(max_length=20)
+    kind: str = Field(default="hands_on", max_length=20)
+    capacity: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
 
 
 class Move(BaseModel):
-    to: int = Field(description="new position, 1 is the top")
+    to: int = Field(ge=-1_000_000, le=1_000_000, description="new position, 1 is the top")
 
 
 class Supplemental(BaseModel):
-    programs: list[str] = Field(max_length=300)
+    programs: list[str] = Field(max_length=300)  # each code is checked by the tracker
 
 
 class Ranked(BaseModel):

@@ -1,4 +1,9 @@
-"""imgpath's errors as HTTP statuses, in one place; JSON for /api, a page for browsers."""
+"""imgpath's errors as HTTP statuses, in one place: JSON for /api, a page for browsers.
+
+Every JSON error has one shape, ``{"error", "message", "fields"}``: ``fields`` maps each field
+named to what is wrong with it (empty when no field is at fault).  Nothing the client sent is
+echoed back (no ``input`` of FastAPI's validation errors: it could be a password).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from imgpath.errors import (
     AuthenticationError,
+    BusyError,
     EngineError,
     ImgpathError,
     InvalidInputError,
@@ -23,7 +25,7 @@ from imgpath.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from imgpath.services.accounts import FormError
+from imgpath.services.inputs import FormError
 
 __all__ = ["STATUSES", "CsrfError", "handle", "handle_http", "status_of"]
 
@@ -39,8 +41,11 @@ STATUSES: dict[type[ImgpathError], int] = {
     PermissionDeniedError: 403,
     CsrfError: 403,
     RateLimitedError: 429,
+    BusyError: 503,
     EngineError: 500,
 }
+_NAMES = {400: "BadRequest", 404: "NotFoundError", 405: "MethodNotAllowed", 413: "PayloadTooLarge",
+          415: "UnsupportedMediaType"}  # fmt: skip
 
 
 def status_of(error: ImgpathError) -> int:
@@ -51,39 +56,75 @@ def status_of(error: ImgpathError) -> int:
 
 
 def body(error: ImgpathError) -> dict[str, Any]:
-    out: dict[str, Any] = {"error": type(error).__name__, "message": str(error)}
-    if isinstance(error, FormError):
-        out["fields"] = error.by_field()
-    return out
+    fields = error.by_field() if isinstance(error, FormError) else {}
+    return {"error": type(error).__name__, "message": str(error), "fields": fields}
+
+
+def _retry(error: Exception) -> dict[str, str] | None:
+    if isinstance(error, RateLimitedError | BusyError):
+        return {"Retry-After": str(error.retry_after)}
+    return None
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
 
 
 async def handle(request: Request, error: Exception) -> Response:
     assert isinstance(error, ImgpathError)
     status = status_of(error)
-    headers = (
-        {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimitedError) else None
-    )
-    if request.url.path.startswith("/api"):
-        return JSONResponse(body(error), status_code=status, headers=headers)
+    if _is_api(request):
+        return JSONResponse(body(error), status_code=status, headers=_retry(error))
     if isinstance(error, AuthenticationError) and request.method == "GET":
         return RedirectResponse("/signin", status_code=303)
-    return error_page(request, status, str(error), headers)
+    return error_page(request, status, str(error), _retry(error))
+
+
+def validation_fields(error: RequestValidationError) -> dict[str, str]:
+    """Each bad field by name (``limit``, ``email``, ``dates.applied``), with FastAPI's message."""
+    out: dict[str, str] = {}
+    for item in error.errors():
+        loc = [
+            str(p)
+            for p in item.get("loc", ())
+            if p not in ("body", "query", "path", "header", "cookie")
+        ]
+        name = ".".join(loc) or "body"
+        out.setdefault(name, str(item.get("msg", "is not valid")).removeprefix("Value error, "))
+    return out
 
 
 async def handle_http(request: Request, error: Exception) -> Response:
-    """Unknown addresses and malformed query strings: FastAPI's JSON under /api, a page elsewhere."""
+    """Malformed requests and unknown addresses: the same shape as every other error."""
     if isinstance(error, RequestValidationError):
-        if request.url.path.startswith("/api"):
-            return await request_validation_exception_handler(request, error)
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors()
-        )
-        return error_page(request, 422, f"This address has a bad value ({where}).", None)
+        fields = validation_fields(error)
+        message = "; ".join(f"{k}: {v}" for k, v in fields.items())
+        if _is_api(request):
+            return JSONResponse({"error": "InvalidInputError", "message": message, "fields": fields},
+                                status_code=422)  # fmt: skip
+        return error_page(request, 422, f"This address or form has a bad value ({message}).", None)
     assert isinstance(error, HTTPException)
-    if request.url.path.startswith("/api"):
-        return await http_exception_handler(request, error)
-    message = "There is no page at this address." if error.status_code == 404 else error.detail
-    return error_page(request, error.status_code, message, error.headers)
+    status = error.status_code
+    message = {404: "There is no page at this address.", 413: str(error.detail)}.get(
+        status, str(error.detail)
+    )
+    if status == 413 and error.detail == "Content Too Large":
+        limit = request.app.state.body_limit(request.url.path)
+        message = f"the request is larger than {limit:,} bytes; send less at a time"
+    if _is_api(request):
+        name = _NAMES.get(status, "HTTPError")
+        return JSONResponse({"error": name, "message": message, "fields": {}}, status_code=status,
+                            headers=error.headers)  # fmt: skip
+    return error_page(request, status, message, error.headers)
+
+
+async def handle_unexpected(request: Request, error: Exception) -> Response:
+    """A bug: a plain 500 without details (they go to the server's log)."""
+    del error
+    if _is_api(request):
+        return JSONResponse({"error": "InternalError", "message": "something went wrong on our side",
+                             "fields": {}}, status_code=500)  # fmt: skip
+    return error_page(request, 500, "Something went wrong on our side.", None)
 
 
 def error_page(

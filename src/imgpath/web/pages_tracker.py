@@ -9,13 +9,14 @@ field and status 422.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from imgpath.services.accounts import Account, FormError
+from imgpath.services.accounts import Account
+from imgpath.services.inputs import FormError, check_id
 from imgpath.services.tracker import (
     APPLICATION_STATUSES,
     DOCUMENT_KINDS,
@@ -24,15 +25,12 @@ from imgpath.services.tracker import (
     ROTATION_KINDS,
     SERVICES,
 )
-from imgpath.web.api import RowId, UserId, download, today
-from imgpath.web.pages import form_of, render, see_other
-from imgpath.web.security import check_csrf, current_account
+from imgpath.web.deps import Csrf, Form, Me, RowId, UserId, download, today
+from imgpath.web.responses import render, see_other
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-Me = Annotated[Account, Depends(current_account)]
-Csrf = Depends(check_csrf)
 CHOICES = {"statuses": APPLICATION_STATUSES, "services": SERVICES, "letter_kinds": LETTER_KINDS,
            "document_kinds": DOCUMENT_KINDS, "rotation_kinds": ROTATION_KINDS,
            "letters_per_program": LETTERS_PER_PROGRAM}  # fmt: skip
@@ -78,9 +76,8 @@ def _my_programs(request: Request, me: Account, user: int | None) -> list[dict[s
     return [{"code": c, "name": n} for c, n in seen.items()]
 
 
-async def _change(request: Request, me: Me, page: str, url: str,
-                  action: Callable[[dict[str, str]], object]) -> Response:  # fmt: skip
-    form = await form_of(request)
+def _change(request: Request, me: Account, form: dict[str, str], page: str, url: str,
+            action: Callable[[dict[str, str]], object]) -> Response:  # fmt: skip
     try:
         action(form)
     except FormError as exc:
@@ -95,10 +92,10 @@ def applications_page(request: Request, me: Me, user: UserId = None) -> HTMLResp
 
 
 @router.post("/applications", dependencies=[Csrf])
-async def track(request: Request, me: Me) -> Response:
+def track(request: Request, me: Me, form: Form) -> Response:
     tracker, on = request.app.state.tracker, today(request)
     # the form's empty notes box means "no change", not "erase the notes"
-    return await _change(request, me, "applications.html", "/applications",
+    return _change(request, me, form, "applications.html", "/applications",
                          lambda form: tracker.track(me, {k: v for k, v in form.items()
                                                          if k != "notes" or v.strip()}, on=on))  # fmt: skip
 
@@ -111,6 +108,8 @@ def untrack(request: Request, me: Me, code: str) -> Response:
 
 @router.post("/applications/import", dependencies=[Csrf])
 async def import_applications(request: Request, me: Me) -> Response:
+    """The CSV upload (the body is capped at IMGPATH_MAX_UPLOAD_BYTES while it streams in);
+    parsing and saving run in the thread pool."""
     form = await request.form()
     upload = form.get("file")
     data = b""
@@ -120,7 +119,8 @@ async def import_applications(request: Request, me: Me) -> Response:
     try:
         count = await run_in_threadpool(tracker.import_csv, me, data, on=on)
     except FormError as exc:
-        return _page(request, me, "applications.html", status=422, errors=exc.by_field(), values={})
+        return await run_in_threadpool(_page, request, me, "applications.html", status=422,
+                                       errors=exc.by_field(), values={})  # fmt: skip
     return see_other(f"/applications?imported={count}")
 
 
@@ -136,24 +136,24 @@ def letters_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 
 @router.post("/letters", dependencies=[Csrf])
-async def add_letter(request: Request, me: Me) -> Response:
+def add_letter(request: Request, me: Me, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(
-        request, me, "letters.html", "/letters", lambda f: tracker.add_letter(me, f)
+    return _change(
+        request, me, form, "letters.html", "/letters", lambda f: tracker.add_letter(me, f)
     )
 
 
 @router.post("/letters/{letter_id}/status", dependencies=[Csrf])
-async def letter_status(request: Request, me: Me, letter_id: RowId) -> Response:
+def letter_status(request: Request, me: Me, letter_id: RowId, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(request, me, "letters.html", "/letters",
+    return _change(request, me, form, "letters.html", "/letters",
                          lambda f: tracker.set_letter_status(me, letter_id, f.get("status", "")))  # fmt: skip
 
 
 @router.post("/letters/{letter_id}/assign", dependencies=[Csrf])
-async def assign_letter(request: Request, me: Me, letter_id: RowId) -> Response:
+def assign_letter(request: Request, me: Me, letter_id: RowId, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(request, me, "letters.html", f"/letters#letter-{letter_id}",
+    return _change(request, me, form, "letters.html", f"/letters#letter-{letter_id}",
                          lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", "")),
                          )  # fmt: skip
 
@@ -171,15 +171,14 @@ def remove_letter(request: Request, me: Me, letter_id: RowId) -> Response:
 
 
 @router.post("/documents", dependencies=[Csrf])
-async def add_document(request: Request, me: Me) -> Response:
+def add_document(request: Request, me: Me, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(request, me, "letters.html", "/letters#documents",
+    return _change(request, me, form, "letters.html", "/letters#documents",
                          lambda f: tracker.add_document(me, f))  # fmt: skip
 
 
 @router.post("/documents/{doc_id}/done", dependencies=[Csrf])
-async def document_done(request: Request, me: Me, doc_id: RowId) -> Response:
-    form = await form_of(request)
+def document_done(request: Request, me: Me, doc_id: RowId, form: Form) -> Response:
     request.app.state.tracker.set_document_done(me, doc_id, done=form.get("done") == "yes")
     return see_other("/letters#documents")
 
@@ -197,10 +196,10 @@ def rotations_page(request: Request, me: Me, user: UserId = None) -> HTMLRespons
 
 
 @router.post("/rotations", dependencies=[Csrf])
-async def add_rotation(request: Request, me: Me) -> Response:
+def add_rotation(request: Request, me: Me, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(
-        request, me, "rotations.html", "/rotations", lambda f: tracker.add_rotation(me, f)
+    return _change(
+        request, me, form, "rotations.html", "/rotations", lambda f: tracker.add_rotation(me, f)
     )
 
 
@@ -218,23 +217,22 @@ def rank_list_page(request: Request, me: Me, user: UserId = None, moved: str = "
 
 
 @router.post("/rank-list", dependencies=[Csrf])
-async def rank_add(request: Request, me: Me) -> Response:
+def rank_add(request: Request, me: Me, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(request, me, "rank_list.html", "/rank-list",
+    return _change(request, me, form, "rank_list.html", "/rank-list",
                          lambda f: tracker.rank_add(me, f.get("program_code", "")))  # fmt: skip
 
 
 @router.post("/rank-list/what-if", dependencies=[Csrf])
-async def rank_what_if(request: Request, me: Me) -> Response:
+def rank_what_if(request: Request, me: Me, form: Form) -> Response:
     tracker, on = request.app.state.tracker, today(request)
-    return await _change(
-        request, me, "rank_list.html", "/odds", lambda _f: tracker.what_if(me, on=on)
+    return _change(
+        request, me, form, "rank_list.html", "/odds", lambda _f: tracker.what_if(me, on=on)
     )
 
 
 @router.post("/rank-list/{code}/move", dependencies=[Csrf])
-async def rank_move(request: Request, me: Me, code: str) -> Response:
-    form = await form_of(request)
+def rank_move(request: Request, me: Me, code: str, form: Form) -> Response:
     code = code.strip().upper()
     tracker = request.app.state.tracker
     direction = form.get("direction", "")
@@ -242,7 +240,7 @@ async def rank_move(request: Request, me: Me, code: str) -> Response:
         tracker.rank_step(me, code, direction)
     else:
         try:
-            to = int(form.get("to", ""))
+            to = int(form.get("to", "")) if len(form.get("to", "")) <= 7 else int("x")
         except ValueError:
             return _page(request, me, "rank_list.html", status=422, moved="", focus="",
                          errors={"to": "give a position as a whole number, e.g. 3"})  # fmt: skip
@@ -253,9 +251,9 @@ async def rank_move(request: Request, me: Me, code: str) -> Response:
 
 
 @router.post("/rank-list/{code}/supplemental", dependencies=[Csrf])
-async def rank_supplemental(request: Request, me: Me, code: str) -> Response:
+def rank_supplemental(request: Request, me: Me, code: str, form: Form) -> Response:
     tracker = request.app.state.tracker
-    return await _change(request, me, "rank_list.html", f"/rank-list#entry-{code}",
+    return _change(request, me, form, "rank_list.html", f"/rank-list#entry-{code}",
                          lambda f: tracker.rank_supplemental(
                              me, code, f.get("supplemental", "").replace(";", ",").split(",")))  # fmt: skip
 
@@ -310,8 +308,7 @@ def _slots(request: Request, me: Account, status: int = 200, errors: dict[str, s
 
 
 @router.post("/slots", dependencies=[Csrf])
-async def add_slot(request: Request, me: Me) -> Response:
-    form = await form_of(request)
+def add_slot(request: Request, me: Me, form: Form) -> Response:
     try:
         request.app.state.tracker.add_slot(me, form)
     except FormError as exc:
@@ -320,12 +317,10 @@ async def add_slot(request: Request, me: Me) -> Response:
 
 
 @router.post("/slots/{slot_id}/place", dependencies=[Csrf])
-async def place(request: Request, me: Me, slot_id: RowId) -> Response:
-    form = await form_of(request)
-    try:
-        applicant = int(form.get("applicant", ""))
-    except ValueError:
-        return _slots(request, me, 422, {"applicant": "choose an applicant"}, form)
+def place(request: Request, me: Me, slot_id: RowId, form: Form) -> Response:
+    applicant, problems = check_id(form.get("applicant", ""), "applicant")
+    if applicant is None:
+        return _slots(request, me, 422, FormError(problems).by_field(), form)
     try:
         request.app.state.tracker.place(me, slot_id, applicant)
     except FormError as exc:

@@ -15,10 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from imgpath.errors import Problem
-from imgpath.services.accounts import FormError
+from imgpath.errors import DocumentSyntaxError, InvalidInputError, Problem
+from imgpath.services.documents import FORM_LIMITS, load_document
+from imgpath.services.inputs import FormError, document_problems, text_problems
 
 __all__ = ["FIELDS", "SECTIONS", "Field", "apply_form", "field_of", "form_values"]
 
@@ -130,21 +129,40 @@ def form_values(profile: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def apply_form(profile: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
+def _load_yaml(text: str, most_bytes: int) -> tuple[Any, list[Problem]]:
+    """The YAML box parsed by the loader of every user document (``services.documents`` with
+    ``FORM_LIMITS``: no aliases, depth and size capped, duplicate keys, NUL and surrogates
+    refused), off the event loop, then checked to be storable; any fault is a problem of the
+    ``yaml`` field, never an exception."""
+    size = len(text.encode("utf-8", "replace"))
+    if size > most_bytes:
+        return None, [Problem("yaml", f"is {size:,} bytes; at most {most_bytes:,} are kept",
+                              "keep only the profile's fields")]  # fmt: skip
+    try:  # the loader every user document goes through: no aliases, depth and size capped
+        loaded = load_document(text, source="profile box", fmt="yaml", limits=FORM_LIMITS)
+    except DocumentSyntaxError as exc:
+        where = f"{exc.field}: " if exc.field else ""
+        line = f" (line {exc.line})" if exc.line else ""
+        return None, [Problem("yaml", f"{where}{exc.problem}{line}")]
+    except InvalidInputError as exc:
+        return None, [Problem("yaml", str(exc).removeprefix("profile box: "))]
+    except Exception as exc:  # noqa: BLE001 - whatever the parser trips on is the box's fault
+        return None, [Problem("yaml", f"cannot be read ({type(exc).__name__})",
+                              "check dates (YYYY-MM-DD), numbers and nesting")]  # fmt: skip
+    problems = document_problems(loaded, field="yaml", most_bytes=most_bytes)
+    return (None, problems) if problems else (loaded, [])
+
+
+def apply_form(
+    profile: Mapping[str, Any], form: Mapping[str, str], *, most_bytes: int = 64_000
+) -> dict[str, Any]:
     """The stored profile changed by the form (YAML first, then the fields on top)."""
     problems: list[Problem] = []
     data: dict[str, Any] = copy.deepcopy(dict(profile))
     extra = form.get("yaml", "").strip()
     if extra:
-        try:
-            loaded = yaml.safe_load(extra)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problems.append(
-                Problem("yaml", f"is not valid YAML{where}", "fix the indentation or quoting there")
-            )
-            loaded = None
+        loaded, found = _load_yaml(extra, most_bytes)
+        problems += found
         if loaded is not None and not isinstance(loaded, dict):
             problems.append(
                 Problem(
@@ -159,6 +177,10 @@ def apply_form(profile: Mapping[str, Any], form: Mapping[str, str]) -> dict[str,
         if f.path not in form:
             continue
         text = form[f.path].strip()
+        bad = text_problems(text, f.path, most=300)
+        if bad:
+            problems += bad
+            continue
         value: Any
         if not text:
             value = None
@@ -168,7 +190,7 @@ def apply_form(profile: Mapping[str, Any], form: Mapping[str, str]) -> dict[str,
             value = {"yes": True, "no": False}.get(text)
         elif f.kind == "number":
             try:
-                value = int(text)
+                value = int(text) if len(text) <= 15 else int("x")
             except ValueError:
                 problems.append(
                     Problem(

@@ -1,0 +1,81 @@
+"""Running the app: one process or several (uvicorn workers), and the odds-queue worker.
+
+Settings are read and checked first (a bad one stops here with a message naming the
+variable); each uvicorn worker process builds the app again from the same environment.
+Forwarded headers are not trusted by uvicorn: ``web.security.client_address`` believes
+X-Forwarded-For only from IMGPATH_TRUSTED_PROXIES.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import date
+from typing import Any, TextIO
+
+__all__ = ["run_worker", "serve"]
+
+
+def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> None:
+    import uvicorn
+
+    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.settings import load_settings
+    from imgpath.web.app import build_services
+
+    settings = load_settings()
+    services = build_services(settings)  # migrates the schema once, before any worker starts
+    if demo:
+        ensure_demo(services.accounts, services.workspace, tracker=services.tracker,
+                    on=date.today())  # noqa: DTZ011  # fmt: skip
+    services.close()
+    out.write(f"imgpath is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
+    if demo:
+        out.write(f"demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}\n")
+    if settings.mail_mode == "outbox":
+        out.write(f"emails are written to {settings.resolved_outbox()} (links printed below)\n")
+    out.flush()
+    uvicorn.run("imgpath.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=log_config(), proxy_headers=False, server_header=False)  # fmt: skip
+
+
+def log_config() -> dict[str, object]:
+    """uvicorn's logging, quiet (warnings), plus imgpath's security events (INFO) on stderr."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("uvicorn", "uvicorn.error"):
+        config["loggers"].setdefault(name, {})["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"] = {"handlers": [], "level": "WARNING", "propagate": False}
+    config["formatters"]["events"] = {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}
+    config["handlers"]["events"] = {"formatter": "events", "class": "logging.StreamHandler",
+                                    "stream": "ext://sys.stderr"}  # fmt: skip
+    config["loggers"]["imgpath"] = {"handlers": ["events"], "level": "INFO", "propagate": False}
+    return config
+
+
+def run_worker(*, concurrency: int | None, out: TextIO) -> None:
+    from imgpath.settings import load_settings
+    from imgpath.web.app import build_services
+
+    settings = load_settings()
+    services = build_services(settings)
+    worker = services.worker()
+    if concurrency:
+        worker.concurrency = concurrency
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    worker.start()
+    out.write(
+        f"imgpath worker: running odds jobs ({worker.concurrency} at a time); Ctrl+C to stop\n"
+    )
+    out.flush()
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    worker.stop(wait=True)
+    services.close()
