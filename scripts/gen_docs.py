@@ -41,6 +41,7 @@ COMMANDS = [
     ["rol", "import"],
     ["schema"],
     ["demo"],
+    ["support"],
 ]
 
 
@@ -98,12 +99,20 @@ def market_reference() -> str:
     return model_markdown()
 
 
+def support_reference() -> str:
+    """``support.md``: the support directory, every entry with its source, grade and review day."""
+    from imgpath.support import directory_markdown, load_directory
+
+    return directory_markdown(load_directory())
+
+
 TARGETS = {
     ROOT / "docs" / "reference" / "cli.md": cli_reference,
     ROOT / "docs" / "reference" / "instance.schema.json": schema_text,
     ROOT / "docs" / "reference" / "profile.schema.json": profile_schema_text,
     ROOT / "docs" / "reference" / "pathway-rules.md": rules_reference,
     ROOT / "docs" / "reference" / "market-model.md": market_reference,
+    ROOT / "docs" / "reference" / "support.md": support_reference,
 }
 
 

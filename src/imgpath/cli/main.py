@@ -20,6 +20,7 @@ from imgpath.cli.programs import programs_app
 from imgpath.cli.rank_lists import rol_app
 from imgpath.cli.rules import rules_command
 from imgpath.cli.serve import serve_command, worker_command
+from imgpath.cli.support import support_command
 from imgpath.errors import ImgpathError
 
 __all__ = ["app", "main"]
@@ -47,6 +48,7 @@ app.command("serve")(serve_command)
 app.command("worker")(worker_command)
 app.add_typer(market_app, name="market")
 app.add_typer(rol_app, name="rol")
+app.command("support")(support_command)
 
 
 class SchemaName(StrEnum):
