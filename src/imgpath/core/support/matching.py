@@ -103,13 +103,16 @@ def _check(entry: SupportEntry, s: Situation) -> tuple[list[str], list[str], lis
         wanted = " or ".join(STATUSES[x] for x in v.statuses)
         if s.status in v.statuses:
             met.append(f"requires being {wanted}, as you are")
-        elif s.status in ("citizen", "permanent_resident") or "refugee" not in v.statuses:
-            if s.status is None:
-                unknown.append(
-                    f"requires being {wanted}: add your status in {v.destination} to the profile"
-                )
-            else:
-                failed.append(f"requires being {wanted}")
+        elif s.status in ("citizen", "permanent_resident", "temporary") or (
+            s.status is not None and "refugee" not in v.statuses
+        ):
+            # Citizens, permanent residents and US visa holders are not refugees; any known
+            # status rules out an entry that does not take refugees.
+            failed.append(f"requires being {wanted}")
+        elif s.status is None:
+            unknown.append(
+                f"requires being {wanted}: add your status in {v.destination} to the profile"
+            )
         else:
             unknown.append(
                 f"requires being {wanted}; the profile does not record refugee or asylum status"

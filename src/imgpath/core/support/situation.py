@@ -35,10 +35,13 @@ exams and credentials are complete: the ``certified`` stage."""
 
 @dataclass(frozen=True)
 class Situation:
-    """What the directory matches entries against.  ``None`` or empty means unknown.
+    """What the directory matches entries against.  ``None`` or empty means unknown, except
+    ``destination``: None means every destination (the listing without a profile).
 
     ``status`` is the person's status in the destination country: ``citizen``,
-    ``permanent_resident``, ``temporary`` (a visa), ``none`` (no status there), or None.
+    ``permanent_resident``, ``temporary`` (a US visa such as H-1B, J-1 or F-1: not refugee
+    status), ``visa`` (a UK visa or other leave, which the profile does not tell apart from
+    refugee leave), ``none`` (no status there), or None.
     ``stage_reason`` says which step or fact of the plan decided the stage.
     """
 
@@ -105,7 +108,8 @@ def status_in(
     ca_status: str | None,
     uk_status: str | None,
 ) -> str | None:
-    """A person's status in ``destination``: citizen, permanent_resident, temporary, none or None.
+    """A person's status in ``destination``: citizen, permanent_resident, temporary, visa, none
+    or None (see :class:`Situation`).
 
     Citizenship of the destination settles it.  Otherwise the profile's status field for that
     country decides (``us_status``, ``ca_status``, ``uk_status``); Australia has none, so its
@@ -127,6 +131,6 @@ def status_in(
     if destination == "UK":
         return {
             "citizen": "citizen", "ilr": "permanent_resident", "euss": "permanent_resident",
-            "visa": "temporary", "none": "none",
+            "visa": "visa", "none": "none",
         }.get(uk_status or "")  # fmt: skip
     return None
