@@ -183,3 +183,12 @@ def test_the_facade_example_runs() -> None:
 
     report = support_for({"school": {"country": "NG"}, "citizenships": ["NG"]}, date(2026, 11, 30))
     assert report.situation.stage == "exams"
+
+
+def test_the_how_to_shows_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """The example in docs/how-to/find-support.md is the command's real output."""
+    page = (ROOT / "docs" / "how-to" / "find-support.md").read_text(encoding="utf-8")
+    shown = page.split("```text\n", 1)[1].split("```", 1)[0]
+    code, out, _ = run(capsys, "support", str(EXAMPLE), "--on", ON)
+    assert code == 0
+    assert out.startswith(shown)
