@@ -250,6 +250,7 @@ def support_for(
     states: Sequence[str] = (),
     include_unfit: bool = False,
     directory: SupportDirectory | None = None,
+    report: Report | None = None,
 ) -> SupportReport:
     """The support that fits (or may fit) ``profile`` on day ``on``: the web app's and CLI's call.
 
@@ -257,12 +258,17 @@ def support_for(
     raises :class:`~imgpath.core.pathway.profile.InvalidProfileError` naming each field).
     ``kinds`` keeps only those kinds (:data:`~imgpath.core.support.model.KINDS`); ``states``
     replaces the profile's target states and keeps entries serving them or not limited to states.
-    Entries that do not fit are left out unless ``include_unfit``.
+    Entries that do not fit are left out unless ``include_unfit``.  ``report`` is the person's
+    plan for ``on`` when the caller has it already (a page that shows both), saving a second
+    evaluation.
     """
     if not isinstance(profile, Profile):
         profile = parse_profile(profile, on=on)
+    if report is not None and report.as_of != on:
+        msg = f"the plan given is for {report.as_of.isoformat()}, not {on.isoformat()}"
+        raise ValueError(msg)
     kinds, states = check_filters(kinds, states)
-    situation = situation_for(profile, on, states=states)
+    situation = situation_for(profile, on, states=states, report=report)
     matches = select(
         directory or load_directory(), situation, on, kinds=kinds, states=states,
         include_unfit=include_unfit,

@@ -268,3 +268,12 @@ def test_the_json_form_carries_source_dates_grade_and_review_for_every_entry() -
             "fit",
             "reasons",
         } <= set(entry)
+
+
+def test_a_plan_already_computed_gives_the_same_answer() -> None:
+    from imgpath.pathway import plan
+
+    report = plan(NIGERIAN, ON)
+    assert support_for(NIGERIAN, ON, report=report) == support_for(NIGERIAN, ON)
+    with pytest.raises(ValueError, match="not 2026-12-01"):
+        support_for(NIGERIAN, date(2026, 12, 1), report=report)
