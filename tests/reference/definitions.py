@@ -155,9 +155,7 @@ def _would_take(
         return False
     if need <= 0:
         return True
-    droppable = [
-        a for a in stay if a not in keep and (program_rank(doc, p, a) or 0) > worst_new
-    ]
+    droppable = [a for a in stay if a not in keep and (program_rank(doc, p, a) or 0) > worst_new]
     return len(droppable) >= need
 
 

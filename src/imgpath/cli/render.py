@@ -118,4 +118,6 @@ def match_table(result: Result, console: Console, *, limit: int) -> None:
         console.print(bp)
         shown, total = min(len(result.blocking_pairs), 50), result.outcome.report.n_blocking
         if total > shown:
-            console.print(f"[dim]... {total - shown:,} more blocking pairs; --format json lists them[/]")
+            console.print(
+                f"[dim]... {total - shown:,} more blocking pairs; --format json lists them[/]"
+            )
