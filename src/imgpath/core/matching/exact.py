@@ -79,7 +79,15 @@ class _Model:
         """Fixed agents (kind 0 single/supplemental owner, 1 couple) whose clause is false."""
         self.at_risk: set[tuple[int, int]] = set()
         """Fixed agents whose stability depends on the free agents' choices."""
+        self.core: set[tuple[int, int]] = set()
+        """After an infeasible solve: fixed agents whose stability, together, rules out every
+        choice of the free agents (the next agents to free)."""
         self._f_cache: dict[tuple[int, int, int, int, int], Lit] = {}
+        self._rank_cache: dict[int, dict[int, int]] = {}
+        self._better_cache: dict[int, tuple[list[int], list[cp_model.IntVar]]] = {}
+        self.assumed: dict[tuple[int, int], cp_model.IntVar] = {}
+        """One literal per fixed agent whose stability the model must keep: solved as an
+        assumption, so that an infeasible model names (a core of) the agents in the way."""
         # seats: program -> list of (rank, literal, applicant)
         self.seats: dict[int, list[tuple[int, cp_model.IntVar, int]]] = {}
         self.single_vars: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
@@ -98,10 +106,13 @@ class _Model:
 
     def _rank_at(self, p: int, r: int) -> int:
         """Where ``p`` ranked ``r`` (0 = first), -1 if it did not."""
-        m = self.m
-        lo, hi = int(m.program_rol_offsets[p]), int(m.program_rol_offsets[p + 1])
-        hit = np.flatnonzero(m.program_rol[lo:hi] == r)
-        return int(hit[0]) if hit.shape[0] else -1
+        ranks = self._rank_cache.get(p)
+        if ranks is None:
+            m = self.m
+            lo, hi = int(m.program_rol_offsets[p]), int(m.program_rol_offsets[p + 1])
+            ranks = {a: i for i, a in enumerate(m.program_rol[lo:hi].tolist())}
+            self._rank_cache[p] = ranks
+        return ranks.get(r, -1)
 
     def _is_free(self, r: int) -> bool:
         c = int(self.prep.couple_of[r])
@@ -225,7 +236,11 @@ class _Model:
     def _better(self, p: int, k: int) -> _Expr:
         """How many seats of ``p`` hold applicants it ranks above ``k``."""
         fixed = bisect.bisect_left(self.fixed_ranks.get(p, []), k)
-        free = [v for rank, v, _ in self.seats.get(p, ()) if rank < k]
+        if p not in self._better_cache:
+            seats = sorted(self.seats.get(p, ()), key=lambda seat: seat[0])
+            self._better_cache[p] = ([x[0] for x in seats], [x[1] for x in seats])
+        ranks, lits = self._better_cache[p]
+        free = lits[: bisect.bisect_left(ranks, k)]
         return fixed + sum(free) if free else fixed
 
     def _seats_of(self, r: int, p: int) -> _Expr:
@@ -282,6 +297,9 @@ class _Model:
             return
         if fixed:
             self.at_risk.add(agent)
+            if agent not in self.assumed:
+                self.assumed[agent] = self.model.new_bool_var(f"keep{agent[0]}_{agent[1]}")
+            lits.append(self.assumed[agent].negated())
         self.model.add_bool_or(lits)
 
     def single_stability(self, r: int) -> None:
@@ -536,16 +554,24 @@ def solve_exactly(
     free_apps = len(singles) + 2 * len(couples)
     if model.violated:
         return ExactResult("none", None, free_apps, 1, 0.0), model
+    keys = sorted(model.assumed)
+    model.model.add_assumptions([model.assumed[k] for k in keys])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed % 2**31
     solver.parameters.max_deterministic_time = max(time_bound, 0.01)
+    if keys:  # presolve would report infeasibility with every assumption as its reason
+        solver.parameters.cp_model_presolve = False
     status = solver.solve(model.model)
     spent = float(solver.deterministic_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignment = _assignment_of(market, model, solver, fixed)
         return ExactResult("stable", assignment, free_apps, 1, spent), model
     if status == cp_model.INFEASIBLE:
+        index = {model.assumed[k].index: k for k in keys}
+        model.core = {
+            index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index
+        }
         return ExactResult("none", None, free_apps, 1, spent), model
     return ExactResult("unknown", None, free_apps, 1, spent), model
 
@@ -554,22 +580,21 @@ def _displaceable(market: Market, model: _Model, fixed: Assignment) -> set[int]:
     """Fixed holders of touched programs whom a free applicant could push out: per program, the
     lowest-ranked holders, as many as free applicants it ranks above them."""
     out: set[int] = set()
-    m = market
+    held: dict[int, list[int]] = {}
+    for seats in (fixed.prim, fixed.supp):
+        for r in np.flatnonzero(seats >= 0).tolist():
+            held.setdefault(int(seats[r]), []).append(r)
     for p in sorted(model.touched):
         free_ranks = sorted(rank for rank, _, _ in model.seats.get(p, ()))
         if not free_ranks:
             continue
-        holders = [
-            (model._rank_at(p, r), r)
-            for r in np.flatnonzero((fixed.prim == p) | (fixed.supp == p)).tolist()
-            if not model._is_free(r)
-        ]
+        holders = [(model._rank_at(p, r), r) for r in held.get(p, ()) if not model._is_free(r)]
         holders.sort(reverse=True)  # worst first
         for n, (rank, r) in enumerate(holders):
             if n >= len(free_ranks) or rank < free_ranks[0]:
                 break
             out.add(r)
-    del m
+    del market
     return out
 
 
@@ -581,13 +606,18 @@ def repair(
     *,
     seed: int = 0,
     time_bound: float = 60.0,
-    whole_market_below: int = 4_000,
+    whole_market_below: int = 3_000,
+    max_free: int = 4_000,
 ) -> ExactResult:
     """Make ``start`` stable by freeing a neighbourhood of the given agents, growing it along
     rejection chains until the model is feasible, covers the market, or ``time_bound`` runs out.
 
     Markets with fewer than ``whole_market_below`` applicants are solved whole once the
-    neighbourhood has grown past half of them (cheaper than growing further).
+    neighbourhood has grown past half of them (cheaper than growing further); in larger ones a
+    neighbourhood past ``max_free`` applicants is not tried (the answer is then ``unknown``).
+    Each round frees the fixed agents of an infeasibility core (their stability, with the fixed
+    seats, rules out every choice of the free agents) and the holders free applicants could
+    displace: the rejection chain, one link at a time.
     """
     prep = market.prepared
     singles = set(seeds_singles)
@@ -617,15 +647,19 @@ def repair(
         grow_s = {x for kind, x in model.violated if kind == 0}
         grow_c = {x for kind, x in model.violated if kind == 1}
         if not grow_s and not grow_c:  # infeasible with the fixed part: follow the chains
-            grow_s = {x for kind, x in model.at_risk if kind == 0}
-            grow_c = {x for kind, x in model.at_risk if kind == 1}
+            grow_s = {x for kind, x in model.core if kind == 0}
+            grow_c = {x for kind, x in model.core if kind == 1}
             for r in _displaceable(market, model, start):
                 c = int(prep.couple_of[r])
                 (grow_c if c >= 0 else grow_s).add(c if c >= 0 else r)
         grow_s -= singles
         grow_c -= couples
         if not grow_s and not grow_c:  # nothing more can move: free everyone
+            if not small:
+                return ExactResult("unknown", None, result.free_applicants, rounds, spent)
             singles = {int(r) for r in np.flatnonzero(prep.couple_of < 0).tolist()}
             couples = set(range(market.n_couples))
+        if len(singles | grow_s) + 2 * len(couples | grow_c) > max_free and not small:
+            return ExactResult("unknown", None, result.free_applicants, rounds, spent)
         singles |= grow_s
         couples |= grow_c
