@@ -24,6 +24,7 @@ from imgpath.core.market.model import APPLICANT_TYPES, MarketModel, ProgramParam
 from imgpath.core.matching.market import PROGRAM_TYPES, Market
 
 __all__ = [
+    "COUPLE_LIST_FACTOR",
     "COUPLE_OWN",
     "COUPLE_PAIRS_MEAN",
     "COUPLE_PAIRS_MIN",
@@ -32,8 +33,14 @@ __all__ = [
     "generate_market",
 ]
 
-COUPLE_OWN = 20
-"""The shortest own list a couple member draws (their programs are then paired by region)."""
+COUPLE_OWN = 40
+"""The shortest own list a couple member draws nationwide; only programs in the couple's one or
+two regions are kept (about a quarter), then paired."""
+COUPLE_LIST_FACTOR = 4
+"""A couple member draws this many times a single's list nationwide before keeping their
+regions: couples apply and interview more widely (advising pages speak of lists 1.5-2.5 times
+longer; grade L) and rank only the programs of their area.  Not calibrated yet: simulated couples'
+partners match less often than NRMP's 93.2% (2025); see docs/explanation/match-engine.md."""
 COUPLE_PAIRS_MEAN = 40
 """Mean number of program pairs on a couple's list (negative binomial, at least
 ``COUPLE_PAIRS_MIN``, at most NRMP's 300).  Grade L, needs confirmation: NRMP publishes no
@@ -226,7 +233,7 @@ def generate_market(model: MarketModel, *, seed: int = 0, scale: float = 1.0) ->
     in_couple = np.zeros(n_app, np.bool_)
     in_couple[members.ravel()] = True
     a_region[members[:, 1]] = a_region[members[:, 0]]  # a couple interviews around one home
-    length[in_couple] = np.maximum(length[in_couple] * 2, COUPLE_OWN)
+    length[in_couple] = np.maximum(length[in_couple] * COUPLE_LIST_FACTOR, COUPLE_OWN)
 
     # segments: (applicant, specialty, order, k)
     has_backup = backup >= 0
