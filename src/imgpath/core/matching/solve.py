@@ -497,9 +497,10 @@ def solve(
 ) -> Result:
     """Run the Match on ``instance`` and audit the result.
 
-    The result is stable whenever the engine finds a stable matching; otherwise ``stable`` is
-    False and ``blocking_pairs`` lists what would break it.  The same instance and seed always
-    give the same result, whatever ``workers`` is.
+    The result is stable whenever the engine (Roth–Peranson, then the exact repair) finds a
+    stable matching; otherwise ``stable`` is False, ``blocking_pairs`` lists what would break it,
+    and ``stable_exists`` says whether none exists (False, proved) or the question is undecided
+    (None).  The same instance and seed always give the same result, whatever ``workers`` is.
     """
     outcome = solve_market(instance.market, seed=seed, attempts=attempts, workers=workers)
     return Result(instance, outcome)
