@@ -82,6 +82,23 @@ def test_engine_missed_stable_944_is_found() -> None:
     assert result.stats["couples_left_out"] == 0
 
 
+def test_the_exact_repair_is_what_finds_it_and_repeats_exactly() -> None:
+    """Without the repair the 944 case stays undecided; with it, the same input, seed and bound
+    give the same matching every time (CP-SAT runs on one worker with a deterministic limit)."""
+    from imgpath.match import solve_market
+
+    market = Instance.from_dict(case("engine-missed-stable-944.json")).market
+    plain = solve_market(market, seed=0, exact_time=0.0)
+    assert not plain.stable
+    assert plain.stable_exists is None
+    first = solve_market(market, seed=0)
+    again = solve_market(market, seed=0)
+    assert first.stable
+    assert first.repair_free == again.repair_free > 0
+    for mine, theirs in zip(first.assignment, again.assignment, strict=True):
+        assert (mine == theirs).all()
+
+
 def test_no_stable_any_rule_10_is_proven_to_have_none() -> None:
     """604,800 matchings, none stable under any couple rule: the answer is a proof, not a guess."""
     result = solve(Instance.from_dict(case("no-stable-any-rule-10.json")))
