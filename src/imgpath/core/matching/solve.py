@@ -38,7 +38,6 @@ from imgpath.core.matching.audit import (
     AuditReport,
     audit,
 )
-from imgpath.core.matching.exact import repair
 from imgpath.core.matching.instance import Instance
 from imgpath.core.matching.kernel import (
     STABLE,
@@ -267,6 +266,8 @@ def solve_market(
     repair_seconds = 0.0
     repair_free = 0
     if not report.stable and exact_time > 0:
+        from imgpath.core.matching.exact import repair  # OR-Tools loads only when needed
+
         began = time.perf_counter()
         singles, couples = _agents_to_free(market, report, left)
         fixed = repair(market, assignment, singles, couples, seed=seed, time_bound=exact_time)
