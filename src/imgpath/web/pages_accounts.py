@@ -22,6 +22,8 @@ from imgpath.web.security import client_address, current_session, sign_in, sign_
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+HOME = {"applicant": "/pathway", "advisor": "/cohort", "organisation": "/organisation"}
+"""Where each role lands after signing in."""
 
 
 @router.get("/")
@@ -29,7 +31,7 @@ def home(request: Request) -> Response:
     session = current_session(request)
     if session is None:
         return see_other("/signin")
-    return see_other("/pathway" if session.account.role == "applicant" else "/cohort")
+    return see_other(HOME.get(session.account.role, "/cohort"))
 
 
 # ---------------------------------------------------------------------- sign-up
@@ -91,7 +93,7 @@ def signin(request: Request, form: Form) -> Response:
             page.headers.update(headers)
         return page
     sign_in(request, account)
-    return see_other("/pathway" if account.role == "applicant" else "/cohort")
+    return see_other(HOME.get(account.role, "/cohort"))
 
 
 @router.post("/signout", dependencies=[Csrf])
