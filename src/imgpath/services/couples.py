@@ -173,6 +173,7 @@ class Couples:
     def add_pair(self, viewer: Account, mine: str, partner: str, *, at: int | None = None) -> None:
         """Add the pair (my program, my partner's) at rank ``at`` (default: the end).  Either may be
         "No Match" (empty, "No Match" or 999999999), not both; a pair already listed is refused."""
+        self._linked(viewer)  # who may, before what
         problems: list[Problem] = []
         my_code = self._program(mine, "mine", problems)
         their_code = self._program(partner, "partner", problems)

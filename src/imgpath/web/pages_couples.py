@@ -1,6 +1,6 @@
 """Programs by name, and couples' rank lists (``services.couples``).
 
-* ``/programs/pick?q=…&for=…``: programs whose name, institution (which often names the city)
+* ``/find-program?q=…&for=…``: programs whose name, institution (which often names the city)
   or specialty has the words, or with that NRMP code; a two-letter capital word is a state
   (``cardiology NY``).  With htmx (the search boxes on the applications, rank-list and couple
   pages) it answers a fragment of choices: buttons that add the program to the applications
@@ -55,7 +55,7 @@ def find_programs(request: Request, q: str) -> list[Any]:
     return found[:PICK_LIMIT]
 
 
-@router.get("/programs/pick")
+@router.get("/find-program")
 def pick(request: Request, me: Me, q: Annotated[str, Query(max_length=200)] = "",
          target: Annotated[str, Query(alias="for", max_length=20)] = "rank-list") -> HTMLResponse:
     if target not in PICK_TARGETS:
