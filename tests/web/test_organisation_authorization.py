@@ -74,11 +74,23 @@ def world(client: Any, make_client: Any) -> dict[str, Any]:
     rival.call("PUT", "/api/organisation", json={"name": "Rival"})
     advisor.signup("adv@example.org", role="advisor")
     outsider.signup("out@example.org")
-    request_id = ada.call("POST", f"/api/usce/{rotation}/requests", json={"message": "hi"}).json()["id"]
-    ada.call("POST", "/api/couple/invite", json={"partner_email": "ben@example.org", "password": PASSWORD})
+    request_id = ada.call("POST", f"/api/usce/{rotation}/requests", json={"message": "hi"}).json()[
+        "id"
+    ]
+    ada.call(
+        "POST",
+        "/api/couple/invite",
+        json={"partner_email": "ben@example.org", "password": PASSWORD},
+    )
     couple = ben.http.get("/api/couple").json()["invitations"][0]["id"]
     ben.call("POST", f"/api/couple/invitations/{couple}/accept")
-    ids = {"org_id": org_id, "rotation_id": rotation, "request_id": request_id, "couple_id": couple, "rank": 1}
+    ids = {
+        "org_id": org_id,
+        "rotation_id": rotation,
+        "request_id": request_id,
+        "couple_id": couple,
+        "rank": 1,
+    }
     return {"org": org, "ada": ada, "ben": ben, "rival": rival, "advisor": advisor, "outsider": outsider,
             "ids": ids}  # fmt: skip
 
@@ -93,11 +105,16 @@ def test_signed_out_reaches_only_the_public_pages(make_client: Any, world: dict[
     for method, path in PUBLIC:
         assert nobody.http.request(method, fill(path, world["ids"])).status_code == 200, path
     public = nobody.http.get(fill("/organisations/{org_id}", world["ids"])).text
-    assert "Bridge" in public and "ada@example.org" not in public
+    assert "Bridge" in public
+    assert "ada@example.org" not in public
     before = _state(world)
     for method, path in ORGANISATION + APPLICANT + SIGNED_IN:
         r = nobody.http.request(method, fill(path, world["ids"]), follow_redirects=False)
-        expected = {(303, "/signin")} if method == "GET" and not path.startswith("/api") else {(401, None), (403, None)}
+        expected = (
+            {(303, "/signin")}
+            if method == "GET" and not path.startswith("/api")
+            else {(401, None), (403, None)}
+        )
         assert (r.status_code, r.headers.get("location")) in expected, (method, path)
     assert _state(world) == before
 
@@ -134,19 +151,37 @@ def test_an_applicant_outside_the_couple_reaches_nothing_of_it(world: dict[str, 
     outsider = world["outsider"]
     before = _state(world)
     assert outsider.http.get("/api/usce/requests").json()["requests"] == []
-    assert outsider.call("POST", fill("/api/usce/requests/{request_id}/withdraw", world["ids"])).status_code == 404
-    for path in ("/api/couple/invitations/{couple_id}/accept", "/api/couple/invitations/{couple_id}/decline"):
+    assert (
+        outsider.call(
+            "POST", fill("/api/usce/requests/{request_id}/withdraw", world["ids"])
+        ).status_code
+        == 404
+    )
+    for path in (
+        "/api/couple/invitations/{couple_id}/accept",
+        "/api/couple/invitations/{couple_id}/decline",
+    ):
         assert outsider.call("POST", fill(path, world["ids"])).status_code == 404, path
     for method, path in (("POST", "/api/couple/pairs"), ("POST", "/api/couple/certify"),
                          ("DELETE", "/api/couple/pairs/{rank}"), ("POST", "/api/couple/pairs/{rank}/move")):  # fmt: skip
         r = _send(outsider, method, fill(path, world["ids"]), BODY)
-        assert r.status_code == 422, (method, path)  # "you are not linked": nothing of theirs is touched
+        assert r.status_code == 422, (
+            method,
+            path,
+        )  # "you are not linked": nothing of theirs is touched
     assert outsider.call("DELETE", "/api/couple").status_code == 404
     assert _state(world) == before
 
 
 def test_every_route_of_these_modules_is_listed_here() -> None:
-    routes = {(m, r.path) for module in MODULES for r in module.router.routes for m in r.methods - {"HEAD"}}  # type: ignore[attr-defined]
+    routes = {
+        (m, r.path)
+        for module in MODULES
+        for r in module.router.routes
+        for m in r.methods - {"HEAD"}
+    }  # type: ignore[attr-defined]
     listed = set(PUBLIC + ORGANISATION + APPLICANT + SIGNED_IN)
-    assert routes - listed == set(), f"list these routes in test_organisation_authorization.py: {sorted(routes - listed)}"
+    assert routes - listed == set(), (
+        f"list these routes in test_organisation_authorization.py: {sorted(routes - listed)}"
+    )
     assert listed - routes == set()

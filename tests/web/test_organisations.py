@@ -22,7 +22,11 @@ def org(make_client: Any) -> Any:
     """A signed-in organisation with a public name."""
     org = make_client()
     org.signup("placements@example.org", role="organisation")
-    r = org.call("PUT", "/api/organisation", json={"name": "Bridge USCE", "website": "https://bridge.example.org"})
+    r = org.call(
+        "PUT",
+        "/api/organisation",
+        json={"name": "Bridge USCE", "website": "https://bridge.example.org"},
+    )
     assert r.status_code == 200, r.text
     return org
 
@@ -33,16 +37,24 @@ def _offer(org: Any, **changes: Any) -> int:
     return int(r.json()["id"])
 
 
-def test_an_applicant_requests_is_placed_completes_and_gets_the_letter(org: Any, client: Any, make_client: Any) -> None:
+def test_an_applicant_requests_is_placed_completes_and_gets_the_letter(
+    org: Any, client: Any, make_client: Any
+) -> None:
     rotation = _offer(org)
-    page = make_client().http.get(f"/api/organisations/{org.http.get('/api/me').json()['account']['id']}").json()
+    page = (
+        make_client()
+        .http.get(f"/api/organisations/{org.http.get('/api/me').json()['account']['id']}")
+        .json()
+    )
     assert page["organisation"]["name"] == "Bridge USCE"
     [shown] = page["rotations"]
     assert (shown["end_on"], shown["places_left"], shown["cost"]) == ("2027-01-31", 1, 2500)
     assert make_client().http.get("/api/usce").json()["rotations"][0]["id"] == rotation  # public
 
     client.signup("ada@example.org")
-    r = client.call("POST", f"/api/usce/{rotation}/requests", json={"message": "Step 2 CK 238, visa needed"})
+    r = client.call(
+        "POST", f"/api/usce/{rotation}/requests", json={"message": "Step 2 CK 238, visa needed"}
+    )
     assert r.status_code == 201, r.text
     request_id = r.json()["id"]
     again = client.call("POST", f"/api/usce/{rotation}/requests", json={})
@@ -53,38 +65,62 @@ def test_an_applicant_requests_is_placed_completes_and_gets_the_letter(org: Any,
     assert (mine["status"], mine["rotation"]["organisation"]) == ("requested", "Bridge USCE")
     board = org.http.get("/api/organisation").json()
     [seen] = board["rotations"][0]["requests"]
-    assert (seen["applicant"]["email"], seen["message"]) == ("ada@example.org", "Step 2 CK 238, visa needed")
+    assert (seen["applicant"]["email"], seen["message"]) == (
+        "ada@example.org",
+        "Step 2 CK 238, visa needed",
+    )
 
     assert org.call("POST", f"/api/organisation/requests/{request_id}/accept").status_code == 200
-    early = org.call("POST", f"/api/organisation/requests/{request_id}/complete", json={"completed_on": "2027-01-31"})
+    early = org.call(
+        "POST",
+        f"/api/organisation/requests/{request_id}/complete",
+        json={"completed_on": "2027-01-31"},
+    )
     assert early.status_code == 422  # not placed yet
     assert org.call("POST", f"/api/organisation/requests/{request_id}/place").status_code == 200
     placements = client.http.get("/api/rotations").json()["placements"]
     assert [(p["organisation"], p["site"], p["status"]) for p in placements] == [
-        ("Bridge USCE", "Mercy Hospital, Brooklyn NY", "placed")]
+        ("Bridge USCE", "Mercy Hospital, Brooklyn NY", "placed")
+    ]
     timeline = client.http.get("/api/timeline").json()
     assert any(i["title"] == "Placed by Bridge USCE: Internal medicine at Mercy Hospital, Brooklyn NY"
                for i in timeline["timeline"])  # fmt: skip
 
     # completion: not after today (day-of accepted, the day after refused), not before the first day
-    future = org.call("POST", f"/api/organisation/requests/{request_id}/complete", json={"completed_on": "2026-11-23"})
+    future = org.call(
+        "POST",
+        f"/api/organisation/requests/{request_id}/complete",
+        json={"completed_on": "2026-11-23"},
+    )
     assert future.status_code == 422
     assert "after today" in future.json()["fields"]["completed_on"]
-    before = org.call("POST", f"/api/organisation/requests/{request_id}/complete", json={"completed_on": "2027-01-03"})
+    before = org.call(
+        "POST",
+        f"/api/organisation/requests/{request_id}/complete",
+        json={"completed_on": "2027-01-03"},
+    )
     assert before.status_code == 422
 
     r = org.call("POST", f"/api/organisation/requests/{request_id}/letter",
                  json={"writer": "Dr Grace Hopper", "letter_status": "uploaded"})  # fmt: skip
     assert r.status_code == 201, r.text
     [letter] = client.http.get("/api/letters").json()["letters"]
-    assert (letter["writer"], letter["kind"], letter["status"]) == ("Dr Grace Hopper", "us_clinical", "uploaded")
+    assert (letter["writer"], letter["kind"], letter["status"]) == (
+        "Dr Grace Hopper",
+        "us_clinical",
+        "uploaded",
+    )
     assert "Recorded by Bridge USCE" in letter["notes"]
-    twice = org.call("POST", f"/api/organisation/requests/{request_id}/letter", json={"writer": "Dr X"})
+    twice = org.call(
+        "POST", f"/api/organisation/requests/{request_id}/letter", json={"writer": "Dr X"}
+    )
     assert twice.status_code == 422
     assert len(client.http.get("/api/letters").json()["letters"]) == 1
     # the applicant owns the letter: they may delete it, and the request forgets it
     assert client.call("DELETE", f"/api/letters/{letter['id']}").status_code == 200
-    assert org.http.get("/api/organisation").json()["rotations"][0]["requests"][0]["letter"] is False
+    assert (
+        org.http.get("/api/organisation").json()["rotations"][0]["requests"][0]["letter"] is False
+    )
 
 
 def test_completion_on_the_day_is_accepted(org: Any, client: Any, app: Any) -> None:
@@ -92,13 +128,19 @@ def test_completion_on_the_day_is_accepted(org: Any, client: Any, app: Any) -> N
     client.signup("bo@example.org")
     request_id = client.call("POST", f"/api/usce/{rotation}/requests", json={}).json()["id"]
     org.call("POST", f"/api/organisation/requests/{request_id}/place")
-    r = org.call("POST", f"/api/organisation/requests/{request_id}/complete", json={"completed_on": TODAY.isoformat()})
+    r = org.call(
+        "POST",
+        f"/api/organisation/requests/{request_id}/complete",
+        json={"completed_on": TODAY.isoformat()},
+    )
     assert r.status_code == 200, r.text
     [p] = client.http.get("/api/rotations").json()["placements"]
     assert (p["status"], p["completed_on"]) == ("completed", TODAY.isoformat())
 
 
-@pytest.mark.parametrize(("weeks", "ok"), [(3, False), (4, True), (12, True), (13, False), (0, False)])
+@pytest.mark.parametrize(
+    ("weeks", "ok"), [(3, False), (4, True), (12, True), (13, False), (0, False)]
+)
 def test_weeks_run_from_4_to_12(org: Any, weeks: int, ok: bool) -> None:
     r = org.call("POST", "/api/organisation/rotations", json={**ROTATION, "weeks": weeks})
     assert (r.status_code == 201) is ok, r.text
@@ -115,7 +157,9 @@ def test_rotation_fields_are_checked_and_named(org: Any) -> None:
     assert set(fields) == {"start_on", "cost", "places", "kind", "setting", "specialty", "site"}
     assert "in the past" in fields["start_on"]
     assert org.http.get("/api/organisation").json()["rotations"] == []
-    nameless = org.call("PUT", "/api/organisation", json={"name": " ", "website": "javascript:alert(1)"})
+    nameless = org.call(
+        "PUT", "/api/organisation", json={"name": " ", "website": "javascript:alert(1)"}
+    )
     assert set(nameless.json()["fields"]) == {"name", "website"}
 
 
@@ -135,7 +179,12 @@ def test_places_are_never_exceeded_even_at_once(org: Any, make_client: Any) -> N
         applicant.signup(f"app{n}@example.org")
         ids.append(applicant.call("POST", f"/api/usce/{rotation}/requests", json={}).json()["id"])
     with ThreadPoolExecutor(4) as pool:
-        codes = list(pool.map(lambda i: org.call("POST", f"/api/organisation/requests/{i}/accept").status_code, ids))
+        codes = list(
+            pool.map(
+                lambda i: org.call("POST", f"/api/organisation/requests/{i}/accept").status_code,
+                ids,
+            )
+        )
     assert sorted(codes) == [200, 200, 422, 422]
     [shown] = org.http.get("/api/organisation").json()["rotations"]
     assert shown["places_left"] == 0
@@ -150,7 +199,11 @@ def test_places_are_never_exceeded_even_at_once(org: Any, make_client: Any) -> N
     # a rotation with places taken cannot be deleted, only closed
     r = org.call("DELETE", f"/api/organisation/rotations/{rotation}")
     assert r.status_code == 422
-    closed = org.call("PUT", f"/api/organisation/rotations/{rotation}", json={**ROTATION, "places": 2, "open": False})
+    closed = org.call(
+        "PUT",
+        f"/api/organisation/rotations/{rotation}",
+        json={**ROTATION, "places": 2, "open": False},
+    )
     assert closed.status_code == 200, closed.text
     assert org.http.get("/api/usce").json()["rotations"] == []
 
@@ -165,8 +218,14 @@ def test_who_may_do_what(org: Any, client: Any, make_client: Any) -> None:
     advisor, other = make_client(), make_client()
     advisor.signup("adv@example.org", role="advisor")
     other.signup("other@example.org")
-    decisions = [("POST", f"/api/organisation/requests/{request_id}/{a}") for a in ("accept", "decline", "place")]
-    edits = [("PUT", f"/api/organisation/rotations/{rotation}"), ("DELETE", f"/api/organisation/rotations/{rotation}")]
+    decisions = [
+        ("POST", f"/api/organisation/requests/{request_id}/{a}")
+        for a in ("accept", "decline", "place")
+    ]
+    edits = [
+        ("PUT", f"/api/organisation/rotations/{rotation}"),
+        ("DELETE", f"/api/organisation/rotations/{rotation}"),
+    ]
     for method, url in decisions + edits:  # another organisation: not found; others: forbidden
         body = ROTATION if method == "PUT" else None
         assert rival.call(method, url, json=body).status_code == 404, url

@@ -263,7 +263,11 @@ class Accounts:
         problems += password_problems(password, email=address)
         if role not in ROLES:
             problems.append(
-                Problem("role", f"{role[:20]!r} is not a role", "choose applicant, advisor or organisation")
+                Problem(
+                    "role",
+                    f"{role[:20]!r} is not a role",
+                    "choose applicant, advisor or organisation",
+                )
             )
         problems += text_problems(name, "name", most=200)
         zone_problem = check_time_zone(time_zone)

@@ -94,7 +94,9 @@ class Couples:
         me = self._applicant(viewer)
         address, problems = check_email(email, "partner_email")
         if not problems and address == me.email:
-            problems.append(Problem("partner_email", "is your own email", "give your partner's email"))
+            problems.append(
+                Problem("partner_email", "is your own email", "give your partner's email")
+            )
         require(problems)
         self.reauthenticate(me, password)
         if not self.store.invite(me.id, address, now=datetime.now(UTC)):
@@ -105,7 +107,8 @@ class Couples:
         me = self._applicant(viewer)
         outcome = self.store.accept(couple_id, me.id, me.email, now=datetime.now(UTC))
         if outcome == "gone":
-            raise NotFoundError(f"no invitation {couple_id} to you")
+            msg = f"no invitation {couple_id} to you"
+            raise NotFoundError(msg)
         if outcome == "busy":
             raise FormError([Problem("invitation", "you or your partner are in a couple already",
                                      "end that link first")])  # fmt: skip
@@ -113,13 +116,15 @@ class Couples:
     def decline(self, viewer: Account, couple_id: int) -> None:
         me = self._applicant(viewer)
         if not self.store.decline(couple_id, me.email):
-            raise NotFoundError(f"no invitation {couple_id} to you")
+            msg = f"no invitation {couple_id} to you"
+            raise NotFoundError(msg)
 
     def end(self, viewer: Account) -> None:
         """End the link (or cancel the invitation sent); the pair list goes with it."""
         me = self._applicant(viewer)
         if not self.store.end(me.id):
-            raise NotFoundError("you are not in a couple and invited nobody")
+            msg = "you are not in a couple and invited nobody"
+            raise NotFoundError(msg)
 
     # -------------------------------------------------------------- pair list
     def _program(self, value: str, field: str, problems: list[Problem]) -> str | None:
@@ -139,7 +144,9 @@ class Couples:
         other = "partner" if side == "inviter" else "inviter"
         entries = []
         for rank, entry in enumerate(couple["entries"], start=1):
-            entries.append({"rank": rank, "mine": self._show(entry[side]), "partner": self._show(entry[other])})
+            entries.append(
+                {"rank": rank, "mine": self._show(entry[side]), "partner": self._show(entry[other])}
+            )
         when = couple.get(f"{side}_certified_at"), couple.get(f"{other}_certified_at")
         return {"entries": entries, "length": len(entries), "limit": MAX_PAIRS,
                 "ranks_in_all": 2 * len(entries), "limit_in_all": 2 * MAX_PAIRS,
@@ -178,7 +185,11 @@ class Couples:
         my_code = self._program(mine, "mine", problems)
         their_code = self._program(partner, "partner", problems)
         if not problems and my_code is None and their_code is None:
-            problems.append(Problem("pair", "both sides are No Match", "choose a program for at least one of you"))
+            problems.append(
+                Problem(
+                    "pair", "both sides are No Match", "choose a program for at least one of you"
+                )
+            )
         require(problems)
 
         def add(entries: list[dict[str, Any]], side: str) -> list[dict[str, Any]]:
@@ -197,7 +208,8 @@ class Couples:
     @staticmethod
     def _at(entries: Sequence[Any], rank: int) -> int:
         if not 1 <= rank <= len(entries):
-            raise NotFoundError(f"there is no pair at rank {rank}")
+            msg = f"there is no pair at rank {rank}"
+            raise NotFoundError(msg)
         return rank - 1
 
     def remove_pair(self, viewer: Account, rank: int) -> None:
@@ -223,7 +235,9 @@ class Couples:
 
         def certify(row: dict[str, Any]) -> Mapping[str, Any]:
             if not row["entries"]:
-                raise FormError([Problem("pair", "the list is empty", "add pairs before certifying")])
+                raise FormError(
+                    [Problem("pair", "the list is empty", "add pairs before certifying")]
+                )
             return {f"{side}_certified_at": datetime.now(UTC)}
 
         self.store.edit(int(couple["id"]), certify, now=datetime.now(UTC))

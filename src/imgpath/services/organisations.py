@@ -94,10 +94,14 @@ def _day(raw: Mapping[str, Any], field: str, problems: list[Problem]) -> date | 
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        problems.append(Problem(field, f"{text[:40]!r} is not a date", "use YYYY-MM-DD, e.g. 2027-03-01"))
+        problems.append(
+            Problem(field, f"{text[:40]!r} is not a date", "use YYYY-MM-DD, e.g. 2027-03-01")
+        )
         return None
     if not _EARLIEST <= day <= _LATEST:
-        problems.append(Problem(field, f"{text} is outside {_EARLIEST.year}-{_LATEST.year}", "check the year"))
+        problems.append(
+            Problem(field, f"{text} is outside {_EARLIEST.year}-{_LATEST.year}", "check the year")
+        )
         return None
     return day
 
@@ -152,7 +156,12 @@ class Organisations:
     # ------------------------------------------------------------------ profile
     def profile(self, viewer: Account) -> dict[str, Any]:
         org = self._organisation(viewer)
-        return self.store.profile(org.id) or {"name": org.name, "about": "", "website": "", "user_id": org.id}
+        return self.store.profile(org.id) or {
+            "name": org.name,
+            "about": "",
+            "website": "",
+            "user_id": org.id,
+        }
 
     def save_profile(self, viewer: Account, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The public name (required), a few words about the organisation, its website."""
@@ -175,7 +184,11 @@ class Organisations:
         weeks = _whole(raw, "weeks", problems, MIN_WEEKS, MAX_WEEKS,
                        f"a rotation runs {MIN_WEEKS} to {MAX_WEEKS} whole weeks, e.g. 4")  # fmt: skip
         start = _day(raw, "start_on", problems)
-        if start is not None and start < on and (old is None or start.isoformat() != old["start_on"]):
+        if (
+            start is not None
+            and start < on
+            and (old is None or start.isoformat() != old["start_on"])
+        ):
             problems.append(Problem("start_on", f"{start} is in the past (today is {on})",
                                     "give the first day of a rotation still to come"))  # fmt: skip
         values: dict[str, Any] = {
@@ -205,9 +218,13 @@ class Organisations:
         org = self._organisation(viewer)
         values = self._rotation_values(raw, on=on)
         self._named(org)
-        return self.store.add_rotation({**values, "user_id": org.id, "created_at": datetime.now(UTC)})
+        return self.store.add_rotation(
+            {**values, "user_id": org.id, "created_at": datetime.now(UTC)}
+        )
 
-    def change_rotation(self, viewer: Account, rotation_id: int, raw: Mapping[str, Any], *, on: date) -> None:
+    def change_rotation(
+        self, viewer: Account, rotation_id: int, raw: Mapping[str, Any], *, on: date
+    ) -> None:
         """Replace a rotation's facts (the form sends them all); fewer places than are taken is
         refused.  A first day already past may stay as it was."""
         org = self._organisation(viewer)
@@ -215,7 +232,8 @@ class Organisations:
         values = self._rotation_values(raw, on=on, old=old)
         taken = self.store.change_rotation(org.id, rotation_id, values)
         if taken is None:
-            raise NotFoundError(f"no rotation {rotation_id} of yours")
+            msg = f"no rotation {rotation_id} of yours"
+            raise NotFoundError(msg)
         if taken >= 0:
             raise FormError([Problem("places", f"{taken} places are accepted, placed or completed already",
                                      f"give at least {taken}, or decline a request first")])  # fmt: skip
@@ -224,7 +242,8 @@ class Organisations:
         org = self._organisation(viewer)
         taken = self.store.remove_rotation(org.id, rotation_id)
         if taken is None:
-            raise NotFoundError(f"no rotation {rotation_id} of yours")
+            msg = f"no rotation {rotation_id} of yours"
+            raise NotFoundError(msg)
         if taken >= 0:
             raise FormError([Problem("rotation", f"{taken} applicants hold a place in it, so it stays "
                                      "(their placements and letters refer to it)",
@@ -233,7 +252,8 @@ class Organisations:
     def _own_rotation(self, org: Account, rotation_id: int) -> dict[str, Any]:
         found = self.store.rotation(rotation_id)
         if found is None or found["user_id"] != org.id:
-            raise NotFoundError(f"no rotation {rotation_id} of yours")
+            msg = f"no rotation {rotation_id} of yours"
+            raise NotFoundError(msg)
         return found
 
     def dashboard(self, viewer: Account) -> dict[str, Any]:
@@ -252,12 +272,18 @@ class Organisations:
         """An organisation's public page: name, about, website, its open rotations."""
         profile = self.store.profile(organisation_id)
         if profile is None:
-            raise NotFoundError(f"no organisation {organisation_id}")
-        rotations = [_public(r) for r in self.store.rotations(organisation_id=organisation_id, open_only=True)]
+            msg = f"no organisation {organisation_id}"
+            raise NotFoundError(msg)
+        rotations = [
+            _public(r)
+            for r in self.store.rotations(organisation_id=organisation_id, open_only=True)
+        ]
         return {"organisation": {"id": organisation_id, "name": profile["name"], "about": profile["about"],
                                  "website": profile["website"]}, "rotations": rotations}  # fmt: skip
 
-    def browse(self, *, specialty: str = "", kind: str = "", on: date | None = None) -> list[dict[str, Any]]:
+    def browse(
+        self, *, specialty: str = "", kind: str = "", on: date | None = None
+    ) -> list[dict[str, Any]]:
         """Every organisation's open rotations (those not yet started, given ``on``), optionally
         of a specialty (words in it) or a kind."""
         words = specialty.strip().lower().split()
@@ -276,8 +302,11 @@ class Organisations:
         require(problems)
         rotation = self.store.rotation(rotation_id)
         if rotation is None or not rotation["open"]:
-            raise NotFoundError(f"no open rotation {rotation_id}")
-        outcome, request_id = self.store.request_place(rotation_id, me.id, message, now=datetime.now(UTC))
+            msg = f"no open rotation {rotation_id}"
+            raise NotFoundError(msg)
+        outcome, request_id = self.store.request_place(
+            rotation_id, me.id, message, now=datetime.now(UTC)
+        )
         if outcome not in ("new", "again"):
             raise FormError([Problem("rotation", f"you asked for this rotation already (your request is {outcome})",
                                      "see your requests below")])  # fmt: skip
@@ -291,7 +320,8 @@ class Organisations:
         me = self._applicant(viewer)
         found = self.store.withdraw(me.id, request_id, ("requested", "accepted", "placed"))
         if found is None:
-            raise NotFoundError(f"no request {request_id} of yours")
+            msg = f"no request {request_id} of yours"
+            raise NotFoundError(msg)
         if found not in ("requested", "accepted", "placed"):
             raise FormError([Problem("status", f"the request is {found}", "only a request not yet completed, "
                                      "declined or withdrawn can be withdrawn")])  # fmt: skip
@@ -301,7 +331,8 @@ class Organisations:
         org = self._organisation(viewer)
         found = self.store.requests(organisation_id=org.id, request_id=request_id)
         if not found:
-            raise NotFoundError(f"no request {request_id} for a rotation of yours")
+            msg = f"no request {request_id} for a rotation of yours"
+            raise NotFoundError(msg)
         places = int(found[0]["places"])
 
         def step(row: dict[str, Any], taken: int) -> dict[str, Any]:
@@ -326,13 +357,16 @@ class Organisations:
         """Confirm the placement (the applicant's placements and timeline show it)."""
         self._decide(viewer, request_id, "placed", ("requested", "accepted"))
 
-    def complete(self, viewer: Account, request_id: int, raw: Mapping[str, Any], *, on: date) -> None:
+    def complete(
+        self, viewer: Account, request_id: int, raw: Mapping[str, Any], *, on: date
+    ) -> None:
         """Record that the applicant completed the rotation on ``completed_on``: not before its
         first day, not after ``on`` (today is accepted, tomorrow refused)."""
         org = self._organisation(viewer)
         found = self.store.requests(organisation_id=org.id, request_id=request_id)
         if not found:
-            raise NotFoundError(f"no request {request_id} for a rotation of yours")
+            msg = f"no request {request_id} for a rotation of yours"
+            raise NotFoundError(msg)
         problems: list[Problem] = []
         day = _day(raw, "completed_on", problems)
         if day is not None and day > on:
@@ -350,7 +384,8 @@ class Organisations:
         org = self._organisation(viewer)
         found = self.store.requests(organisation_id=org.id, request_id=request_id)
         if not found:
-            raise NotFoundError(f"no request {request_id} for a rotation of yours")
+            msg = f"no request {request_id} for a rotation of yours"
+            raise NotFoundError(msg)
         r = found[0]
         problems: list[Problem] = []
         if r["status"] not in ("placed", "completed"):

@@ -224,7 +224,9 @@ class OrganisationsStore:
             taken = self._count_taken(conn, rotation_id)
             if taken:
                 return taken
-            conn.execute(delete(rotation_requests).where(rotation_requests.c.rotation_id == rotation_id))
+            conn.execute(
+                delete(rotation_requests).where(rotation_requests.c.rotation_id == rotation_id)
+            )
             conn.execute(delete(offered_rotations).where(offered_rotations.c.id == rotation_id))
             return -1
 
@@ -320,7 +322,9 @@ class OrganisationsStore:
             assert row is not None
             if row[0] is not None:
                 return None
-            key = conn.execute(insert(letters).values(**letter, user_id=row[1])).inserted_primary_key
+            key = conn.execute(
+                insert(letters).values(**letter, user_id=row[1])
+            ).inserted_primary_key
             assert key is not None
             conn.execute(update(rotation_requests).where(rotation_requests.c.id == request_id)
                          .values(letter_id=int(key[0])))  # fmt: skip
@@ -372,7 +376,7 @@ class CouplesStore:
             return True
 
     def accept(self, couple_id: int, partner_id: int, email: str, *, now: datetime) -> str:
-        """"linked", "gone" (no such invitation to this email), or "busy" (either is in a couple)."""
+        """ "linked", "gone" (no such invitation to this email), or "busy" (either is in a couple)."""
         with serialised(self.engine, partner_id) as conn:
             row = conn.execute(select(couples).where(couples.c.id == couple_id, couples.c.status == "invited",
                                                      couples.c.partner_email == email)).mappings().first()  # fmt: skip
@@ -408,4 +412,6 @@ class CouplesStore:
             row = conn.execute(select(couples).where(couples.c.id == couple_id)).mappings().first()
             assert row is not None
             values = edit(dict(row))
-            conn.execute(update(couples).where(couples.c.id == couple_id).values(**values, updated_at=now))
+            conn.execute(
+                update(couples).where(couples.c.id == couple_id).values(**values, updated_at=now)
+            )

@@ -22,9 +22,15 @@ class Invitation(BaseModel):
 
 
 class Pair(BaseModel):
-    mine: str = Field(default="", max_length=20, description="your program's code; empty or 999999999: No Match")
-    partner: str = Field(default="", max_length=20, description="your partner's program's code, or No Match")
-    at: int | None = Field(default=None, ge=-1_000_000, le=1_000_000, description="rank to insert at; default last")
+    mine: str = Field(
+        default="", max_length=20, description="your program's code; empty or 999999999: No Match"
+    )
+    partner: str = Field(
+        default="", max_length=20, description="your partner's program's code, or No Match"
+    )
+    at: int | None = Field(
+        default=None, ge=-1_000_000, le=1_000_000, description="rank to insert at; default last"
+    )
 
 
 class Move(BaseModel):

@@ -37,9 +37,13 @@ class Rotation(BaseModel):
     kind: str = Field(default="hands_on", max_length=20, description="hands_on or observership")
     weeks: int = Field(ge=-1_000_000, le=1_000_000, description="4 to 12")
     start_on: str = Field(max_length=20, description="YYYY-MM-DD, today or later")
-    cost: float | None = Field(default=None, allow_inf_nan=False, description="US dollars; null: not stated")
+    cost: float | None = Field(
+        default=None, allow_inf_nan=False, description="US dollars; null: not stated"
+    )
     places: int = Field(default=1, ge=-1_000_000, le=1_000_000, description="1 to 100")
-    letter_needs: str = Field(default="", max_length=2000, description="what a letter of recommendation needs")
+    letter_needs: str = Field(
+        default="", max_length=2000, description="what a letter of recommendation needs"
+    )
     open: bool = Field(default=True, description="taking requests")
 
 
@@ -53,7 +57,9 @@ class Completion(BaseModel):
 
 class Letter(BaseModel):
     writer: str = Field(max_length=200)
-    letter_status: str = Field(default="requested", max_length=20, description="requested or uploaded")
+    letter_status: str = Field(
+        default="requested", max_length=20, description="requested or uploaded"
+    )
     notes: str = Field(default="", max_length=1000)
 
 
@@ -77,7 +83,9 @@ def api_organisation_page(request: Request, org_id: OrgId) -> dict[str, Any]:
 
 # -------------------------------------------------------------------- applicants
 @router.post("/usce/{rotation_id}/requests", status_code=201, dependencies=[Csrf])
-def api_request_place(request: Request, me: Me, rotation_id: RowId, body: RequestBody) -> dict[str, Any]:
+def api_request_place(
+    request: Request, me: Me, rotation_id: RowId, body: RequestBody
+) -> dict[str, Any]:
     return {"id": _orgs(request).request_place(me, rotation_id, body.model_dump())}
 
 
@@ -111,7 +119,9 @@ def api_add_rotation(request: Request, me: Me, body: Rotation) -> dict[str, Any]
 
 
 @router.put("/organisation/rotations/{rotation_id}", dependencies=[Csrf])
-def api_change_rotation(request: Request, me: Me, rotation_id: RowId, body: Rotation) -> dict[str, Any]:
+def api_change_rotation(
+    request: Request, me: Me, rotation_id: RowId, body: Rotation
+) -> dict[str, Any]:
     _orgs(request).change_rotation(me, rotation_id, body.model_dump(), on=today(request))
     return {"id": rotation_id}
 

@@ -46,18 +46,26 @@ def find_programs(request: Request, q: str) -> list[Any]:
     states = tuple(s for s in _STATE.findall(text) if is_us_state(s))
     words = _STATE.sub(lambda m: "" if is_us_state(m.group(0)) else m.group(0), text).strip()
     if words or states:
-        query = SearchQuery(text=words, states=states, all_specialties=True, sort="name", limit=PICK_LIMIT)
+        query = SearchQuery(
+            text=words, states=states, all_specialties=True, sort="name", limit=PICK_LIMIT
+        )
         try:
             result = catalog.search(query)
         except InvalidInputError:
             return found
-        found += [v.program for v in result.programs if v.program.code not in {p.code for p in found}]
+        found += [
+            v.program for v in result.programs if v.program.code not in {p.code for p in found}
+        ]
     return found[:PICK_LIMIT]
 
 
 @router.get("/find-program")
-def pick(request: Request, me: Me, q: Annotated[str, Query(max_length=200)] = "",
-         target: Annotated[str, Query(alias="for", max_length=20)] = "rank-list") -> HTMLResponse:
+def pick(
+    request: Request,
+    me: Me,
+    q: Annotated[str, Query(max_length=200)] = "",
+    target: Annotated[str, Query(alias="for", max_length=20)] = "rank-list",
+) -> HTMLResponse:
     if target not in PICK_TARGETS:
         target = "rank-list"
     programs = find_programs(request, q) if q.strip() else []
@@ -86,7 +94,9 @@ def _change(request: Request, me: Account, form: dict[str, str], url: str,
     try:
         action(form)
     except FormError as exc:
-        return _page(request, me, 422, exc.by_field(), {k: v for k, v in form.items() if k != "password"})
+        return _page(
+            request, me, 422, exc.by_field(), {k: v for k, v in form.items() if k != "password"}
+        )
     return see_other(url)
 
 
@@ -135,8 +145,15 @@ def move_pair(request: Request, me: Me, rank: RowId, form: Form) -> Response:
     def move(f: dict[str, str]) -> None:
         to = steps.get(f.get("direction", ""))
         if to is None:
-            raise FormError([Problem("direction", "is not up, down, top or bottom",
-                                     "use the couple page's move buttons")])
+            raise FormError(
+                [
+                    Problem(
+                        "direction",
+                        "is not up, down, top or bottom",
+                        "use the couple page's move buttons",
+                    )
+                ]
+            )
         couples.move_pair(me, rank, to)
 
     return _change(request, me, form, "/couple#pairs", move)

@@ -60,7 +60,11 @@ def usce_page(request: Request, specialty: str = "", kind: str = "") -> HTMLResp
 def organisation_public_page(request: Request, org_id: OrgId) -> HTMLResponse:
     me = _viewer(request)
     page = request.app.state.organisations.page(org_id)
-    mine = request.app.state.organisations.my_requests(me) if me is not None and me.role == "applicant" else []
+    mine = (
+        request.app.state.organisations.my_requests(me)
+        if me is not None and me.role == "applicant"
+        else []
+    )
     return render(request, "organisation_page.html", me=me, page=page, asked={r["rotation_id"]: r for r in mine},
                   errors={}, values={})  # fmt: skip
 
@@ -127,7 +131,9 @@ def change_rotation(request: Request, me: Me, rotation_id: RowId, form: Form) ->
 @router.post("/organisation/rotations/{rotation_id}/remove", dependencies=[Csrf])
 def remove_rotation(request: Request, me: Me, rotation_id: RowId, form: Form) -> Response:
     orgs = request.app.state.organisations
-    return _change(request, me, form, "/organisation", lambda _f: orgs.remove_rotation(me, rotation_id))
+    return _change(
+        request, me, form, "/organisation", lambda _f: orgs.remove_rotation(me, rotation_id)
+    )
 
 
 def _decision(request: Request, me: Account, request_id: int, form: dict[str, str],
@@ -154,7 +160,9 @@ def place(request: Request, me: Me, request_id: RowId, form: Form) -> Response:
 @router.post("/organisation/requests/{request_id}/complete", dependencies=[Csrf])
 def complete(request: Request, me: Me, request_id: RowId, form: Form) -> Response:
     on = today(request)
-    return _decision(request, me, request_id, form, lambda o: o.complete(me, request_id, form, on=on))
+    return _decision(
+        request, me, request_id, form, lambda o: o.complete(me, request_id, form, on=on)
+    )
 
 
 @router.post("/organisation/requests/{request_id}/letter", dependencies=[Csrf])
