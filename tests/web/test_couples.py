@@ -188,3 +188,16 @@ def test_programs_are_found_by_name(app: Any, client: Any) -> None:
     assert "<html" in by_code.text
     assert program.code in by_code.text
     assert f'value="{program.code}"' in by_code.text
+
+
+def test_a_partner_deleting_their_account_ends_the_couple(couple: tuple[Any, Any]) -> None:
+    ada, ben = couple
+    assert ben.call("DELETE", "/api/account", json={"password": PASSWORD}).status_code == 200
+    assert ada.http.get("/api/couple").json()["couple"] is None
+    # Ada may invite someone else now
+    r = ada.call(
+        "POST",
+        "/api/couple/invite",
+        json={"partner_email": "cal@example.org", "password": PASSWORD},
+    )
+    assert r.status_code == 201

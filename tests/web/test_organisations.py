@@ -259,3 +259,14 @@ def test_deleting_accounts_keeps_the_others_data(org: Any, client: Any) -> None:
     assert [x["writer"] for x in client.http.get("/api/letters").json()["letters"]] == ["Dr Kept"]
     assert client.http.get("/api/rotations").json()["placements"] == []
     assert client.http.get("/api/usce").json()["rotations"] == []
+
+
+def test_export_holds_the_requests_and_the_organisations_rotations(org: Any, client: Any) -> None:
+    rotation = _offer(org)
+    client.signup("exp@example.org")
+    client.call("POST", f"/api/usce/{rotation}/requests", json={"message": "hello"})
+    [mine] = client.http.get("/api/export").json()["rotation_requests"]
+    assert (mine["message"], mine["rotation"]["organisation"]) == ("hello", "Bridge USCE")
+    theirs = org.http.get("/api/export").json()["organisation"]
+    assert theirs["organisation"]["name"] == "Bridge USCE"
+    assert theirs["rotations"][0]["requests"][0]["applicant"]["email"] == "exp@example.org"

@@ -126,6 +126,17 @@ class Couples:
             msg = "you are not in a couple and invited nobody"
             raise NotFoundError(msg)
 
+    def export(self, account: Account) -> dict[str, Any] | None:
+        """The couple and its pair list, for "export all my data" (None outside a couple)."""
+        if account.role != "applicant" or not account.verified:
+            return None
+        state = self.status(account)
+        if state["couple"] is None and not state["invitations"]:
+            return None
+        if state["couple"] is not None and state["couple"]["status"] == "linked":
+            state["pairs"] = self.pairs(account)
+        return state
+
     # -------------------------------------------------------------- pair list
     def _program(self, value: str, field: str, problems: list[Problem]) -> str | None:
         text = value.strip()

@@ -267,6 +267,15 @@ class Organisations:
         return {"organisation": self.profile(org), "named": self.store.profile(org.id) is not None,
                 "rotations": rotations}  # fmt: skip
 
+    def export(self, account: Account) -> dict[str, Any]:
+        """What the account keeps here, for "export all my data": an organisation's profile,
+        rotations and the requests for them; an applicant's requests."""
+        if account.role == "organisation":
+            return {"organisation": self.dashboard(account)}
+        if account.role == "applicant":
+            return {"rotation_requests": self.my_requests(account)}
+        return {}
+
     # ------------------------------------------------------------------- public
     def page(self, organisation_id: int) -> dict[str, Any]:
         """An organisation's public page: name, about, website, its open rotations."""

@@ -234,6 +234,9 @@ def revoke(request: Request, me: Me, share_id: RowId) -> Response:
 @router.get("/account/export.json")
 def export(request: Request, me: Me) -> Response:
     data = request.app.state.tracker.export(me)
+    data.update(
+        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
+    )
     return download(
         json.dumps(data, indent=2, default=str), "application/json", "imgpath-my-data.json"
     )
