@@ -26,7 +26,7 @@ from imgpath.services.accounts import Account
 from imgpath.services.couples import NO_MATCH, NO_MATCH_CODE
 from imgpath.services.inputs import FormError
 from imgpath.web.deps import Csrf, Form, Me, RowId
-from imgpath.web.responses import render, see_other
+from imgpath.web.responses import changed, render
 
 __all__ = ["PICK_TARGETS", "router"]
 
@@ -91,13 +91,8 @@ def couple_page(request: Request, me: Me) -> HTMLResponse:
 
 def _change(request: Request, me: Account, form: dict[str, str], url: str,
             action: Callable[[dict[str, str]], object]) -> Response:  # fmt: skip
-    try:
-        action(form)
-    except FormError as exc:
-        return _page(
-            request, me, 422, exc.by_field(), {k: v for k, v in form.items() if k != "password"}
-        )
-    return see_other(url)
+    kept = {k: v for k, v in form.items() if k != "password"}
+    return changed(url, lambda: action(form), lambda errors: _page(request, me, 422, errors, kept))
 
 
 @router.post("/couple/invite", dependencies=[Csrf])

@@ -19,10 +19,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from imgpath.services.accounts import Account
-from imgpath.services.inputs import FormError
 from imgpath.services.organisations import MAX_WEEKS, MIN_WEEKS, ROTATION_KINDS, SETTINGS
 from imgpath.web.deps import Csrf, Form, Me, RowId, today
-from imgpath.web.responses import render, see_other
+from imgpath.web.responses import changed, render
 from imgpath.web.security import current_session
 
 __all__ = ["router"]
@@ -71,20 +70,16 @@ def organisation_public_page(request: Request, org_id: OrgId) -> HTMLResponse:
 
 @router.post("/usce/{rotation_id}/request", dependencies=[Csrf])
 def request_place(request: Request, me: Me, rotation_id: RowId, form: Form) -> Response:
-    try:
-        request.app.state.organisations.request_place(me, rotation_id, form)
-    except FormError as exc:
-        return _browse(request, me, 422, exc.by_field(), form)
-    return see_other("/usce#my-requests")
+    orgs = request.app.state.organisations
+    return changed("/usce#my-requests", lambda: orgs.request_place(me, rotation_id, form),
+                   lambda errors: _browse(request, me, 422, errors, form))  # fmt: skip
 
 
 @router.post("/usce/requests/{request_id}/withdraw", dependencies=[Csrf])
 def withdraw(request: Request, me: Me, request_id: RowId) -> Response:
-    try:
-        request.app.state.organisations.withdraw(me, request_id)
-    except FormError as exc:
-        return _browse(request, me, 422, exc.by_field())
-    return see_other("/usce#my-requests")
+    orgs = request.app.state.organisations
+    return changed("/usce#my-requests", lambda: orgs.withdraw(me, request_id),
+                   lambda errors: _browse(request, me, 422, errors))  # fmt: skip
 
 
 # ------------------------------------------------------------------ organisations
@@ -102,11 +97,9 @@ def organisation_page(request: Request, me: Me) -> HTMLResponse:
 
 def _change(request: Request, me: Account, form: dict[str, str], url: str,
             action: Callable[[dict[str, str]], object]) -> Response:  # fmt: skip
-    try:
-        action(form)
-    except FormError as exc:
-        return _dashboard(request, me, 422, exc.by_field(), form, form.get("form", ""))
-    return see_other(url)
+    failed = form.get("form", "")
+    return changed(url, lambda: action(form),
+                   lambda errors: _dashboard(request, me, 422, errors, form, failed))  # fmt: skip
 
 
 @router.post("/organisation/profile", dependencies=[Csrf])
