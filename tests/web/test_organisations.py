@@ -6,6 +6,7 @@ rules on their day-of edges, and who may do what."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -123,19 +124,59 @@ def test_an_applicant_requests_is_placed_completes_and_gets_the_letter(
     )
 
 
-def test_completion_on_the_day_is_accepted(org: Any, client: Any, app: Any) -> None:
-    rotation = _offer(org, start_on=TODAY.isoformat())  # starting today is allowed
+def test_completion_on_the_day_is_accepted_and_counts_as_usce(
+    org: Any, client: Any, app: Any
+) -> None:
+    assert _offer(org, start_on=TODAY.isoformat())  # a rotation starting today may be listed
+    # one that began four weeks ago (listed then), ending today
+    org_id = org.http.get("/api/me").json()["account"]["id"]
+    rotation = app.state.organisations.store.add_rotation({**ROTATION, "start_on": date(2026, 10, 26), "end_on": TODAY,
+                                                           "user_id": org_id, "created_at": datetime.now(UTC)})  # fmt: skip
     client.signup("bo@example.org")
     request_id = client.call("POST", f"/api/usce/{rotation}/requests", json={}).json()["id"]
     org.call("POST", f"/api/organisation/requests/{request_id}/place")
+    before = client.http.get("/api/rotations").json()
+    assert (before["months"], len(before["placements"])) == (0, 1)
     r = org.call(
         "POST",
         f"/api/organisation/requests/{request_id}/complete",
         json={"completed_on": TODAY.isoformat()},
     )
     assert r.status_code == 200, r.text
-    [p] = client.http.get("/api/rotations").json()["placements"]
-    assert (p["status"], p["completed_on"]) == ("completed", TODAY.isoformat())
+    [mine] = [
+        q
+        for q in client.http.get("/api/usce/requests").json()["requests"]
+        if q["rotation_id"] == rotation
+    ]
+    assert (mine["status"], mine["completed_on"]) == ("completed", TODAY.isoformat())
+    # the completed rotation is now her own USCE record (hands-on, four weeks), with the organisation's name
+    after = client.http.get("/api/rotations").json()
+    assert after["placements"] == []
+    [record] = after["rotations"]
+    assert (
+        record["site"],
+        record["start_on"],
+        record["end_on"],
+        record["kind"],
+        record["cost"],
+    ) == (
+        "Mercy Hospital, Brooklyn NY (placed by Bridge USCE)",
+        "2026-10-26",
+        TODAY.isoformat(),
+        "hands_on",
+        2500,
+    )
+    assert after["hands_on_months"] == 0.9  # 28 days / 30.44
+    assert record["letter_earned"] is False
+    org.call("POST", f"/api/organisation/requests/{request_id}/letter", json={"writer": "Dr Late"})
+    assert client.http.get("/api/rotations").json()["rotations"][0]["letter_earned"] is True
+    again = org.call(
+        "POST",
+        f"/api/organisation/requests/{request_id}/complete",
+        json={"completed_on": TODAY.isoformat()},
+    )
+    assert again.status_code == 422  # completed once
+    assert len(client.http.get("/api/rotations").json()["rotations"]) == 1
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ An organisation account (role ``organisation``) has a public name and a public p
 clinical rotations (USCE) it offers: specialty, site, setting, hands-on or observership, 4 to 12
 weeks from a first day, cost, places, and what a letter of recommendation needs.  Applicants
 browse every organisation's open rotations and request a place; the organisation accepts or
-declines, places, records completion and records a letter, which then appears in the
-applicant's own letters (the letters tracker).  Placements show the organisation's name.
+declines, places, records completion (the rotation then becomes the applicant's own rotation
+record, counted in her USCE months) and records a letter, which then appears in the applicant's
+own letters (the letters tracker).  Placements show the organisation's name.
 
 Who may do what, decided here and nowhere else:
 
@@ -336,7 +337,7 @@ class Organisations:
                                      "declined or withdrawn can be withdrawn")])  # fmt: skip
 
     def _decide(self, viewer: Account, request_id: int, to: str, allowed: tuple[str, ...],
-                extra: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+                extra: Mapping[str, Any] | None = None, record: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         org = self._organisation(viewer)
         found = self.store.requests(organisation_id=org.id, request_id=request_id)
         if not found:
@@ -353,7 +354,7 @@ class Organisations:
                                          "decline another request, or add places to the rotation")])  # fmt: skip
             return {"status": to, "decided_at": datetime.now(UTC), **(extra or {})}
 
-        self.store.transition(org.id, request_id, step)
+        self.store.transition(org.id, request_id, step, record)
 
     def accept(self, viewer: Account, request_id: int) -> None:
         """Offer the place (it is held from now on)."""
@@ -385,7 +386,11 @@ class Organisations:
             problems.append(Problem("completed_on", f"{day} is before the rotation's first day "
                                     f"({found[0]['start_on']})", "give the day the applicant finished"))  # fmt: skip
         require(problems)
-        self._decide(viewer, request_id, "completed", ("placed",), {"completed_on": day})
+        r = found[0]
+        record = {"site": f"{r['site']} (placed by {r['organisation']})"[:200], "specialty": r["specialty"],
+                  "start_on": date.fromisoformat(r["start_on"]), "end_on": day, "kind": r["kind"],
+                  "cost": r["cost"], "supervisor": ""}  # fmt: skip
+        self._decide(viewer, request_id, "completed", ("placed",), {"completed_on": day}, record)
 
     def record_letter(self, viewer: Account, request_id: int, raw: Mapping[str, Any]) -> int:
         """Record the letter the rotation earned: it is added to the applicant's letters (kind

@@ -94,6 +94,8 @@ rotation_requests = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("completed_on", Date, nullable=True),
     Column("letter_id", Integer, ForeignKey("letters.id", ondelete="SET NULL"), nullable=True),
+    Column("record_id", Integer, ForeignKey("rotations.id", ondelete="SET NULL"), nullable=True),
+    # the applicant's own rotation record, added at completion (it counts in their USCE totals)
     UniqueConstraint("rotation_id", "applicant_id"),
     sqlite_autoincrement=True,
 )  # fmt: skip
@@ -139,6 +141,10 @@ def _users() -> Table:
 
 def _letters() -> Table:
     return metadata.tables["letters"]
+
+
+def _rotations() -> Table:
+    return metadata.tables["rotations"]
 
 
 class OrganisationsStore:
@@ -288,14 +294,23 @@ class OrganisationsStore:
             return "new", int(key[0])
 
     def transition(self, organisation_id: int, request_id: int,
-                   step: Callable[[dict[str, Any], int], Mapping[str, Any]]) -> None:  # fmt: skip
+                   step: Callable[[dict[str, Any], int], Mapping[str, Any]],
+                   record: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         """Read the request and the places taken in its rotation, let ``step`` check them and
         return the new values, and save them, with no other change in between (one
-        organisation's decisions run one at a time, so two accepts cannot share a last place)."""
+        organisation's decisions run one at a time, so two accepts cannot share a last place).
+        With ``record``, also add it to the applicant's rotations (letter earned if a letter is
+        recorded already) and link it to the request."""
         with serialised(self.engine, organisation_id) as conn:
             row = conn.execute(select(rotation_requests).where(rotation_requests.c.id == request_id)).mappings().first()  # fmt: skip
             assert row is not None
-            values = step(_plain(row), self._count_taken(conn, int(row["rotation_id"])))
+            values = dict(step(_plain(row), self._count_taken(conn, int(row["rotation_id"]))))
+            if record is not None:
+                earned = row["letter_id"] is not None
+                key = conn.execute(insert(_rotations()).values(
+                    **record, letter_earned=earned, user_id=row["applicant_id"])).inserted_primary_key  # fmt: skip
+                assert key is not None
+                values["record_id"] = int(key[0])
             conn.execute(update(rotation_requests).where(rotation_requests.c.id == request_id)
                          .values(**values))  # fmt: skip
 
@@ -317,7 +332,8 @@ class OrganisationsStore:
         transaction; None if the request has a letter already."""
         letters = _letters()
         with serialised(self.engine, organisation_id) as conn:
-            row = conn.execute(select(rotation_requests.c.letter_id, rotation_requests.c.applicant_id)
+            row = conn.execute(select(rotation_requests.c.letter_id, rotation_requests.c.applicant_id,
+                                      rotation_requests.c.record_id)
                                .where(rotation_requests.c.id == request_id)).first()  # fmt: skip
             assert row is not None
             if row[0] is not None:
@@ -326,19 +342,25 @@ class OrganisationsStore:
                 insert(letters).values(**letter, user_id=row[1])
             ).inserted_primary_key
             assert key is not None
+            if row[2] is not None:
+                rotations = _rotations()
+                conn.execute(
+                    update(rotations).where(rotations.c.id == row[2]).values(letter_earned=True)
+                )
             conn.execute(update(rotation_requests).where(rotation_requests.c.id == request_id)
                          .values(letter_id=int(key[0])))  # fmt: skip
             return int(key[0])
 
     def placements_of(self, applicant_id: int) -> list[dict[str, Any]]:
-        """The applicant's placed and completed rotations, as the tracker lists placements."""
+        """The applicant's placements still to complete, as the tracker lists placements (a
+        completed one is the applicant's own rotation record from then on)."""
         return [
             {"id": r["id"], "source": "organisation", "organisation": r["organisation"],
              "organisation_id": r["organisation_id"], "site": r["site"], "specialty": r["specialty"],
              "start_on": r["start_on"], "end_on": r["end_on"], "kind": r["kind"], "status": r["status"],
              "completed_on": r["completed_on"], "weeks": r["weeks"], "setting": r["setting"],
              "letter_writer": r["letter_writer"], "letter_status": r["letter_status"]}
-            for r in self.requests(applicant_id=applicant_id) if r["status"] in ("placed", "completed")
+            for r in self.requests(applicant_id=applicant_id) if r["status"] == "placed"
         ]  # fmt: skip
 
 

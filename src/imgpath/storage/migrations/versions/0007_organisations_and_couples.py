@@ -4,7 +4,8 @@
 * ``offered_rotations``: the rotations an organisation offers (specialty, site, setting,
   hands-on or observership, 4 to 12 weeks, dates, cost, places, what a letter needs).
 * ``rotation_requests``: an applicant's request for a place, and what the organisation decided
-  (accepted, declined, placed, completed; the letter it recorded in the applicant's letters).
+  (accepted, declined, placed, completed; the letter it recorded in the applicant's letters;
+  the rotation record added to the applicant's rotations at completion).
 * ``couples``: an invitation from one applicant to another, once accepted a linked couple with
   their rank list of pairs (NRMP R3's couples lists) and each partner's certification.
 
@@ -76,6 +77,7 @@ def upgrade() -> None:
         _when("decided_at", nullable=True),
         sa.Column("completed_on", sa.Date, nullable=True),
         sa.Column("letter_id", sa.Integer, sa.ForeignKey("letters.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("record_id", sa.Integer, sa.ForeignKey("rotations.id", ondelete="SET NULL"), nullable=True),
         sa.UniqueConstraint("rotation_id", "applicant_id",
                             name="uq_rotation_requests_rotation_id_applicant_id"),
         sqlite_autoincrement=True,
