@@ -164,6 +164,7 @@ def test_a_couple_links_by_invitation_and_ranks_a_pair(
     page.get_by_role("group", name="Your partner's program").get_by_label(
         re.compile(re.escape(theirs.name))
     ).check()
+    accessible(page)  # with the search results (htmx fragments) on the page
     page.get_by_role("button", name="Add the pair at the end").click()
     pair = page.locator("#pair-2")
     expect(pair).to_contain_text(mine.name)
@@ -182,3 +183,9 @@ def test_a_couple_links_by_invitation_and_ranks_a_pair(
     page.get_by_role("button", name=f"Rank {mine.name} ({mine.code}) at the end of my list").click()
     expect(page.locator(f"#entry-{mine.code}")).to_be_visible()
     accessible(page)
+    # without JavaScript the search has a page of its own
+    page.goto(f"/find-program?for=applications&q={word}+{mine.state}")
+    accessible(page)
+    page.get_by_role("button", name=f"Add {mine.name} ({mine.code}) to my applications").click()
+    expect(page).to_have_url(re.compile(r"/applications$"))
+    expect(page.locator(f"#app-{mine.code}")).to_contain_text("saved")
