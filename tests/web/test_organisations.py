@@ -311,3 +311,26 @@ def test_export_holds_the_requests_and_the_organisations_rotations(org: Any, cli
     theirs = org.http.get("/api/export").json()["organisation"]
     assert theirs["organisation"]["name"] == "Bridge USCE"
     assert theirs["rotations"][0]["requests"][0]["applicant"]["email"] == "exp@example.org"
+
+
+def test_the_demo_organisation_is_created_once_with_two_rotations(
+    app: Any, make_client: Any
+) -> None:
+    from imgpath.services.demo_organisation import (
+        DEMO_ORGANISATION_EMAIL,
+        DEMO_ORGANISATION_PASSWORD,
+        ensure_demo_organisation,
+    )
+
+    for _ in range(2):
+        ensure_demo_organisation(app.state.accounts, app.state.organisations, on=TODAY)
+    listed = make_client().http.get("/api/usce").json()["rotations"]
+    assert [(r["specialty"], r["kind"], r["start_on"], r["places_left"]) for r in listed] == [
+        ("Internal medicine", "hands_on", "2027-01-04", 2),
+        ("Family medicine", "observership", "2027-02-01", 3),
+    ]
+    assert {r["organisation"] for r in listed} == {"Harbour Clinical Rotations (demo)"}
+    org = app.state.accounts.sign_in(
+        email=DEMO_ORGANISATION_EMAIL, password=DEMO_ORGANISATION_PASSWORD
+    )
+    assert org.role == "organisation"
