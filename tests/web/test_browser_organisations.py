@@ -189,3 +189,28 @@ def test_a_couple_links_by_invitation_and_ranks_a_pair(
     page.get_by_role("button", name=f"Add {mine.name} ({mine.code}) to my applications").click()
     expect(page).to_have_url(re.compile(r"/applications$"))
     expect(page.locator(f"#app-{mine.code}")).to_contain_text("saved")
+
+
+@pytest.mark.parametrize(("path", "role"), [("/usce", "applicant"), ("/couple", "applicant"),
+                                            ("/organisation", "organisation"), ("/find-program?q=medicine", "applicant")])  # fmt: skip
+def test_the_new_pages_fit_a_360_px_phone(
+    browser: Browser, server: LiveServer, path: str, role: str
+) -> None:
+    context = browser.new_context(base_url=server.url, viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        sign_up(page, f"phone-{role}-{path.strip('/').split('?')[0]}@example.org", role=role)
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} scrolls sideways on a 360-px screen ({width} px wide)"
+        for control in page.locator(
+            "main input:visible, main select:visible, main textarea:visible"
+        ).all():
+            box = control.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= 360, path
+        accessible(page)
+    finally:
+        context.close()
