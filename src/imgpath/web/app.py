@@ -36,7 +36,16 @@ from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.jobs_store import JobsStore
 from imgpath.storage.security_store import SecurityStore
 from imgpath.storage.tracker_store import TrackerStore
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_pathway,
+    pages_tracker,
+)
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
@@ -189,7 +198,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
-                   pages_tracker.router):  # fmt: skip
+                   pages_tracker.router, pages_pathway.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)

@@ -1,7 +1,8 @@
 """The HTML pages of the workspace: read the form, make one call, render a template.
 
 Handlers are plain ``def`` (run in the thread pool); the form is read by the ``Form``
-dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``.
+dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``, the
+pathway and rule pages in ``pages_pathway``.
 """
 
 from __future__ import annotations
@@ -66,20 +67,6 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
                       yaml_text=form.get("yaml", ""), errors=errors, saved=False, readonly=False)  # fmt: skip
     return render(request, "profile.html", me=me, owner=me, sections=SECTIONS, values=form_values(saved),
                   yaml_text=_yaml(saved), errors={}, saved=True, readonly=False)  # fmt: skip
-
-
-# ---------------------------------------------------------------------------- pathway
-@router.get("/pathway")
-def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
-    owner = workspace.owner(me, user)
-    if not workspace.profile(me, user):
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error="")
-    try:
-        report = workspace.pathway(me, user, on=today(request))
-    except InvalidInputError as exc:
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error=str(exc))
-    return render(request, "pathway.html", me=me, owner=owner, report=report, error="")
 
 
 # ---------------------------------------------------------------------------- programs

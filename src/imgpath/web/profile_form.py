@@ -19,7 +19,15 @@ from imgpath.errors import DocumentSyntaxError, InvalidInputError, Problem
 from imgpath.services.documents import FORM_LIMITS, load_document
 from imgpath.services.inputs import FormError, document_problems, text_problems
 
-__all__ = ["FIELDS", "SECTIONS", "Field", "apply_form", "field_of", "form_values"]
+__all__ = [
+    "FIELDS",
+    "SECTIONS",
+    "Field",
+    "apply_form",
+    "field_of",
+    "form_values",
+    "question_fields",
+]
 
 RESULTS = ("", "pass", "fail", "incomplete", "pending", "scheduled")
 
@@ -220,3 +228,8 @@ def field_of(location: str) -> str:
     """The form field a profile problem belongs to (``exams.step1[0].date`` -> ``exams.step1.0.date``)."""
     path = re.sub(r"\[(\d+)\]", r".\1", location)
     return path if path in _BY_PATH else "yaml"
+
+
+def question_fields(fact: str) -> tuple[Field, ...]:
+    """The form fields that answer the plan's question about ``fact`` (none: the profile cannot)."""
+    return tuple(f for f in FIELDS if f.path.replace("targets.", "target.") == fact)
