@@ -96,9 +96,7 @@ def test_past_dates_marked_past_and_projections_projected(client: Any) -> None:
         elif deadline["status"] == "projected":
             assert status.strip().startswith("projected"), (deadline, status)
     assert any(d["past"] for d in report["deadlines"])
-    assert any(
-        not d["past"] and d["status"] == "projected" for d in report["deadlines"]
-    )
+    assert any(not d["past"] and d["status"] == "projected" for d in report["deadlines"])
 
 
 def test_every_cited_rule_is_linked_and_has_a_page(client: Any) -> None:

@@ -25,6 +25,7 @@ from imgpath.services.odds import odds_for_report
 from imgpath.services.odds_queue import OddsQueue
 from imgpath.services.pathway import plan
 from imgpath.services.simulation import DEFAULT_RANKS
+from imgpath.services.support import support_for, support_listing
 from imgpath.storage.accounts_store import AccountsStore
 
 __all__ = ["OddsSettings", "Workspace", "deadline_times"]
@@ -152,6 +153,31 @@ class Workspace:
                 deadline.get("date"), deadline.get("time_et"), viewer.time_zone
             )
         return report
+
+    # ------------------------------------------------------------------ support
+    def support(
+        self,
+        viewer: Account,
+        owner_id: int | None = None,
+        *,
+        on: date,
+        kinds: tuple[str, ...] = (),
+        states: tuple[str, ...] = (),
+        include_unfit: bool = False,
+    ) -> dict[str, Any]:
+        """The support directory for the owner's situation on ``on`` (``services.support``):
+        ``support_for`` with the plan already computed for the pathway page, or, without a
+        saved profile, the whole directory (``support_listing``) with ``"profile": False``.
+        Bad ``kinds`` or ``states`` raise ``InvalidInputError`` naming each."""
+        owner = self.owner(viewer, owner_id)
+        data = self.store.profile(owner.id)
+        if not data:
+            listing = support_listing(on, kinds=kinds, states=states).to_dict()
+            return {**listing, "profile": False}
+        report = self._report(owner, on, data)
+        found = support_for(parse_profile(data, on=on), on, kinds=kinds, states=states,
+                            include_unfit=include_unfit, report=report)  # fmt: skip
+        return {**found.to_dict(), "profile": True}
 
     # ----------------------------------------------------------------- programs
     def search(

@@ -44,6 +44,7 @@ from imgpath.web import (
     pages,
     pages_accounts,
     pages_pathway,
+    pages_support,
     pages_tracker,
 )
 from imgpath.web.deps import clean_body, clean_parameters, form_data
@@ -198,7 +199,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
-                   pages_tracker.router, pages_pathway.router):  # fmt: skip
+                   pages_tracker.router, pages_pathway.router, pages_support.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)
