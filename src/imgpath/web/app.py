@@ -43,6 +43,7 @@ from imgpath.web import (
     docs,
     pages,
     pages_accounts,
+    pages_front,
     pages_pathway,
     pages_support,
     pages_tracker,
@@ -50,6 +51,7 @@ from imgpath.web import (
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
+from imgpath.web.page_help import page_help
 
 __all__ = ["Services", "build_services", "create_app"]
 
@@ -186,6 +188,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
 
     app.state.body_limit = body_limit
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["page_help"] = page_help
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)
     app.add_exception_handler(ImgpathError, handle)
@@ -199,7 +202,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
-                   pages_tracker.router, pages_pathway.router, pages_support.router):  # fmt: skip
+                   pages_tracker.router, pages_pathway.router, pages_support.router,
+                   pages_front.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)
