@@ -16,7 +16,7 @@ from imgpath.core.catalog.search import SearchQuery
 from imgpath.errors import InvalidInputError
 from imgpath.services.inputs import FormError
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
-from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
+from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
 from imgpath.web.responses import render, see_other
 
 __all__ = ["router"]
@@ -53,16 +53,7 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
         )
         saved = workspace.save_profile(me, data, on=today(request))
     except FormError as exc:
-        errors: dict[str, str] = {}
-        for problem in exc.problems:
-            key = (
-                problem.location
-                if problem.location in form or problem.location == "yaml"
-                else field_of(problem.location)
-            )
-            errors.setdefault(
-                key, f"{problem.message}; {problem.hint}" if problem.hint else problem.message
-            )
+        errors = form_errors(exc.problems, form)
         return render(request, "profile.html", 422, me=me, owner=me, sections=SECTIONS, values=form,
                       yaml_text=form.get("yaml", ""), errors=errors, saved=False, readonly=False)  # fmt: skip
     return render(request, "profile.html", me=me, owner=me, sections=SECTIONS, values=form_values(saved),

@@ -10,13 +10,15 @@ grade; L/U and rules past their review date read "needs confirmation").
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from imgpath.errors import InvalidInputError
+from imgpath.services.accounts import Account
+from imgpath.services.inputs import FormError
 from imgpath.services.pathway import rule_record
-from imgpath.web.deps import Me, UserId, today
-from imgpath.web.profile_form import question_fields
-from imgpath.web.responses import render
+from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.web.profile_form import apply_form, question_fields
+from imgpath.web.responses import render, see_other
 from imgpath.web.viewer import signed_in
 
 __all__ = ["router"]
@@ -26,20 +28,44 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/pathway")
 def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
+    return _page(request, me, user)
+
+
+def _page(request: Request, me: Account, user: int | None, status: int = 200,
+          answer_errors: list[str] | None = None) -> HTMLResponse:  # fmt: skip
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     readonly = owner.id != me.id
-    if not workspace.profile(me, user):
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error="",
-                      readonly=readonly, answers={})  # fmt: skip
+    context = {"me": me, "owner": owner, "readonly": readonly, "answers": {}, "error": "",
+               "report": None, "answer_errors": answer_errors or []}  # fmt: skip
+    profile = workspace.profile(me, user)
+    if not profile:
+        return render(request, "pathway.html", status, **context)
     try:
         report = workspace.pathway(me, user, on=today(request))
     except InvalidInputError as exc:
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error=str(exc),
-                      readonly=readonly, answers={})  # fmt: skip
-    answers = {q["fact"]: question_fields(q["fact"]) for q in report["questions"]}
-    return render(request, "pathway.html", me=me, owner=owner, report=report, error="",
-                  readonly=readonly, answers=answers)  # fmt: skip
+        return render(request, "pathway.html", status, **{**context, "error": str(exc)})
+    answers = {q["fact"]: question_fields(q["fact"], profile) for q in report["questions"]}
+    return render(
+        request, "pathway.html", status, **{**context, "report": report, "answers": answers}
+    )
+
+
+@router.post("/pathway/answer", dependencies=[Csrf])
+def answer_question(request: Request, me: Me, form: Form) -> Response:
+    """Answer one of the plan's questions in place: the fields posted change the saved profile
+    (the same form rules and validation as the profile page), then back to the plan."""
+    workspace = request.app.state.workspace
+    try:
+        data = apply_form(workspace.profile(me), {k: v for k, v in form.items() if k != "yaml"},
+                          most_bytes=request.app.state.settings.max_profile_bytes)  # fmt: skip
+        workspace.save_profile(me, data, on=today(request))
+    except FormError as exc:
+        problems = [
+            f"{p.location}: {p.message}" + (f"; {p.hint}" if p.hint else "") for p in exc.problems
+        ]
+        return _page(request, me, None, 422, problems)
+    return see_other("/pathway#questions")
 
 
 @router.get("/rules/{rule_id}")
