@@ -126,6 +126,11 @@ NEWCOMER_FORM = {  # the walk's applicant, as she would fill the form
 
 def test_the_whole_profile_through_the_form(client: Any) -> None:
     client.signup("chiamaka@example.org")
+    empty = client.http.get("/profile").text
+    for group in GROUPS:  # one empty row per list to start with
+        first = group.fields[0].path
+        assert f'name="{group.path}.0.{first}"' in empty
+        assert f'name="{group.path}.1.{first}"' not in empty
     r = _post(client, "/profile", NEWCOMER_FORM)
     assert r.status_code == 200, _text(r.text)[:2000]
     saved = client.call("GET", "/api/profile").json()["profile"]

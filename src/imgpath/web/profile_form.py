@@ -275,8 +275,11 @@ def rows_shown(values: Mapping[str, str], group: Group) -> range:
         stored = int(values.get(f"{group.path}.rows", "0") or 0)
     except ValueError:
         stored = 0
-    posted = [int(m.group("index")) for key in values if (m := _ROW.match(key))
-              and m.group("group") == group.path]  # fmt: skip
+    posted = [  # rows with something typed in (a re-shown form with a mistake)
+        int(m.group("index"))
+        for key, value in values.items()
+        if (m := _ROW.match(key)) and m.group("group") == group.path and str(value).strip()
+    ]
     return range(min(max([stored, *(i + 1 for i in posted)]) + 1, 100))
 
 
@@ -481,7 +484,7 @@ _ANSWERS: dict[str, tuple[str, ...]] = {
     "english.au_met": ("@exams.ielts",),
     "ecfmg.application_submitted": ("ecfmg.application_submitted",),
     "ecfmg.pathway_applied": ("ecfmg.pathway", "ecfmg.pathway_status"),
-    "ecfmg.pathway_accepted": ("ecfmg.pathway_status",),
+    "ecfmg.pathway_accepted": ("ecfmg.pathway", "ecfmg.pathway_status"),
     "ecfmg.credentials_verified": ("ecfmg.credentials_verified",),
     "ecfmg.certified": ("ecfmg.certificate_date", "ecfmg.certificate_basis"),
     "ecfmg.certificate_expired": ("ecfmg.certificate_expires",),
