@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from typing import Any
+
+import pytest
 
 from tests.web.conftest import TODAY
 
@@ -137,3 +140,85 @@ def test_next_actions_and_steps_and_timeline_are_shown(client: Any) -> None:
         assert step["title"] in words
     for event in report["timeline"]:
         assert html.unescape(event["title"]) in words
+
+
+def test_policy_changes_since_a_day_are_listed_like_the_cli_alert(client: Any) -> None:
+    from imgpath.services.pathway import evaluate
+
+    _newcomer(client)
+    page = client.http.get("/pathway", params={"since": "2026-01-01"})
+    assert page.status_code == 200
+    words = _text(page.text)
+    expected = evaluate(NEWCOMER, TODAY, changes_since=date(2026, 1, 1)).to_dict()["changes"]
+    assert expected["items"], "the January 2026 travel ban began since 2026-01-01"
+    assert "Changes since 2026-01-01 that touch you" in words
+    for change in expected["items"]:
+        assert f"{change['date']} ({change['kind']}): {_text(html.escape(change['text']))}" in words
+    assert "US.VISA.TRAVELBAN.v2026_01" in words
+    none = client.http.get("/pathway", params={"since": TODAY.isoformat()})
+    assert "began, ended or changed since" in _text(none.text)
+
+
+@pytest.mark.parametrize(
+    ("since", "says"),
+    [
+        ("2027-01-01", "since: 2027-01-01 is after today"),
+        ("yesterday", "since: 'yesterday' is not a date"),
+    ],
+)
+def test_a_bad_since_day_is_a_422_naming_it(client: Any, since: str, says: str) -> None:
+    _newcomer(client)
+    r = client.http.get("/pathway", params={"since": since})
+    assert r.status_code == 422
+    assert says in html.unescape(r.text)
+
+
+def test_the_rules_index_lists_every_rule_with_its_grade(client: Any) -> None:
+    from imgpath.services.pathway_data import load_rulebook
+
+    r = client.http.get("/rules")
+    assert r.status_code == 200
+    book = load_rulebook().rules
+    assert f"{len(book)} rules" in _text(r.text)
+    for rule_id, rule in book.items():
+        assert f'href="/rules/{rule_id}"' in r.text
+        assert rule.title
+    for rule_id in list(book)[::25]:  # a sample of rule pages (each is checked to exist above)
+        assert client.http.get(f"/rules/{rule_id}").status_code == 200
+
+
+def test_the_page_matches_the_cli_plan_on_the_same_profile(client: Any, tmp_path: Any) -> None:
+    """What ``imgpath plan --format json`` says for the same profile and day is on the page:
+    every visa, state route, unknown item, cost, deadline, next action and question."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from imgpath.cli.main import app as cli
+
+    page, _ = _newcomer(client)
+    words = _text(page)
+    profile = tmp_path / "me.json"
+    profile.write_text(json.dumps(NEWCOMER), encoding="utf-8")
+    run = CliRunner().invoke(
+        cli, ["plan", str(profile), "--on", TODAY.isoformat(), "--format", "json"]
+    )
+    assert run.exit_code == 0, run.output
+    plan = json.loads(run.stdout)
+    for option in plan["visa_options"]:
+        assert option["title"] in words
+    for state in plan["licensure"]:
+        assert f"{state['name']} ({state['state']})" in words
+        for route in state["routes"]:
+            for item in (*route["lacks"], *route["unknown"], *route["reasons"]):
+                assert _text(html.escape(item["text"])) in words, item
+    for line in plan["costs"]["lines"]:
+        assert line["item"] in words
+    for deadline in plan["deadlines"]:
+        assert html.unescape(deadline["title"]) in words
+    for action in plan["next_actions"]:
+        assert _text(html.escape(action["text"])) in words
+    for question in plan["questions"]:
+        assert _text(html.escape(question["question"])) in words
+    for rule_id in plan["rules"]:
+        assert f'href="/rules/{rule_id}"' in page

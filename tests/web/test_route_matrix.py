@@ -32,7 +32,7 @@ PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/verify"), ("POST", "/verify"), ("GET", "/signin"),
     ("POST", "/signin"), ("POST", "/signout"), ("GET", "/forgot"), ("POST", "/forgot"), ("GET", "/reset"),
     ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"), ("GET", "/about"), ("GET", "/guides"),
-    ("GET", "/docs/{section}/{name}"), ("GET", "/docs/{section}/images/{name}"), ("GET", "/rules/{rule_id}"),
+    ("GET", "/docs/{section}/{name}"), ("GET", "/docs/{section}/images/{name}"), ("GET", "/rules/{rule_id}"), ("GET", "/rules"),
 }  # fmt: skip
 SHARED_READS = {  # an advisor may add ?user=ID of an applicant who shared; nobody else may
     "/api/profile", "/api/pathway", "/api/programs", "/api/saved", "/profile", "/pathway", "/programs", "/odds",

@@ -34,6 +34,7 @@ __all__ = [
     "plan_file",
     "profile_from_row",
     "review",
+    "rule_index",
     "rule_record",
     "summary",
     "uses",
@@ -95,6 +96,16 @@ def plan_file(path: str | Path, *, on: date, changes_since: date | None = None) 
 def review(on: date) -> list[ReviewItem]:
     """The maintainer's worklist on ``on``: rules past review, older than 12 months, or L/U."""
     return review_rules(load_rulebook(), on)
+
+
+def rule_index(on: date) -> list[dict[str, Any]]:
+    """Every bundled rule as a plan cites it on ``on`` (``rule_summary`` with ``id``,
+    ``jurisdiction`` and ``topic``), sorted by jurisdiction, topic and id."""
+    rules = load_rulebook().rules.values()
+    return [
+        {**rule_summary(r, on), "id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic}
+        for r in sorted(rules, key=lambda r: (r.jurisdiction, r.topic, r.id))
+    ]
 
 
 def rule_record(rule_id: str, on: date) -> dict[str, Any]:

@@ -9,13 +9,16 @@ grade; L/U and rules past their review date read "needs confirmation").
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from imgpath.errors import InvalidInputError
 from imgpath.services.accounts import Account
 from imgpath.services.inputs import FormError
-from imgpath.services.pathway import rule_record
+from imgpath.services.pathway import rule_index, rule_record
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
 from imgpath.web.profile_form import apply_form, question_fields
 from imgpath.web.responses import render, see_other
@@ -27,22 +30,43 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/pathway")
-def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    return _page(request, me, user)
+def pathway_page(request: Request, me: Me, user: UserId = None,
+                 since: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:  # fmt: skip
+    """The plan; ``since`` (YYYY-MM-DD) adds the rules that began, ended or changed since then
+    and touch this person (the policy alert of ``imgpath plan --changes-since``)."""
+    return _page(request, me, user, since=since)
+
+
+def _since(text: str, on: date) -> tuple[date | None, str]:
+    if not text.strip():
+        return None, ""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None, f"since: {text.strip()!r} is not a date; write it as YYYY-MM-DD"
+    if day > on:
+        return (
+            None,
+            f"since: {day.isoformat()} is after today ({on.isoformat()}); give an earlier day",
+        )
+    return day, ""
 
 
 def _page(request: Request, me: Account, user: int | None, status: int = 200,
-          answer_errors: list[str] | None = None) -> HTMLResponse:  # fmt: skip
+          answer_errors: list[str] | None = None, since: str = "") -> HTMLResponse:  # fmt: skip
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     readonly = owner.id != me.id
-    context = {"me": me, "owner": owner, "readonly": readonly, "answers": {}, "error": "",
-               "report": None, "answer_errors": answer_errors or []}  # fmt: skip
+    on = today(request)
+    changes_since, since_error = _since(since, on)
+    context = {"me": me, "owner": owner, "readonly": readonly, "answers": {}, "error": since_error,
+               "report": None, "answer_errors": answer_errors or [], "since": since.strip()}  # fmt: skip
+    status = 422 if since_error else status
     profile = workspace.profile(me, user)
     if not profile:
         return render(request, "pathway.html", status, **context)
     try:
-        report = workspace.pathway(me, user, on=today(request))
+        report = workspace.pathway(me, user, on=on, changes_since=changes_since)
     except InvalidInputError as exc:
         return render(request, "pathway.html", status, **{**context, "error": str(exc)})
     answers = {q["fact"]: question_fields(q["fact"], profile) for q in report["questions"]}
@@ -66,6 +90,13 @@ def answer_question(request: Request, me: Me, form: Form) -> Response:
         ]
         return _page(request, me, None, 422, problems)
     return see_other("/pathway#questions")
+
+
+@router.get("/rules")
+def rules_page(request: Request) -> HTMLResponse:
+    """Every rule imgpath knows, by jurisdiction and topic, with its grade and dates."""
+    return render(request, "rules.html", me=signed_in(request), rules=rule_index(today(request)),
+                  on=today(request))  # fmt: skip
 
 
 @router.get("/rules/{rule_id}")
