@@ -109,3 +109,12 @@ def test_raw_html_in_a_guide_is_escaped() -> None:
     assert "<script>" not in out
     assert 'href="/docs/how-to/other#a"' in out
     assert 'src="/docs/how-to/images/s.png"' in out
+
+
+def test_documentation_paths_in_service_text_become_links() -> None:
+    from imgpath.web.page_help import doc_links
+
+    out = str(doc_links("assumptions are in docs/reference/market-model.md. <b>x</b>"))
+    assert '<a href="/docs/reference/market-model">docs/reference/market-model.md</a>' in out
+    assert "<b>" not in out
+    assert "&lt;b&gt;" in out

@@ -51,7 +51,7 @@ from imgpath.web import (
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
-from imgpath.web.page_help import page_help
+from imgpath.web.page_help import doc_links, page_help
 
 __all__ = ["Services", "build_services", "create_app"]
 
@@ -189,6 +189,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
     app.state.body_limit = body_limit
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.filters["doc_links"] = doc_links
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)
     app.add_exception_handler(ImgpathError, handle)

@@ -4,9 +4,13 @@ first part of the address (``/letters/3`` -> ``letters``).  Shown at the foot of
 
 from __future__ import annotations
 
-from markupsafe import Markup
+import re
 
-__all__ = ["HELP", "page_help"]
+from markupsafe import Markup, escape
+
+__all__ = ["HELP", "doc_links", "page_help"]
+
+_DOC_PATH = re.compile(r"docs/(how-to|explanation|reference)/([A-Za-z0-9_-]+)\.md")
 
 HELP: dict[str, str] = {
     "profile": "Everything you tell imgpath about yourself, section by section; every field is "
@@ -58,3 +62,9 @@ def page_help(path: str) -> Markup:
     first = path.strip("/").split("/", 1)[0]
     text = HELP.get(first, "")
     return Markup("<p>{}</p>").format(text) if text else Markup("")
+
+
+def doc_links(text: str) -> Markup:
+    """``text`` escaped, with each ``docs/SECTION/NAME.md`` it names made a link to that page
+    (the services name documentation by its path in the source tree)."""
+    return Markup(_DOC_PATH.sub(r'<a href="/docs/\1/\2">docs/\1/\2.md</a>', str(escape(text))))
