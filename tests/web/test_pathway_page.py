@@ -98,6 +98,22 @@ def test_past_dates_marked_past_and_projections_projected(client: Any) -> None:
             assert 'class="past"' in row
         elif deadline["status"] == "projected":
             assert status.strip().startswith("projected"), (deadline, status)
+    timeline = page.split('aria-labelledby="timeline"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li\s*(class=\"past\")?\s*>(.*?)</li>", timeline, flags=re.DOTALL)
+    assert len(items) == len(report["timeline"])
+    for (past_class, body), event in zip(items, report["timeline"], strict=True):
+        words = _text(body)
+        assert event["date"] in words
+        assert bool(past_class) == event["past"] == (event["date"] < TODAY.isoformat())
+        assert (
+            words.split(event["date"], 1)[1]
+            .strip()
+            .startswith(
+                "past"
+                if event["past"]
+                else ("estimate" if event["kind"] == "estimate" else "deadline")
+            )
+        )
     assert any(d["past"] for d in report["deadlines"])
     assert any(not d["past"] and d["status"] == "projected" for d in report["deadlines"])
 
