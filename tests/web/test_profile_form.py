@@ -244,3 +244,28 @@ def test_the_yaml_box_still_replaces_the_profile_with_field_named_errors(client:
     r = _post(client, "/profile", {"yaml": "school:\n  country: NG\n"})
     assert r.status_code == 200
     assert client.call("GET", "/api/profile").json()["profile"] == {"school": {"country": "NG"}}
+
+
+def test_exams_of_other_countries_fold_away_unless_used(client: Any) -> None:
+    client.signup("chiamaka@example.org")
+    folded = re.search(
+        r"<details id=\"section-\d+\" ?(open)?><summary>Exams for the UK",
+        client.http.get("/profile").text,
+    )
+    assert folded
+    assert folded.group(1) is None
+    _post(
+        client,
+        "/profile",
+        {
+            "exams.plab1.rows": "0",
+            "exams.plab1.0.date": "2025-05-01",
+            "exams.plab1.0.result": "pass",
+        },
+    )
+    opened = re.search(
+        r"<details id=\"section-\d+\" ?(open)?><summary>Exams for the UK",
+        client.http.get("/profile").text,
+    )
+    assert opened
+    assert opened.group(1) == "open"
