@@ -200,7 +200,16 @@ def test_the_newcomer_walk(page: Page) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/about", "/guides", "/docs/how-to/use-the-web-app", "/rules/US.VISA.O1"]
+    "path",
+    [
+        "/",
+        "/about",
+        "/guides",
+        "/docs/how-to/use-the-web-app",
+        "/docs/reference/profile",
+        "/rules",
+        "/rules/US.VISA.O1",
+    ],
 )
 def test_public_pages_are_accessible_and_fit_390_px(
     browser: Browser, server: LiveServer, path: str
