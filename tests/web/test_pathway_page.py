@@ -238,3 +238,19 @@ def test_the_page_matches_the_cli_plan_on_the_same_profile(client: Any, tmp_path
         assert _text(html.escape(question["question"])) in words
     for rule_id in plan["rules"]:
         assert f'href="/rules/{rule_id}"' in page
+
+
+def test_a_chosen_visa_that_is_closed_is_said_at_the_top(client: Any) -> None:
+    client.signup("chiamaka@example.org")
+    wants_j1 = {**NEWCOMER, "targets": {**NEWCOMER["targets"], "visa": "j1"}}
+    assert client.call("PUT", "/api/profile", json=wants_j1).status_code == 200
+    words = _text(client.http.get("/pathway").text)
+    top = words.split("Next actions", 1)[0]
+    assert (
+        "Your profile names the J-1 exchange visitor, sponsored by ECFMG as the visa to use, but it is closed to you"
+        in top
+    )
+    client.call(
+        "PUT", "/api/profile", json={**NEWCOMER, "targets": {**NEWCOMER["targets"], "visa": "h1b"}}
+    )
+    assert "as the visa to use, but it is closed" not in _text(client.http.get("/pathway").text)

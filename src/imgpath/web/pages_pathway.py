@@ -60,7 +60,8 @@ def _page(request: Request, me: Account, user: int | None, status: int = 200,
     on = today(request)
     changes_since, since_error = _since(since, on)
     context = {"me": me, "owner": owner, "readonly": readonly, "answers": {}, "error": since_error,
-               "report": None, "answer_errors": answer_errors or [], "since": since.strip()}  # fmt: skip
+               "report": None, "answer_errors": answer_errors or [], "since": since.strip(),
+               "chosen_closed": None}  # fmt: skip
     status = 422 if since_error else status
     profile = workspace.profile(me, user)
     if not profile:
@@ -70,9 +71,11 @@ def _page(request: Request, me: Account, user: int | None, status: int = 200,
     except InvalidInputError as exc:
         return render(request, "pathway.html", status, **{**context, "error": str(exc)})
     answers = {q["fact"]: question_fields(q["fact"], profile) for q in report["questions"]}
-    return render(
-        request, "pathway.html", status, **{**context, "report": report, "answers": answers}
-    )
+    chosen = (profile.get("targets") or {}).get("visa")
+    closed = next((v for v in report["visa_options"]
+                   if v["id"] == chosen and v["status"] == "blocked"), None)  # fmt: skip
+    return render(request, "pathway.html", status,
+                  **{**context, "report": report, "answers": answers, "chosen_closed": closed})  # fmt: skip
 
 
 @router.post("/pathway/answer", dependencies=[Csrf])
