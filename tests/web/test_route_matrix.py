@@ -10,22 +10,35 @@ from typing import Any
 
 import pytest
 
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_front,
+    pages_pathway,
+    pages_support,
+    pages_tracker,
+)
 from tests.web.conftest import PASSWORD, PROFILE
 
-MODULES = (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker)
+MODULES = (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker, pages_front, pages_pathway,
+           pages_support)  # fmt: skip
 PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/api/signup"), ("POST", "/api/verify"), ("POST", "/api/signin"), ("POST", "/api/password/forgot"),
     ("POST", "/api/password/reset"), ("POST", "/api/email/confirm"), ("GET", "/api/docs"), ("GET", "/"),
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/verify"), ("POST", "/verify"), ("GET", "/signin"),
     ("POST", "/signin"), ("POST", "/signout"), ("GET", "/forgot"), ("POST", "/forgot"), ("GET", "/reset"),
-    ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"),
+    ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"), ("GET", "/about"), ("GET", "/guides"),
+    ("GET", "/docs/{section}/{name}"), ("GET", "/docs/{section}/images/{name}"), ("GET", "/rules/{rule_id}"), ("GET", "/rules"),
 }  # fmt: skip
 SHARED_READS = {  # an advisor may add ?user=ID of an applicant who shared; nobody else may
     "/api/profile", "/api/pathway", "/api/programs", "/api/saved", "/profile", "/pathway", "/programs", "/odds",
     "/api/applications", "/api/applications.csv", "/api/costs", "/api/letters", "/api/documents", "/api/rotations",
     "/api/rank-list", "/api/timeline", "/api/calendar.ics", "/applications", "/applications.csv", "/letters",
-    "/rotations", "/rank-list", "/timeline", "/calendar.ics",
+    "/rotations", "/rank-list", "/timeline", "/calendar.ics", "/support",
 }  # fmt: skip
 
 
@@ -109,7 +122,7 @@ def test_every_route_is_classified_here() -> None:
         "/api/export", "/signout-everywhere", "/account", "/account/settings", "/account/password",
         "/account/email", "/account/share", "/account/shares/{share_id}/revoke", "/account/export.json",
         "/account/delete", "/programs/{code}", "/programs/{code}/save", "/programs/{code}/unsave",
-        "/odds/jobs/{job}", "/odds/jobs/{job}/plot.png",
+        "/odds/jobs/{job}", "/odds/jobs/{job}/plot.png", "/pathway/answer",
     }  # fmt: skip
     tracker = {r.path for module in (api_tracker, pages_tracker) for r in module.router.routes}
     missing = {path for _, path in all_routes()} - classified - own - tracker

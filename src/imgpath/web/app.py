@@ -36,10 +36,22 @@ from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.jobs_store import JobsStore
 from imgpath.storage.security_store import SecurityStore
 from imgpath.storage.tracker_store import TrackerStore
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_front,
+    pages_pathway,
+    pages_support,
+    pages_tracker,
+)
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
+from imgpath.web.page_help import doc_links, page_help
 
 __all__ = ["Services", "build_services", "create_app"]
 
@@ -176,6 +188,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
 
     app.state.body_limit = body_limit
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.filters["doc_links"] = doc_links
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)
     app.add_exception_handler(ImgpathError, handle)
@@ -189,7 +203,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
-                   pages_tracker.router):  # fmt: skip
+                   pages_tracker.router, pages_pathway.router, pages_support.router,
+                   pages_front.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)

@@ -24,14 +24,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
-def home(request: Request) -> Response:
-    session = current_session(request)
-    if session is None:
-        return see_other("/signin")
-    return see_other("/pathway" if session.account.role == "applicant" else "/cohort")
-
-
 # ---------------------------------------------------------------------- sign-up
 @router.get("/signup")
 def signup_page(request: Request) -> HTMLResponse:
