@@ -1,6 +1,6 @@
 """Organisations and couples in a real browser (Chromium, headless; equipment in
 ``tests/web/browser.py``), axe-core on every page visited.  The pages the how-to guides show are
-saved as screenshots in ``docs/how-to/screenshots`` on the way, so the guides stay current."""
+saved as screenshots in ``docs/how-to/images`` on the way, so the guides stay current."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.web.browser import PASSWORD, LiveServer, accessible, browser, page, s
 __all__ = ["browser", "page", "server"]  # fixtures, used by name
 
 pytestmark = pytest.mark.xdist_group("browser")
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "images"
 
 
 def shot(page: Page, name: str) -> None:
@@ -82,7 +82,7 @@ def test_an_organisation_places_an_applicant_and_records_her_letter(
         mine = page.get_by_role("region", name="Your requests")
         expect(mine.locator("td.status")).to_have_text("requested")
         accessible(page)
-        shot(page, "usce-browse")
+        shot(page, "web-usce")
 
         org.reload()
         expect(org.get_by_text("Step 2 CK 238; I will need a J-1 later.")).to_be_visible()
@@ -95,7 +95,7 @@ def test_an_organisation_places_an_applicant_and_records_her_letter(
         org.get_by_role("button", name="Record the letter for ngozi@example.org").click()
         expect(org.locator("td.status").first).to_contain_text("letter: Dr Amara Okafor (uploaded)")
         accessible(org)
-        shot(org, "organisation-requests")
+        shot(org, "web-organisation")
         org_url = org.get_by_role("link", name="see it as applicants do").get_attribute("href")
     finally:
         org.context.close()
@@ -176,7 +176,7 @@ def test_a_couple_links_by_invitation_and_ranks_a_pair(
     page.get_by_role("button", name="Certify my list").click()
     expect(page.get_by_text(re.compile(r"Your list: certified"))).to_be_visible()
     accessible(page)
-    shot(page, "couple-pairs")
+    shot(page, "web-couple")
 
     page.goto("/rank-list")
     page.get_by_label("Program, institution, city, specialty or code").fill(f"{word} {mine.state}")

@@ -25,6 +25,7 @@ from imgpath.services.odds import odds_for_report
 from imgpath.services.odds_queue import OddsQueue
 from imgpath.services.pathway import plan
 from imgpath.services.simulation import DEFAULT_RANKS
+from imgpath.services.support import support_for, support_listing
 from imgpath.storage.accounts_store import AccountsStore
 
 __all__ = ["OddsSettings", "Workspace", "deadline_times"]
@@ -133,25 +134,56 @@ class Workspace:
         self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
         return stored
 
-    def _report(self, owner: Account, on: date, data: Mapping[str, Any] | None = None) -> Any:
-        """The pathway report of the owner's saved profile (``data``, if already read)."""
+    def _report(self, owner: Account, on: date, data: Mapping[str, Any] | None = None, *,
+                changes_since: date | None = None) -> Any:  # fmt: skip
+        """The pathway report of the owner's saved profile (``data``, if already read), with the
+        rules that changed since ``changes_since`` when given."""
         data = dict(data if data is not None else self.store.profile(owner.id) or {})
         try:
-            return plan(parse_profile(data, on=on), on)
+            return plan(parse_profile(data, on=on), on, changes_since=changes_since)
         except InvalidProfileError as exc:  # saved under older rules, or an older day
             raise FormError(
                 [Problem("profile", "the saved profile needs fixing", str(exc))]
             ) from None
 
     # ------------------------------------------------------------------ pathway
-    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
+    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date,
+                changes_since: date | None = None) -> dict[str, Any]:  # fmt: skip
+        """The owner's plan on ``on`` as a dict (``Report.to_dict``), deadlines also in the viewer's
+        time zone; ``changes_since`` adds the policy alert (rules that began, ended or changed
+        since then and touch the owner; ``InvalidInputError`` if it is after ``on``)."""
         owner = self.owner(viewer, owner_id)
-        report: dict[str, Any] = self._report(owner, on).to_dict()
+        report: dict[str, Any] = self._report(owner, on, changes_since=changes_since).to_dict()
         for deadline in report.get("deadlines", []):
             deadline["times"] = deadline_times(
                 deadline.get("date"), deadline.get("time_et"), viewer.time_zone
             )
         return report
+
+    # ------------------------------------------------------------------ support
+    def support(
+        self,
+        viewer: Account,
+        owner_id: int | None = None,
+        *,
+        on: date,
+        kinds: tuple[str, ...] = (),
+        states: tuple[str, ...] = (),
+        include_unfit: bool = False,
+    ) -> dict[str, Any]:
+        """The support directory for the owner's situation on ``on`` (``services.support``):
+        ``support_for`` with the plan already computed for the pathway page, or, without a
+        saved profile, the whole directory (``support_listing``) with ``"profile": False``.
+        Bad ``kinds`` or ``states`` raise ``InvalidInputError`` naming each."""
+        owner = self.owner(viewer, owner_id)
+        data = self.store.profile(owner.id)
+        if not data:
+            listing = support_listing(on, kinds=kinds, states=states).to_dict()
+            return {**listing, "profile": False}
+        report = self._report(owner, on, data)
+        found = support_for(parse_profile(data, on=on), on, kinds=kinds, states=states,
+                            include_unfit=include_unfit, report=report)  # fmt: skip
+        return {**found.to_dict(), "profile": True}
 
     # ----------------------------------------------------------------- programs
     def search(

@@ -49,12 +49,16 @@ from imgpath.web import (
     pages,
     pages_accounts,
     pages_couples,
+    pages_front,
     pages_organisations,
+    pages_pathway,
+    pages_support,
     pages_tracker,
 )
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
+from imgpath.web.page_help import doc_links, page_help
 
 __all__ = ["Services", "build_services", "create_app"]
 
@@ -197,6 +201,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
 
     app.state.body_limit = body_limit
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.filters["doc_links"] = doc_links
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)
     app.add_exception_handler(ImgpathError, handle)
@@ -211,6 +217,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, api_organisations.router,
                    api_couples.router, pages_accounts.router, pages.router, pages_tracker.router,
+                   pages_pathway.router, pages_support.router, pages_front.router,
                    pages_organisations.router, pages_couples.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:

@@ -18,20 +18,11 @@ from imgpath.web.api_accounts import CHECK_INBOX
 from imgpath.web.deps import Csrf, Form, Me, RowId, download
 from imgpath.web.responses import render, see_other
 from imgpath.web.security import client_address, current_session, sign_in, sign_out
+from imgpath.web.viewer import HOME
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-HOME = {"applicant": "/pathway", "advisor": "/cohort", "organisation": "/organisation"}
-"""Where each role lands after signing in."""
-
-
-@router.get("/")
-def home(request: Request) -> Response:
-    session = current_session(request)
-    if session is None:
-        return see_other("/signin")
-    return see_other(HOME.get(session.account.role, "/cohort"))
 
 
 # ---------------------------------------------------------------------- sign-up

@@ -22,7 +22,7 @@ from imgpath.services.accounts import Account
 from imgpath.services.organisations import MAX_WEEKS, MIN_WEEKS, ROTATION_KINDS, SETTINGS
 from imgpath.web.deps import Csrf, Form, Me, RowId, today
 from imgpath.web.responses import changed, render
-from imgpath.web.security import current_session
+from imgpath.web.viewer import signed_in
 
 __all__ = ["router"]
 
@@ -30,11 +30,6 @@ router = APIRouter(include_in_schema=False)
 OrgId = Annotated[int, Path(ge=1, le=2_147_483_647, description="an organisation's account id")]
 CHOICES = {"rotation_kinds": ROTATION_KINDS, "settings": SETTINGS, "min_weeks": MIN_WEEKS,
            "max_weeks": MAX_WEEKS}  # fmt: skip
-
-
-def _viewer(request: Request) -> Account | None:
-    session = current_session(request)
-    return session.account if session is not None else None
 
 
 # ------------------------------------------------------------------------ public
@@ -52,12 +47,12 @@ def _browse(request: Request, me: Account | None, status: int = 200, errors: dic
 
 @router.get("/usce")
 def usce_page(request: Request, specialty: str = "", kind: str = "") -> HTMLResponse:
-    return _browse(request, _viewer(request), specialty=specialty, kind=kind)
+    return _browse(request, signed_in(request), specialty=specialty, kind=kind)
 
 
 @router.get("/organisations/{org_id}")
 def organisation_public_page(request: Request, org_id: OrgId) -> HTMLResponse:
-    me = _viewer(request)
+    me = signed_in(request)
     page = request.app.state.organisations.page(org_id)
     mine = (
         request.app.state.organisations.my_requests(me)
