@@ -435,7 +435,7 @@ def _request(r: Mapping[str, Any]) -> dict[str, Any]:
     keys = ("id", "rotation_id", "status", "message", "created_at", "decided_at", "completed_on",
             "letter_writer", "letter_status")  # fmt: skip
     out = {k: r[k] for k in keys}
-    out["letter"] = r["letter_id"] is not None or r["letter_writer"] is not None
+    out["letter"] = r["letter_id"] is not None  # the applicant may have deleted it since
     return out
 
 
