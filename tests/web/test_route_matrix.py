@@ -13,11 +13,15 @@ import pytest
 from imgpath.web import (
     api,
     api_accounts,
+    api_couples,
+    api_organisations,
     api_tracker,
     docs,
     pages,
     pages_accounts,
+    pages_couples,
     pages_front,
+    pages_organisations,
     pages_pathway,
     pages_support,
     pages_tracker,
@@ -25,7 +29,7 @@ from imgpath.web import (
 from tests.web.conftest import PASSWORD, PROFILE
 
 MODULES = (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker, pages_front, pages_pathway,
-           pages_support)  # fmt: skip
+           pages_support, api_organisations, api_couples, pages_organisations, pages_couples)  # fmt: skip
 PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/api/signup"), ("POST", "/api/verify"), ("POST", "/api/signin"), ("POST", "/api/password/forgot"),
     ("POST", "/api/password/reset"), ("POST", "/api/email/confirm"), ("GET", "/api/docs"), ("GET", "/"),
@@ -33,6 +37,8 @@ PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/signin"), ("POST", "/signout"), ("GET", "/forgot"), ("POST", "/forgot"), ("GET", "/reset"),
     ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"), ("GET", "/about"), ("GET", "/guides"),
     ("GET", "/docs/{section}/{name}"), ("GET", "/docs/{section}/images/{name}"), ("GET", "/rules/{rule_id}"), ("GET", "/rules"),
+    # organisations' rotations: listings only (see test_organisation_authorization.py)
+    ("GET", "/api/usce"), ("GET", "/api/organisations/{org_id}"), ("GET", "/usce"), ("GET", "/organisations/{org_id}"),
 }  # fmt: skip
 SHARED_READS = {  # an advisor may add ?user=ID of an applicant who shared; nobody else may
     "/api/profile", "/api/pathway", "/api/programs", "/api/saved", "/profile", "/pathway", "/programs", "/odds",
@@ -52,7 +58,8 @@ def all_routes() -> set[tuple[str, str]]:
 
 
 def _fill(path: str) -> str:
-    for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id"):
+    for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id", "request_id",
+                 "couple_id", "rank", "org_id"):  # fmt: skip
         path = path.replace("{" + name + "}", "1")
     return path.replace("{code}", "1414140C0").replace("{job}", "0" * 32)
 
@@ -112,9 +119,11 @@ def test_account_routes_act_only_on_the_signed_in_account(people: dict[str, Any]
 
 
 def test_every_route_is_classified_here() -> None:
+    from tests.web.test_organisation_authorization import APPLICANT, ORGANISATION, SIGNED_IN
     from tests.web.test_tracker_authorization import ADVISOR_ONLY, READS
 
     classified = {path for _, path in PUBLIC} | SHARED_READS | set(READS) | set(ADVISOR_ONLY)
+    classified |= {path for _, path in ORGANISATION + APPLICANT + SIGNED_IN}  # role by role, there
     own = {  # the signed-in account's own things (no ids of others are accepted: see above)
         "/api/signout", "/api/signout-everywhere", "/api/me", "/api/sessions", "/api/password", "/api/email",
         "/api/account", "/api/profile", "/api/programs/{code}", "/api/saved/{code}", "/api/shares",

@@ -140,4 +140,7 @@ def api_odds_plot(request: Request, me: Me, job: str) -> Response:
 @router.get("/export")
 def api_export(request: Request, me: Me) -> dict[str, Any]:
     out: dict[str, Any] = request.app.state.tracker.export(me)
+    out.update(
+        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
+    )
     return out

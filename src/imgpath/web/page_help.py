@@ -47,8 +47,25 @@ HELP: dict[str, str] = {
     "signin": "Sign in with the email and password of your account. After several wrong "
     "passwords you wait a little before trying again. Forgot it? Use the link below the form.",
     "signup": "An account keeps your profile, plan and season on this server. Choose applicant "
-    "if you are an IMG, advisor if you guide applicants. Your time zone is used to show "
-    "deadlines in your own time as well as US Eastern.",
+    "if you are an IMG, advisor if you guide applicants, organisation if you offer clinical "
+    "rotations. Your time zone is used to show deadlines in your own time as well as US Eastern.",
+    "usce": "US clinical rotations that organisations offer: hands-on rotations and "
+    "observerships of 4 to 12 weeks with their dates, cost, places and what a letter needs. "
+    "Request a place and the organisation sees your name, email and message; follow your "
+    "requests here. imgpath does not vet organisations: check a rotation with its site before "
+    "you pay (docs/how-to/offer-rotations.md).",
+    "organisations": "An organisation's public page: its open rotations. Signed in as an "
+    "applicant, request a place from here.",
+    "organisation": "Your organisation's name, its rotations and the requests for them: accept "
+    "or decline, place, record completion (it becomes the applicant's own rotation) and the "
+    "letter (it appears in the applicant's letters). A rotation never holds more applicants "
+    "than its places (docs/how-to/offer-rotations.md).",
+    "couple": "Two applicants entering the Match as a couple rank pairs of programs, one for "
+    "each partner, either of which may be No Match; at most 300 pairs; each partner certifies "
+    "their own list, and any change withdraws both certifications "
+    "(docs/how-to/rank-as-a-couple.md).",
+    "find-program": "Find a program by part of its name, its institution (which often names "
+    "the city), its specialty or its NRMP code; add a state as two capitals.",
     "verify": "Confirm the email address of your new account with the link we sent.",
     "forgot": "We send a link to reset your password to the email of your account, if there "
     "is one (we do not say whether there is).",
@@ -61,7 +78,7 @@ def page_help(path: str) -> Markup:
     """The help paragraph for the page at ``path`` (empty when there is none)."""
     first = path.strip("/").split("/", 1)[0]
     text = HELP.get(first, "")
-    return Markup("<p>{}</p>").format(text) if text else Markup("")
+    return Markup("<p>{}</p>").format(doc_links(text)) if text else Markup("")  # docs/… as links
 
 
 def doc_links(text: str) -> Markup:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, demo_available
 from imgpath.services.guides import SECTIONS, guide, guide_image, guides
 from imgpath.web.responses import render, see_other
-from imgpath.web.viewer import signed_in
+from imgpath.web.viewer import HOME, signed_in
 
 __all__ = ["router", "to_html"]
 
@@ -28,7 +28,7 @@ def home(request: Request) -> Response:
     """Signed in: your workspace.  Signed out: the landing page."""
     me = signed_in(request)
     if me is not None:
-        return see_other("/pathway" if me.role == "applicant" else "/cohort")
+        return see_other(HOME.get(me.role, "/cohort"))
     return _landing(request)
 
 

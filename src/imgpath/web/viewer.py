@@ -8,7 +8,10 @@ from fastapi import Request
 from imgpath.services.accounts import Account
 from imgpath.web.security import current_session
 
-__all__ = ["signed_in"]
+__all__ = ["HOME", "signed_in"]
+
+HOME = {"applicant": "/pathway", "advisor": "/cohort", "organisation": "/organisation"}
+"""Where each role lands after signing in (and on /)."""
 
 
 def signed_in(request: Request) -> Account | None:
