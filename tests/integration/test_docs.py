@@ -146,6 +146,7 @@ def test_public_catalog_api_is_exactly_the_documented_one() -> None:
             "LICENCES", "MIN_SAMPLE", "OPEN_TO", "STAGES", "Actor", "CanadaQuery", "CanadaResult",
             "CanadaStream", "ImportResult", "OutcomeCell", "OutcomeSharing", "ProgramEvidence",
             "RowProblem", "Source", "export_bundle", "import_bundle",
+            "ClaimDesk",  # claims by account role in the web app, reviewers appointed
         ]
     )  # fmt: skip
 

@@ -10,16 +10,27 @@ from typing import Any
 
 import pytest
 
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_claims,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_claims,
+    pages_tracker,
+)
 from tests.web.conftest import PASSWORD, PROFILE
 
-MODULES = (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker)
+MODULES = (api, api_accounts, api_tracker, api_claims, docs, pages, pages_accounts, pages_tracker,
+           pages_claims)  # fmt: skip
 PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/api/signup"), ("POST", "/api/verify"), ("POST", "/api/signin"), ("POST", "/api/password/forgot"),
     ("POST", "/api/password/reset"), ("POST", "/api/email/confirm"), ("GET", "/api/docs"), ("GET", "/"),
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/verify"), ("POST", "/verify"), ("GET", "/signin"),
     ("POST", "/signin"), ("POST", "/signout"), ("GET", "/forgot"), ("POST", "/forgot"), ("GET", "/reset"),
-    ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"),
+    ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"), ("GET", "/api/claims/fields"),
 }  # fmt: skip
 SHARED_READS = {  # an advisor may add ?user=ID of an applicant who shared; nobody else may
     "/api/profile", "/api/pathway", "/api/programs", "/api/saved", "/profile", "/pathway", "/programs", "/odds",
@@ -39,7 +50,15 @@ def all_routes() -> set[tuple[str, str]]:
 
 
 def _fill(path: str) -> str:
-    for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id"):
+    for name in (
+        "letter_id",
+        "doc_id",
+        "rotation_id",
+        "slot_id",
+        "applicant_id",
+        "share_id",
+        "claim_id",
+    ):
         path = path.replace("{" + name + "}", "1")
     return path.replace("{code}", "1414140C0").replace("{job}", "0" * 32)
 
@@ -102,6 +121,12 @@ def test_every_route_is_classified_here() -> None:
     from tests.web.test_tracker_authorization import ADVISOR_ONLY, READS
 
     classified = {path for _, path in PUBLIC} | SHARED_READS | set(READS) | set(ADVISOR_ONLY)
+    classified |= {  # by role (advisor/organisation propose, applicant votes, reviewer reviews):
+        # test_claims_and_evidence.py checks each refusal
+        "/api/claims/pending", "/api/claims/{claim_id}/review", "/api/claims/{claim_id}/vote",
+        "/api/programs/{code}/claims", "/claims", "/claims/{claim_id}/review", "/claims/{claim_id}/vote",
+        "/programs/{code}/claims",
+    }  # fmt: skip
     own = {  # the signed-in account's own things (no ids of others are accepted: see above)
         "/api/signout", "/api/signout-everywhere", "/api/me", "/api/sessions", "/api/password", "/api/email",
         "/api/account", "/api/profile", "/api/programs/{code}", "/api/saved/{code}", "/api/shares",

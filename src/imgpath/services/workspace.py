@@ -7,7 +7,6 @@ workspace; an advisor reaches, read-only, the workspaces of applicants who share
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -143,6 +142,20 @@ class Workspace:
                 [Problem("profile", "the saved profile needs fixing", str(exc))]
             ) from None
 
+    def _applicant(self, owner: Account, on: date) -> Any:
+        """What the fit needs (profile targets included: the target specialty is a search's
+        default filter), or None without a saved profile."""
+        data = self.store.profile(owner.id)
+        if not data:
+            return None
+        try:
+            profile = parse_profile(dict(data), on=on)
+        except InvalidProfileError as exc:
+            raise FormError(
+                [Problem("profile", "the saved profile needs fixing", str(exc))]
+            ) from None
+        return applicant_from_report(plan(profile, on), profile)
+
     # ------------------------------------------------------------------ pathway
     def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
         owner = self.owner(viewer, owner_id)
@@ -161,21 +174,11 @@ class Workspace:
         problems = query.problems()
         if problems:
             raise FormError([Problem(name, message) for name, message in problems])
-        has_profile = bool(self.store.profile(owner.id))
-        if (
-            query.sort == "fit" and not has_profile
-        ):  # fit needs a profile: by name until there is one
-            query = dataclasses.replace(query, sort="name")
-        applicant = applicant_from_report(self._report(owner, on)) if has_profile else None
-        return self.catalog.search(query, applicant)
+        # Without a profile the catalog lists by name and says so in the result's notes.
+        return self.catalog.search(query, self._applicant(owner, on))
 
     def program(self, viewer: Account, code: str, *, on: date) -> Any:
-        applicant = (
-            applicant_from_report(self._report(viewer, on))
-            if self.store.profile(viewer.id)
-            else None
-        )
-        return self.catalog.show(code, applicant)
+        return self.catalog.show(code, self._applicant(viewer, on))
 
     def saved(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
         owner = self.owner(viewer, owner_id)

@@ -36,7 +36,17 @@ from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.jobs_store import JobsStore
 from imgpath.storage.security_store import SecurityStore
 from imgpath.storage.tracker_store import TrackerStore
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_claims,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_claims,
+    pages_tracker,
+)
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
@@ -188,8 +198,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(clean_body),
         Depends(form_data),
     ]  # NUL, surrogates
-    for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
-                   pages_tracker.router):  # fmt: skip
+    for router in (api_accounts.router, api.router, api_tracker.router, api_claims.router,
+                   pages_accounts.router, pages.router, pages_tracker.router, pages_claims.router):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)
