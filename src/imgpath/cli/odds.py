@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from imgpath.cli.dates import parse_day
 from imgpath.cli.market import DaskAddress, Execution, Executor, Ticker, Workers, executor_from
-from imgpath.cli.plan import parse_day
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json
 from imgpath.errors import InvalidInputError

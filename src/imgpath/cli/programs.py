@@ -32,8 +32,8 @@ from imgpath.catalog import (
     open_catalog,
 )
 from imgpath.cli.claim_reviewers import reviewers_app
+from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
-from imgpath.cli.plan import parse_day
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, terminal_console
 from imgpath.core.text_checks import text_problem
