@@ -85,7 +85,7 @@ def test_advisor_claims_reviewer_accepts_applicant_sees_it_in_the_fit(
     # The applicant sees the reviewed claim with its source and date, and in her fit.
     page.reload()
     expect(page.get_by_text("reviewed: used in the fit")).to_be_visible()
-    expect(page.locator("#claims ~ ul")).to_contain_text("as of 2026-11-01")
+    expect(page.locator("#claims + ul")).to_contain_text("as of 2026-11-01")
     fit = page.locator("#fit + p + ul")
     expect(fit).to_contain_text(SOURCE)
     expect(fit).to_contain_text("as of 2026-11-01")

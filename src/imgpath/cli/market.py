@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from imgpath.cli.files import write_output
-from imgpath.cli.progress import DelayedProgress
+from imgpath.cli.progress import DelayedProgress, ensure_compiled
 from imgpath.cli.render import dump_json, stats_table
 from imgpath.errors import InvalidInputError
 from imgpath.market import (
@@ -111,6 +111,7 @@ def generate_command(
 
       imgpath market generate --national --seed 1 -o national.json
     """
+    ensure_compiled()
     if not national:
         msg = "say which market to generate: --national is the one available (see --help)"
         raise InvalidInputError(msg)
@@ -159,6 +160,7 @@ def simulate_command(
 
       imgpath market simulate --scenario h1b-halved.yaml --runs 50 -f json
     """
+    ensure_compiled()
     if output_format not in ("table", "json"):
         msg = f"--format {output_format!r}: use table or json"
         raise InvalidInputError(msg)
@@ -266,6 +268,7 @@ def calibrate_command(
     For maintainers: the fitted file ships with imgpath (data/market/calibration_2025.yaml) and
     the report lives in docs/reference/calibration-2025.md. Takes a few minutes.
     """
+    ensure_compiled()
     from imgpath.market import CALIBRATION_PATH
 
     pool = executor_from(executor, workers, dask)
@@ -296,6 +299,7 @@ def calibrate_command(
 
 def print_demo(*, seed: int, scale: float) -> None:
     """Run the demo and print what it found."""
+    ensure_compiled()
     console = Console(highlight=False)
     report = run_demo(seed=seed, scale=scale)
     s = report.summary

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from imgpath.cli.dates import parse_day
 from imgpath.cli.market import DaskAddress, Execution, Executor, Ticker, Workers, executor_from
-from imgpath.cli.progress import DelayedProgress
+from imgpath.cli.progress import DelayedProgress, ensure_compiled
 from imgpath.cli.render import dump_json
 from imgpath.errors import InvalidInputError
 from imgpath.market import TYPE_NAMES, odds_for_profile, odds_plot
@@ -93,6 +93,7 @@ def odds_command(
 
       imgpath odds me.yaml -s "internal medicine" -s "family medicine" --plot odds.png
     """
+    ensure_compiled()
     pool = executor_from(executor, workers, dask)
     try:
         with DelayedProgress() as bar:

@@ -50,3 +50,18 @@ class DelayedProgress:
     ) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+def ensure_compiled(console: Console | None = None) -> None:
+    """Before a command runs the Match engine or the market simulation: if they are not compiled
+    yet on this machine, compile them now under a spinner that says so (once per install)."""
+    from imgpath.cli.dates import parse_day
+    from imgpath.services.engine_warmup import is_compiled, warm_engines
+
+    if is_compiled():
+        return
+    console = console or Console(stderr=True, highlight=False)
+    text = "Compiling the Match engine{} (once per install, about a minute)..."
+    with console.status(text.format("")) as status:
+        warm_engines(parse_day(None), progress=lambda part: status.update(text.format(f": {part}")))
+    console.print("Match engine compiled and cached: next time it starts in about a second.")
