@@ -298,6 +298,11 @@ class Workspace:
             if k not in hidden
         }
         out["request"] = {k: v for k, v in (job["request"] or {}).items() if k != "profile"}
+        result = out.get("result")
+        if isinstance(result, dict) and result.get("by_ranks"):
+            from imgpath.services.plots import describe_odds
+
+            out["result"] = {**result, "description": describe_odds(result)}  # the chart in words
         return out
 
     def odds_plot(self, viewer: Account, job_id: str) -> bytes:
