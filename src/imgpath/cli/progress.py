@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-__all__ = ["DelayedProgress"]
+__all__ = ["DelayedProgress", "compiling"]
 
 
 class DelayedProgress:
@@ -52,16 +54,24 @@ class DelayedProgress:
             self.progress.stop()
 
 
-def ensure_compiled(console: Console | None = None) -> None:
-    """Before a command runs the Match engine or the market simulation: if they are not compiled
-    yet on this machine, compile them now under a spinner that says so (once per install)."""
-    from imgpath.cli.dates import parse_day
-    from imgpath.services.engine_warmup import is_compiled, warm_engines
+@contextmanager
+def compiling(part: str = "match", *, spinner: bool = True) -> Iterator[None]:
+    """Around a command's work that runs the Match engine (``part`` "match") or the market
+    simulation ("odds"): the first time on this machine it compiles them, so say so, with a
+    spinner on stderr (or, when the command shows its own progress bar, one line); once the
+    work has finished, later runs say nothing (they load the compiled code in about a second)."""
+    from imgpath.services.engine_warmup import is_compiled, mark_compiled
 
-    if is_compiled():
+    if is_compiled(part):
+        yield
         return
-    console = console or Console(stderr=True, highlight=False)
-    text = "Compiling the Match engine{} (once per install, about a minute)..."
-    with console.status(text.format("")) as status:
-        warm_engines(parse_day(None), progress=lambda part: status.update(text.format(f": {part}")))
-    console.print("Match engine compiled and cached: next time it starts in about a second.")
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    what = "the Match engine" if part == "match" else "the market simulation and the Match engine"
+    text = f"Compiling {what} (the first run on this machine; about a minute, once)..."
+    if spinner:
+        with console.status(text):
+            yield
+    else:
+        console.print(text)
+        yield
+    mark_compiled(part, "compiled by a command")

@@ -19,22 +19,37 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-__all__ = ["is_compiled", "warm_engines"]
+__all__ = ["PARTS", "is_compiled", "mark_compiled", "warm_engines"]
 
 
-def _marker() -> Path:
+PARTS = ("match", "odds")
+"""``match``: the Match engine (kernel, holders, audit); ``odds``: the market simulation too."""
+
+
+def _marker(part: str) -> Path:
     from imgpath.core.matching.jit import engine_stamp
 
     base = os.environ.get("NUMBA_CACHE_DIR") or platformdirs.user_cache_dir(
         "imgpath", appauthor=False
     )
-    return Path(base) / f"engine-{engine_stamp()[:16]}.compiled"
+    return Path(base) / f"engine-{engine_stamp()[:16]}-{part}.compiled"
 
 
-def is_compiled() -> bool:
-    """Whether :func:`warm_engines` ran for this version of the engines (on this machine, with
-    this NUMBA_CACHE_DIR): then running them loads machine code instead of compiling it."""
-    return _marker().exists()
+def is_compiled(part: str = "match") -> bool:
+    """Whether ``part`` (see :data:`PARTS`) ran to the end on this machine for this version of
+    the engines (with this NUMBA_CACHE_DIR): then running it loads machine code instead of
+    compiling it."""
+    return _marker(part).exists()
+
+
+def mark_compiled(part: str, note: str = "") -> None:
+    """Remember that ``part`` is compiled (a read-only cache folder is not an error)."""
+    try:
+        marker = _marker(part)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(note + "\n", encoding="utf-8")
+    except OSError:
+        pass
 
 
 def warm_engines(on: date, progress: Callable[[str], None] | None = None) -> dict[str, float]:
@@ -63,10 +78,6 @@ def warm_engines(on: date, progress: Callable[[str], None] | None = None) -> dic
     profile = parse_profile(yaml.safe_load(text), on=on)
     odds_for_report(plan(profile, on), on=on, runs=1, scale=0.01, use_cache=False)
     timings["odds"] = time.perf_counter() - start
-    try:
-        marker = _marker()
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(f"{timings}\n", encoding="utf-8")
-    except OSError:  # a read-only cache folder: the engines still work, commands just say more
-        pass
+    for part in PARTS:
+        mark_compiled(part, f"warm_engines: {timings}")
     return timings
