@@ -61,7 +61,7 @@ def warm_engines(on: date, progress: Callable[[str], None] | None = None) -> dic
     timings: dict[str, float] = {}
     start = time.perf_counter()
     say("Match engine")
-    from imgpath.match import solve
+    from imgpath.core.matching.solve import solve
     from imgpath.services.market import national_instance
 
     instance, _ = national_instance(seed=0, scale=0.01)
