@@ -3,8 +3,6 @@ claims proposed, voted on and reviewed by role, and outcomes only in cells of k 
 
 from __future__ import annotations
 
-import io
-import json
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,28 +187,36 @@ def _everywhere(app: Any, viewer: Client, code: str, tmp_path: Path) -> str:
     return "\n".join(parts)
 
 
+def _share(client: Client, code: str, stage: str) -> None:
+    r = client.call(
+        "PUT", "/api/outcomes/consent", json={"applicant_kind": "non_us_img", "needs_visa": "yes"}
+    )
+    assert r.status_code == 200, r.text
+    r = client.call(
+        "POST", "/api/outcomes", json={"program_code": code, "match_year": 2026, "stage": stage}
+    )
+    assert r.status_code == 200, r.text
+    assert [(x["program_code"], x["stage"]) for x in r.json()["shared"]] == [(code, stage)]
+
+
 def test_no_outcome_group_below_k_reaches_a_page_the_api_or_an_export(
     app: Any, tmp_path: Path
 ) -> None:
-    catalog = app.state.workspace.catalog
-    code = catalog.programs[0].code
+    code = app.state.workspace.catalog.programs[0].code
     people = _applicants(app, K - 1)
-    for _, user_id in people:
-        catalog.outcomes.opt_in(user_id, applicant_kind="non_us_img", needs_visa=True, now=NOW)
-        catalog.outcomes.share(
-            user_id, program_code=code, match_year=2026, stage="interviewed", now=NOW
-        )
+    for client, _ in people:
+        _share(client, code, "interviewed")
     viewer = people[0][0]
     seen = _everywhere(app, viewer, code, tmp_path)
     assert "imgpath users" not in seen
-    assert (
-        json.loads(viewer.call("GET", f"/api/programs/{code}").text)["program_evidence"]["outcomes"]
-        == []
-    )
+    assert viewer.call("GET", f"/api/programs/{code}").json()["program_evidence"]["outcomes"] == []
+    # Nobody reads another person's records: the API answers with one's own only.
+    assert [
+        r["program_code"] for r in people[1][0].call("GET", "/api/outcomes").json()["shared"]
+    ] == [code]
 
-    fifth = _applicants(app, 1, start=K)[0]
-    catalog.outcomes.opt_in(fifth[1], applicant_kind="non_us_img", needs_visa=True, now=NOW)
-    catalog.outcomes.share(fifth[1], program_code=code, match_year=2026, stage="applied", now=NOW)
+    fifth = _applicants(app, 1, start=K)[0][0]
+    _share(fifth, code, "applied")
     cells = viewer.call("GET", f"/api/programs/{code}").json()["program_evidence"]["outcomes"]
     assert [c["people"] for c in cells] == [K]
     assert "imgpath users" in viewer.http.get(f"/programs/{code}").text
@@ -219,10 +225,43 @@ def test_no_outcome_group_below_k_reaches_a_page_the_api_or_an_export(
         not isinstance(n, int) or n == 0 or n >= K for c in cells for n in c["stages"].values()
     )
 
-    # Deleting one account takes the cell below k: it disappears everywhere.
+    # Opting out takes the group below k: it disappears everywhere at once.
+    assert fifth.call("DELETE", "/api/outcomes/consent").json() == {"deleted": 1}
+    assert "imgpath users" not in _everywhere(app, viewer, code, tmp_path)
+    # Back to five, then one account is deleted: the same.
+    _share(fifth, code, "applied")
+    assert viewer.call("GET", f"/api/programs/{code}").json()["program_evidence"]["outcomes"] != []
     gone = people[-1][0]
     assert gone.call("DELETE", "/api/account", json={"password": PASSWORD}).status_code == 200
-    seen = _everywhere(app, viewer, code, tmp_path)
-    assert "imgpath users" not in seen
+    assert "imgpath users" not in _everywhere(app, viewer, code, tmp_path)
     assert viewer.call("GET", f"/api/programs/{code}").json()["program_evidence"]["outcomes"] == []
-    assert io  # (zip members are read as text above)
+
+
+def test_outcome_sharing_is_for_applicants_and_names_bad_fields(app: Any) -> None:
+    advisor = Client(app)
+    advisor.signup("adv2@example.org", role="advisor")
+    assert advisor.call("GET", "/api/outcomes").status_code == 403
+    assert advisor.http.get("/outcomes").status_code == 403
+    applicant = Client(app)
+    applicant.signup("sharer@example.org")
+    r = applicant.call(
+        "POST",
+        "/api/outcomes",
+        json={"program_code": "1414140C0", "match_year": 2026, "stage": "applied"},
+    )
+    assert r.status_code == 422
+    assert "opt in" in r.json()["message"]
+    applicant.call(
+        "PUT", "/api/outcomes/consent", json={"applicant_kind": "non_us_img", "needs_visa": "yes"}
+    )
+    r = applicant.call(
+        "POST", "/api/outcomes", json={"program_code": "NOPE", "match_year": 2026, "stage": "won"}
+    )
+    assert r.status_code == 422
+    assert set(r.json()["fields"]) == {"program_code", "stage"}
+    token = applicant.page_token("/outcomes")
+    page = applicant.http.post("/outcomes", data={"csrf_token": token, "program_code": "1414140C0",
+                                                  "match_year": "next", "stage": "applied"})  # fmt: skip
+    assert page.status_code == 422
+    assert "match year" in page.text
+    assert 'aria-invalid="true"' in page.text

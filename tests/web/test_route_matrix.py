@@ -19,12 +19,13 @@ from imgpath.web import (
     pages,
     pages_accounts,
     pages_claims,
+    pages_outcomes,
     pages_tracker,
 )
 from tests.web.conftest import PASSWORD, PROFILE
 
 MODULES = (api, api_accounts, api_tracker, api_claims, docs, pages, pages_accounts, pages_tracker,
-           pages_claims)  # fmt: skip
+           pages_claims, pages_outcomes)  # fmt: skip
 PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/api/signup"), ("POST", "/api/verify"), ("POST", "/api/signin"), ("POST", "/api/password/forgot"),
     ("POST", "/api/password/reset"), ("POST", "/api/email/confirm"), ("GET", "/api/docs"), ("GET", "/"),
@@ -44,7 +45,9 @@ def all_routes() -> set[tuple[str, str]]:
     return {
         (m, r.path)
         for module in MODULES
-        for r in module.router.routes
+        for router in (module.router, getattr(module, "api", None))
+        if router is not None
+        for r in router.routes
         for m in (r.methods or set()) - {"HEAD"}
     }
 
@@ -126,6 +129,9 @@ def test_every_route_is_classified_here() -> None:
         "/api/claims/pending", "/api/claims/{claim_id}/review", "/api/claims/{claim_id}/vote",
         "/api/programs/{code}/claims", "/claims", "/claims/{claim_id}/review", "/claims/{claim_id}/vote",
         "/programs/{code}/claims",
+        # the applicant's own outcome sharing (no ids of others): test_claims_and_evidence.py
+        "/outcomes", "/outcomes/consent", "/outcomes/opt-out", "/outcomes/{code}/{year}/withdraw",
+        "/api/outcomes", "/api/outcomes/consent", "/api/outcomes/{code}/{year}",
     }  # fmt: skip
     own = {  # the signed-in account's own things (no ids of others are accepted: see above)
         "/api/signout", "/api/signout-everywhere", "/api/me", "/api/sessions", "/api/password", "/api/email",

@@ -45,6 +45,7 @@ from imgpath.web import (
     pages,
     pages_accounts,
     pages_claims,
+    pages_outcomes,
     pages_tracker,
 )
 from imgpath.web.deps import clean_body, clean_parameters, form_data
@@ -199,7 +200,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, api_claims.router,
-                   pages_accounts.router, pages.router, pages_tracker.router, pages_claims.router):  # fmt: skip
+                   pages_accounts.router, pages.router, pages_tracker.router, pages_claims.router,
+                   pages_outcomes.router, pages_outcomes.api):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)
