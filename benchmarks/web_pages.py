@@ -23,7 +23,7 @@ from typing import Any
 
 ON = date(2026, 11, 22)
 PAGES = ("/pathway", "/profile", "/programs", "/programs?specialty=internal+medicine&visa=h1b", "/programs/1414140C0",
-         "/applications", "/letters", "/rotations", "/rank-list", "/timeline", "/odds", "/account",
+         "/applications", "/letters", "/rotations", "/rank-list", "/timeline", "/odds", "/account", "/outcomes",
          "/api/programs?limit=20", "/api/programs/1414140C0")  # fmt: skip
 ADVISOR_PAGES = ("/cohort", "/slots", "/claims", "/programs/1414140C0")
 TARGET = 0.3

@@ -8,14 +8,14 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.browser import LiveServer, browser, fill_profile, page, server, sign_up
+from tests.web.browser import LiveServer, accessible, browser, fill_profile, page, server, sign_up
 
 __all__ = ["browser", "page", "server"]  # fixtures, used by name
 
 pytestmark = pytest.mark.xdist_group("browser")
 APPLICANT_PAGES = ("/profile", "/pathway", "/programs", "/programs?visa=h1b", "/programs/1414140C0",
                    "/applications", "/letters", "/rotations", "/rank-list", "/timeline", "/odds", "/account",
-                   "/no-such-page")  # fmt: skip
+                   "/outcomes", "/no-such-page")  # fmt: skip
 ADVISOR_PAGES = ("/cohort", "/slots", "/claims", "/programs/1414140C0", "/account")
 SIGNED_OUT = ("/signin", "/signup", "/forgot")
 
@@ -27,6 +27,7 @@ def _fits(page: Page, path: str) -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert wide[0] <= wide[1], f"{path} scrolls sideways at 390 px: {wide[0]} > {wide[1]}"
+    accessible(page)
 
 
 def test_every_page_fits_a_390_px_phone(browser: Browser, server: LiveServer) -> None:
@@ -45,6 +46,11 @@ def test_every_page_fits_a_390_px_phone(browser: Browser, server: LiveServer) ->
                 sign_up(phone, "phone-advisor@example.org", role="advisor")
             for path in pages:
                 _fits(phone, path)
+            if who == "applicant":  # the outcome form, opted in
+                phone.goto("/outcomes")
+                phone.get_by_role("button", name="Opt in to share my outcomes").click()
+                expect(phone.get_by_role("heading", name="Share an application")).to_be_visible()
+                _fits(phone, "/outcomes")
         finally:
             context.close()
 
