@@ -13,23 +13,27 @@ import pytest
 from imgpath.web import (
     api,
     api_accounts,
+    api_claims,
     api_couples,
     api_organisations,
     api_tracker,
     docs,
     pages,
     pages_accounts,
+    pages_claims,
     pages_couples,
     pages_front,
     pages_organisations,
+    pages_outcomes,
     pages_pathway,
     pages_support,
     pages_tracker,
 )
 from tests.web.conftest import PASSWORD, PROFILE
 
-MODULES = (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker, pages_front, pages_pathway,
-           pages_support, api_organisations, api_couples, pages_organisations, pages_couples)  # fmt: skip
+MODULES = (api, api_accounts, api_tracker, api_claims, docs, pages, pages_accounts, pages_tracker, pages_front,
+           pages_pathway, pages_support, api_organisations, api_couples, pages_organisations, pages_couples,
+           pages_claims, pages_outcomes)  # fmt: skip
 PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/api/signup"), ("POST", "/api/verify"), ("POST", "/api/signin"), ("POST", "/api/password/forgot"),
     ("POST", "/api/password/reset"), ("POST", "/api/email/confirm"), ("GET", "/api/docs"), ("GET", "/"),
@@ -38,7 +42,7 @@ PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"), ("GET", "/about"), ("GET", "/guides"),
     ("GET", "/docs/{section}/{name}"), ("GET", "/docs/{section}/images/{name}"), ("GET", "/rules/{rule_id}"), ("GET", "/rules"),
     # organisations' rotations: listings only (see test_organisation_authorization.py)
-    ("GET", "/api/usce"), ("GET", "/api/organisations/{org_id}"), ("GET", "/usce"), ("GET", "/organisations/{org_id}"),
+    ("GET", "/api/claims/fields"), ("GET", "/api/usce"), ("GET", "/api/organisations/{org_id}"), ("GET", "/usce"), ("GET", "/organisations/{org_id}"),
 }  # fmt: skip
 SHARED_READS = {  # an advisor may add ?user=ID of an applicant who shared; nobody else may
     "/api/profile", "/api/pathway", "/api/programs", "/api/saved", "/profile", "/pathway", "/programs", "/odds",
@@ -52,14 +56,16 @@ def all_routes() -> set[tuple[str, str]]:
     return {
         (m, r.path)
         for module in MODULES
-        for r in module.router.routes
+        for router in (module.router, getattr(module, "api", None))
+        if router is not None
+        for r in router.routes
         for m in (r.methods or set()) - {"HEAD"}
     }
 
 
 def _fill(path: str) -> str:
     for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id", "request_id",
-                 "couple_id", "rank", "org_id"):  # fmt: skip
+                 "couple_id", "rank", "org_id", "claim_id"):  # fmt: skip
         path = path.replace("{" + name + "}", "1")
     return path.replace("{code}", "1414140C0").replace("{job}", "0" * 32)
 
@@ -124,6 +130,15 @@ def test_every_route_is_classified_here() -> None:
 
     classified = {path for _, path in PUBLIC} | SHARED_READS | set(READS) | set(ADVISOR_ONLY)
     classified |= {path for _, path in ORGANISATION + APPLICANT + SIGNED_IN}  # role by role, there
+    classified |= {  # by role (advisor/organisation propose, applicant votes, reviewer reviews):
+        # test_claims_and_evidence.py checks each refusal
+        "/api/claims/pending", "/api/claims/{claim_id}/review", "/api/claims/{claim_id}/vote",
+        "/api/programs/{code}/claims", "/claims", "/claims/{claim_id}/review", "/claims/{claim_id}/vote",
+        "/programs/{code}/claims",
+        # the applicant's own outcome sharing (no ids of others): test_claims_and_evidence.py
+        "/outcomes", "/outcomes/consent", "/outcomes/opt-out", "/outcomes/{code}/{year}/withdraw",
+        "/api/outcomes", "/api/outcomes/consent", "/api/outcomes/{code}/{year}",
+    }  # fmt: skip
     own = {  # the signed-in account's own things (no ids of others are accepted: see above)
         "/api/signout", "/api/signout-everywhere", "/api/me", "/api/sessions", "/api/password", "/api/email",
         "/api/account", "/api/profile", "/api/programs/{code}", "/api/saved/{code}", "/api/shares",

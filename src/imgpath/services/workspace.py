@@ -7,7 +7,6 @@ workspace; an advisor reaches, read-only, the workspaces of applicants who share
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -146,6 +145,20 @@ class Workspace:
                 [Problem("profile", "the saved profile needs fixing", str(exc))]
             ) from None
 
+    def _applicant(self, owner: Account, on: date) -> Any:
+        """What the fit needs (profile targets included: the target specialty is a search's
+        default filter), or None without a saved profile."""
+        data = self.store.profile(owner.id)
+        if not data:
+            return None
+        try:
+            profile = parse_profile(dict(data), on=on)
+        except InvalidProfileError as exc:
+            raise FormError(
+                [Problem("profile", "the saved profile needs fixing", str(exc))]
+            ) from None
+        return applicant_from_report(plan(profile, on), profile)
+
     # ------------------------------------------------------------------ pathway
     def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date,
                 changes_since: date | None = None) -> dict[str, Any]:  # fmt: skip
@@ -193,21 +206,11 @@ class Workspace:
         problems = query.problems()
         if problems:
             raise FormError([Problem(name, message) for name, message in problems])
-        has_profile = bool(self.store.profile(owner.id))
-        if (
-            query.sort == "fit" and not has_profile
-        ):  # fit needs a profile: by name until there is one
-            query = dataclasses.replace(query, sort="name")
-        applicant = applicant_from_report(self._report(owner, on)) if has_profile else None
-        return self.catalog.search(query, applicant)
+        # Without a profile the catalog lists by name and says so in the result's notes.
+        return self.catalog.search(query, self._applicant(owner, on))
 
     def program(self, viewer: Account, code: str, *, on: date) -> Any:
-        applicant = (
-            applicant_from_report(self._report(viewer, on))
-            if self.store.profile(viewer.id)
-            else None
-        )
-        return self.catalog.show(code, applicant)
+        return self.catalog.show(code, self._applicant(viewer, on))
 
     def saved(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
         owner = self.owner(viewer, owner_id)
@@ -327,6 +330,11 @@ class Workspace:
             if k not in hidden
         }
         out["request"] = {k: v for k, v in (job["request"] or {}).items() if k != "profile"}
+        result = out.get("result")
+        if isinstance(result, dict) and result.get("by_ranks"):
+            from imgpath.services.plots import describe_odds
+
+            out["result"] = {**result, "description": describe_odds(result)}  # the chart in words
         return out
 
     def odds_plot(self, viewer: Account, job_id: str) -> bytes:

@@ -42,15 +42,18 @@ from imgpath.storage.tracker_store import TrackerStore
 from imgpath.web import (
     api,
     api_accounts,
+    api_claims,
     api_couples,
     api_organisations,
     api_tracker,
     docs,
     pages,
     pages_accounts,
+    pages_claims,
     pages_couples,
     pages_front,
     pages_organisations,
+    pages_outcomes,
     pages_pathway,
     pages_support,
     pages_tracker,
@@ -216,9 +219,10 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, api_organisations.router,
-                   api_couples.router, pages_accounts.router, pages.router, pages_tracker.router,
-                   pages_pathway.router, pages_support.router, pages_front.router,
-                   pages_organisations.router, pages_couples.router):  # fmt: skip
+                   api_couples.router, api_claims.router, pages_accounts.router, pages.router,
+                   pages_tracker.router, pages_pathway.router, pages_support.router, pages_front.router,
+                   pages_organisations.router, pages_couples.router, pages_claims.router,
+                   pages_outcomes.router, pages_outcomes.api):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)

@@ -16,6 +16,7 @@ from imgpath.core.catalog.search import SearchQuery
 from imgpath.errors import InvalidInputError
 from imgpath.services.inputs import FormError
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.web.pages_claims import program_response
 from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
 from imgpath.web.responses import render, see_other
 
@@ -63,12 +64,15 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
 # ---------------------------------------------------------------------------- programs
 @router.get("/programs")
 def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", state: str = "", visa: str = "",
+                  all_specialties: bool = False, visa_unknown: bool = False,
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0, user: UserId = None) -> HTMLResponse:  # fmt: skip
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
-    filters = {"q": q, "specialty": specialty, "state": state, "visa": visa}
+    filters = {"q": q, "specialty": specialty, "state": state, "visa": visa,
+               "all_specialties": all_specialties, "visa_unknown": visa_unknown}  # fmt: skip
     query = SearchQuery(text=q.strip()[:200], specialties=(specialty.strip()[:200],) if specialty.strip() else (),
                         states=(state.strip().upper()[:10],) if state.strip() else (), visa=visa[:10] or None,
+                        visa_unknown=visa_unknown, all_specialties=all_specialties,
                         sort="fit", limit=20, offset=offset)  # fmt: skip
     errors: dict[str, str] = {}
     result = None
@@ -85,9 +89,7 @@ def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", st
 
 @router.get("/programs/{code}")
 def program_page(request: Request, me: Me, code: str) -> HTMLResponse:
-    view = request.app.state.workspace.program(me, code, on=today(request))
-    saved = {s["code"] for s in request.app.state.workspace.saved(me)}
-    return render(request, "program.html", me=me, view=view.to_dict(), saved=saved)
+    return program_response(request, me, code)
 
 
 @router.post("/programs/{code}/save", dependencies=[Csrf])
