@@ -89,17 +89,33 @@ class DocumentSyntaxError(InvalidInputError):
 class InvalidInstanceError(InvalidInputError):
     """A document that parses but breaks the rules; lists every problem found (up to a limit)."""
 
-    def __init__(self, problems: Sequence[Problem], *, source: str = "", truncated: bool = False):
+    def __init__(
+        self, problems: Sequence[Problem], *, source: str = "", total: int | None = None
+    ) -> None:
+        """``problems`` are the ones shown; ``total`` is how many were found (default: as many).
+
+        Checkers stop listing after a display cap; the message still says how many there are, so
+        a user knows whether one more pass will do.
+        """
         self.problems = tuple(problems)
         self.source = source
-        self.truncated = truncated
-        count = len(self.problems)
+        shown = len(self.problems)
+        self.total = max(total if total is not None else shown, shown)
         head = f"{source}: " if source else ""
-        noun = "problem" if count == 1 else "problems"
-        more = " (showing the first ones; fix these and run again)" if truncated else ""
-        lines = [f"{head}{count} {noun} found{more}:"]
+        noun = "problem" if self.total == 1 else "problems"
+        more = (
+            f" (the first {shown} shown; fix these and run again to see the rest)"
+            if self.truncated
+            else ""
+        )
+        lines = [f"{head}{self.total} {noun} found{more}:"]
         lines += [f"  - {problem}" for problem in self.problems]
         super().__init__("\n".join(lines))
+
+    @property
+    def truncated(self) -> bool:
+        """True when more problems were found than are listed."""
+        return self.total > len(self.problems)
 
 
 class NotFoundError(ImgpathError):

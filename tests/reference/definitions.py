@@ -136,22 +136,45 @@ def is_valid(doc: Doc, m: Matching) -> bool:
 
 
 def _would_take(
-    doc: Doc, m: Matching, quotas: dict[str, int], p: str, newcomers: list[str], leaving: set[str]
+    doc: Doc,
+    m: Matching,
+    quotas: dict[str, int],
+    p: str,
+    newcomers: list[str],
+    keep: frozenset[str] | set[str] = frozenset(),
 ) -> bool:
-    """Would ``p`` take all ``newcomers`` if ``leaving`` left, dropping only holders it ranks below
-    every newcomer?"""
+    """Would ``p`` take all ``newcomers``, dropping only holders it ranks below every newcomer
+    and never one in ``keep``?  A newcomer's own seat at ``p`` (a PGY-1 seat) is theirs to reuse."""
     ranks = [program_rank(doc, p, a) for a in newcomers]
     if any(r is None for r in ranks):
         return False
     worst_new = max(r for r in ranks if r is not None)
-    stay = [a for a in holders(doc, m, p) if a not in leaving]
+    stay = [a for a in holders(doc, m, p) if a not in newcomers]
     need = len(stay) + len(newcomers) - quotas[p]
     if len(newcomers) > quotas[p]:
         return False
     if need <= 0:
         return True
-    droppable = [a for a in stay if (program_rank(doc, p, a) or 0) > worst_new]
+    droppable = [a for a in stay if a not in keep and (program_rank(doc, p, a) or 0) > worst_new]
     return len(droppable) >= need
+
+
+def couple_blocks(doc: Doc, m: Matching, quotas: dict[str, int], m1: str, m2: str,
+                  p1: str | None, p2: str | None) -> bool:  # fmt: skip
+    """I3 as McDermid & Manlove (2010) state it: a partner whose side names the program they hold
+    stays and keeps their seat; every partner who moves must be taken without that seat, or the
+    other partner's, being counted free.  Both partners moving into one program need room for both
+    at once (holders ranked below both may go)."""
+    stays1 = p1 is not None and m.primary[m1] == p1
+    stays2 = p2 is not None and m.primary[m2] == p2
+    if stays1 and stays2:
+        return False
+    movers = [(a, p) for a, p, stays in ((m1, p1, stays1), (m2, p2, stays2)) if not stays]
+    keep = {a for a, stays in ((m1, stays1), (m2, stays2)) if stays}
+    targets = [p for _, p in movers if p is not None]
+    if len(targets) == 2 and targets[0] == targets[1]:
+        return _would_take(doc, m, quotas, targets[0], [m1, m2], keep)
+    return all(p is None or _would_take(doc, m, quotas, p, [a], keep) for a, p in movers)
 
 
 def blocking_pairs(
@@ -167,7 +190,7 @@ def blocking_pairs(
             cur = rol.index(m.primary[a]) if m.primary[a] is not None else len(rol)
             for p in rol[:cur]:
                 assert p is not None
-                if _would_take(doc, m, quotas, p, [a], {a}):
+                if _would_take(doc, m, quotas, p, [a]):
                     out.add(("single", (a,), (p,)))
         lst = active_list(doc, m, a)
         if lst is not None:
@@ -177,7 +200,7 @@ def blocking_pairs(
                 joint = doc["programs"][p].get("joint_with")
                 if joint is not None and joint != m.primary[a]:
                     continue
-                if _would_take(doc, m, quotas, p, [a], {a}):
+                if _would_take(doc, m, quotas, p, [a]):
                     out.add(("supplemental", (a,), (p,)))
     for couple in doc.get("couples", []):
         m1, m2 = couple["members"]
@@ -185,14 +208,7 @@ def blocking_pairs(
         j = current_pair_index(doc, couple, m)
         cur = j if j is not None else len(pairs)
         for p1, p2 in pairs[:cur]:
-            leaving = {m1, m2}
-            if p1 is not None and p1 == p2:
-                ok = _would_take(doc, m, quotas, p1, [m1, m2], leaving)
-            else:
-                ok = (p1 is None or _would_take(doc, m, quotas, p1, [m1], leaving)) and (
-                    p2 is None or _would_take(doc, m, quotas, p2, [m2], leaving)
-                )
-            if ok:
+            if couple_blocks(doc, m, quotas, m1, m2, p1, p2):
                 out.add(("couple", (m1, m2), (p1, p2)))
     return out
 

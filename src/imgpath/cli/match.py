@@ -58,7 +58,10 @@ def match_command(
     attempts: Annotated[
         int,
         typer.Option(
-            min=1, max=1000, help="Couple orders to try before reporting that none is stable."
+            min=1,
+            max=1000,
+            help="Couple orders to try before the exact repair (which finds a stable matching "
+            "or proves there is none, within its time bound).",
         ),
     ] = 8,
     max_ranks: Annotated[
@@ -75,8 +78,9 @@ def match_command(
     """Run the NRMP Match (Roth–Peranson) on INSTANCE and audit the result.
 
     The engine handles couples, supplemental PGY-1 lists for advanced positions, and reversions.
-    Every result is checked for stability; if couples make a stable result impossible, the
-    output says so and lists the blocking pairs.
+    Every result is checked for stability. When couple orders do not settle, an exact model
+    (OR-Tools CP-SAT) repairs the matching or proves that no stable one exists; otherwise the
+    output lists the blocking pairs and says whether the question is undecided.
 
     Examples:
 

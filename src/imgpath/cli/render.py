@@ -116,3 +116,8 @@ def match_table(result: Result, console: Console, *, limit: int) -> None:
                 Text(" + ".join(p or "No Match" for p in pair.programs)),
             )
         console.print(bp)
+        listed, total = min(len(result.blocking_pairs), 50), result.outcome.report.n_blocking
+        if total > listed:
+            console.print(
+                f"[dim]... {total - listed:,} more blocking pairs; --format json lists them[/]"
+            )

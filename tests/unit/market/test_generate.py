@@ -59,3 +59,31 @@ def test_no_program_ranks_an_applicant_twice(model) -> None:  # type: ignore[no-
     owners = np.repeat(np.arange(m.n_programs), np.diff(m.program_rol_offsets))
     keys = owners.astype(np.int64) * m.n_applicants + m.program_rol
     assert np.unique(keys).shape[0] == keys.shape[0]
+
+
+def test_couples_rank_tens_of_pairs_in_one_or_two_regions(model) -> None:  # type: ignore[no-untyped-def]
+    """Couples rank pairs of programs in one area (issue 18): every two-program pair lies in
+    one region, a list spans at most two regions, lists hold tens of pairs (never NRMP's 300),
+    and the programs of a partner's pairs consider that partner (as often as for anyone)."""
+    from imgpath.core.market.generate import COUPLE_PAIRS_MEAN, COUPLE_PAIRS_MIN
+
+    sim = generate_market(model, seed=2, scale=0.2)
+    m = sim.market
+    region = sim.program_region
+    lengths = []
+    considered = listed = 0
+    p_off = m.program_rol_offsets
+    for c in range(m.n_couples):
+        rows = m.couple_rol[m.couple_rol_offsets[c] : m.couple_rol_offsets[c + 1]]
+        lengths.append(rows.shape[0])
+        two = rows[(rows[:, 0] >= 0) & (rows[:, 1] >= 0)]
+        assert (region[two[:, 0]] == region[two[:, 1]]).all()
+        assert len(set(region[rows[rows >= 0]].tolist())) <= 2
+        for side in range(2):
+            member = int(m.couple_members[c, side])
+            for p in set(rows[:, side][rows[:, side] >= 0].tolist()):
+                listed += 1
+                considered += int(member in m.program_rol[p_off[p] : p_off[p + 1]])
+    assert max(lengths) < 300
+    assert COUPLE_PAIRS_MIN / 2 <= np.median(lengths) <= 2 * COUPLE_PAIRS_MEAN
+    assert considered / listed > 0.7

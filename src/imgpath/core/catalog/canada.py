@@ -85,7 +85,9 @@ def parse_streams(rows: Iterable[Mapping[str, str]], *, source: str) -> list[Can
                                 row["program_stream"].strip(), (row.get("program_name") or "").strip(),
                                 url if url.startswith("https://") else ""))  # fmt: skip
     if problems:
-        raise InvalidInputError("; ".join(str(p) for p in problems[:20]))
+        more = " (the first 20 shown)" if len(problems) > 20 else ""
+        msg = f"{len(problems)} bad row(s){more}: " + "; ".join(str(p) for p in problems[:20])
+        raise InvalidInputError(msg)
     return out
 
 

@@ -23,12 +23,38 @@ from imgpath.core.market.draws import interview
 from imgpath.core.market.model import APPLICANT_TYPES, MarketModel, ProgramParams
 from imgpath.core.matching.market import PROGRAM_TYPES, Market
 
-__all__ = ["COUPLE_OWN", "SimMarket", "generate_market"]
+__all__ = [
+    "COUPLE_LIST_FACTOR",
+    "COUPLE_OWN",
+    "COUPLE_PAIRS_MEAN",
+    "COUPLE_PAIRS_MIN",
+    "COUPLE_SECOND_REGION",
+    "SimMarket",
+    "generate_market",
+]
 
-COUPLE_OWN = 20
-"""Each partner's top programs combined into pairs."""
-_APART = 12
-"""How much lower a couple ranks a pair of programs in two regions (in list positions)."""
+COUPLE_OWN = 40
+"""The shortest own list a couple member draws nationwide; only programs in the couple's one or
+two regions are kept (about a quarter), then paired."""
+COUPLE_LIST_FACTOR = 4
+"""A couple member draws this many times a single's list nationwide before keeping their
+regions: couples apply and interview more widely (advising pages speak of lists 1.5-2.5 times
+longer; grade L) and rank only the programs of their area.  Not calibrated yet: simulated couples'
+partners match less often than NRMP's 93.2% (2025); see docs/explanation/match-engine.md."""
+COUPLE_PAIRS_MEAN = 40
+"""Mean number of program pairs on a couple's list (negative binomial, at least
+``COUPLE_PAIRS_MIN``, at most NRMP's 300).  Grade L, needs confirmation: NRMP publishes no
+distribution of couples' list lengths; advising pages describe lists of tens of pairs in one
+area (e.g. an AMA guide, 2025, and school advising pages), and the exact audit of 2026-11-29
+(issue 18) used 17-100 pairs."""
+COUPLE_PAIRS_MIN = 10
+COUPLE_SECOND_REGION = 0.35
+"""Share of couples ranking pairs in a second region besides their home one.  Grade L, needs
+confirmation: NRMP and school advising pages say couples rank programs "in the same geographic
+location or within a reasonable distance" (Indiana University School of Medicine, Couples in
+the Match); no share of one- versus two-region lists is published."""
+_COUPLE_STREAM = 18
+"""Couples' lists draw from their own random stream (so other parts of a market keep theirs)."""
 _T = {name: i for i, name in enumerate(PROGRAM_TYPES)}
 
 F32 = npt.NDArray[np.float32]
@@ -206,7 +232,8 @@ def generate_market(model: MarketModel, *, seed: int = 0, scale: float = 1.0) ->
     )
     in_couple = np.zeros(n_app, np.bool_)
     in_couple[members.ravel()] = True
-    length[in_couple] = np.maximum(length[in_couple] * 2, COUPLE_OWN)
+    a_region[members[:, 1]] = a_region[members[:, 0]]  # a couple interviews around one home
+    length[in_couple] = np.maximum(length[in_couple] * COUPLE_LIST_FACTOR, COUPLE_OWN)
 
     # segments: (applicant, specialty, order, k)
     has_backup = backup >= 0
@@ -269,27 +296,10 @@ def generate_market(model: MarketModel, *, seed: int = 0, scale: float = 1.0) ->
 
     # ---------------------------------------------------------------- couples
     single = ~in_couple[app]
-    c_lists: list[npt.NDArray[np.int64]] = []
-    starts = np.searchsorted(app, np.arange(n_app + 1))
-    own_lists: tuple[list[npt.NDArray[np.int64]], list[npt.NDArray[np.int64]]] = ([], [])
-    for m1, m2 in members.tolist():
-        own1 = prog[starts[m1] : starts[m1 + 1]][:COUPLE_OWN]
-        own2 = prog[starts[m2] : starts[m2 + 1]][:COUPLE_OWN]
-        own_lists[0].append(own1)
-        own_lists[1].append(own2)
-        if own1.shape[0] and own2.shape[0]:
-            # Pairs in one region first (as couples mostly rank), then the rest.
-            ii, jj = np.indices((own1.shape[0], own2.shape[0])).reshape(2, -1)
-            apart = region[own1][ii] != region[own2][jj]
-            cost = ii + jj + _APART * apart
-            x, y = own1[ii], own2[jj]
-            best = np.argsort(cost, kind="stable")[: model.max_pairs - 2]
-            pairs = np.stack([x[best], y[best]], axis=1)
-        else:
-            pairs = np.zeros((0, 2), np.int64)
-        tail = [[own1[0], -1]] if own1.shape[0] else []
-        tail += [[-1, own2[0]]] if own2.shape[0] else []
-        c_lists.append(np.concatenate([pairs, np.asarray(tail, np.int64).reshape(-1, 2)]))
+    c_lists, own_lists = _couple_lists(
+        members, app, prog, region, a_region, model,
+        np.random.default_rng(np.random.SeedSequence([seed, _COUPLE_STREAM])),
+    )  # fmt: skip
     app, prog = app[single], prog[single]
     couple_own = [np.concatenate(o) if o else np.zeros(0, np.int64) for o in own_lists]
 
@@ -429,3 +439,62 @@ def generate_market(model: MarketModel, *, seed: int = 0, scale: float = 1.0) ->
         model=model,
         seed=seed,
     )
+
+
+def _couple_lists(
+    members: npt.NDArray[np.int64],
+    app: npt.NDArray[np.int64],
+    prog: npt.NDArray[np.int64],
+    region: npt.NDArray[np.int8],
+    a_region: npt.NDArray[np.int8],
+    model: MarketModel,
+    rng: np.random.Generator,
+) -> tuple[
+    list[npt.NDArray[np.int64]], tuple[list[npt.NDArray[np.int64]], list[npt.NDArray[np.int64]]]
+]:
+    """Each couple's list of pairs, and the programs each partner ranks through it.
+
+    A couple ranks pairs of programs in one region: its home region and, for a share
+    ``COUPLE_SECOND_REGION`` of couples, one more.  Each partner's own list (drawn like anyone's,
+    around the shared home region) is kept to those regions; pairs of programs in the same region
+    are ranked by the sum of the partners' own ranks, cut at a drawn length (mean
+    ``COUPLE_PAIRS_MEAN``), then each partner's first choice with "No Match" for the other.
+    Only the programs a partner appears with on the list rank that partner.  ``app``/``prog``
+    hold every applicant's own list, sorted by applicant then preference.
+    """
+    starts = np.searchsorted(app, np.arange(int(a_region.shape[0]) + 1))
+    c_lists: list[npt.NDArray[np.int64]] = []
+    own_lists: tuple[list[npt.NDArray[np.int64]], list[npt.NDArray[np.int64]]] = ([], [])
+    dispersion = 2.0
+    mean_extra = max(COUPLE_PAIRS_MEAN - COUPLE_PAIRS_MIN, 1)
+    for m1, m2 in members.tolist():
+        home = int(a_region[m1])
+        targets = [home]
+        if model.regions > 1 and rng.random() < COUPLE_SECOND_REGION:
+            other = int(rng.integers(0, model.regions - 1))
+            targets.append(other + (other >= home))
+        want = min(
+            COUPLE_PAIRS_MIN
+            + int(rng.negative_binomial(dispersion, dispersion / (dispersion + mean_extra))),
+            model.max_pairs - 2,
+        )
+        own1 = prog[starts[m1] : starts[m1 + 1]]
+        own2 = prog[starts[m2] : starts[m2 + 1]]
+        own1 = own1[np.isin(region[own1], targets)]
+        own2 = own2[np.isin(region[own2], targets)]
+        if own1.shape[0] and own2.shape[0]:
+            ii, jj = np.indices((own1.shape[0], own2.shape[0])).reshape(2, -1)
+            together = region[own1][ii] == region[own2][jj]
+            ii, jj = ii[together], jj[together]
+            best = np.argsort(ii + jj, kind="stable")[:want]
+            pairs = np.stack([own1[ii[best]], own2[jj[best]]], axis=1)
+        else:
+            pairs = np.zeros((0, 2), np.int64)
+        tail = [[own1[0], -1]] if own1.shape[0] else []
+        tail += [[-1, own2[0]]] if own2.shape[0] else []
+        pairs = np.concatenate([pairs, np.asarray(tail, np.int64).reshape(-1, 2)])
+        c_lists.append(pairs)
+        for side in range(2):
+            used = pairs[:, side]
+            own_lists[side].append(np.unique(used[used >= 0]))
+    return c_lists, own_lists

@@ -299,7 +299,9 @@ def _audit(M: KernelInput, A: Assignment, W: Workspace) -> tuple[int, int]:
         c0 = M.c_off[c]
         cur = A.cpair[c] if A.cpair[c] >= 0 else M.c_off[c + 1] - c0
         for j in range(cur):
-            if pair_blocks(M.c_prog, M.c_rank, H, M.c_mem[c, 0], M.c_mem[c, 1], c0 + j):
+            m1 = M.c_mem[c, 0]
+            m2 = M.c_mem[c, 1]
+            if pair_blocks(M.c_prog, M.c_rank, H, m1, m2, c0 + j, A.prim[m1], A.prim[m2]):
                 if n_block < max_block:
                     blocking[n_block, 0] = 2
                     blocking[n_block, 1] = c

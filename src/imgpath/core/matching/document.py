@@ -133,9 +133,8 @@ def validate_shape(data: Any, *, source: str = "", max_problems: int = 50) -> In
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
         problems = problems_from(exc, keyed=_KEYED)
-        truncated = len(problems) > max_problems
         raise InvalidInstanceError(
-            problems[:max_problems], source=source, truncated=truncated
+            problems[:max_problems], source=source, total=len(problems)
         ) from None
 
 

@@ -10,9 +10,18 @@ The ``*_blocks`` predicates are the definitions of instability (invariants I2 an
   them: it has a free position, or it ranks them above its worst holder;
 * a supplemental-list entry above the current PGY-1 match blocks the same way, while the linked
   advanced position is held (a joint preliminary program only for its own advanced program);
-* a couple blocks with a pair they prefer to their current pair if both sides would take the
-  partner named (a "No Match" side always would), counting the couple's own current positions as
-  free; a pair naming one program twice needs room for both, dropping only holders below both.
+* a couple blocks with a pair they prefer to their current pair if every partner who *changes*
+  program is wanted there (a "No Match" side always is).  A partner who stays keeps their seat and
+  cannot be displaced; a partner's seat is never free for the other partner: a mover must find a
+  vacancy or be ranked above one of the program's current holders, a leaving partner included
+  (McDermid & Manlove 2010; Biró, Manlove & McBride 2014; Bacchus's Roth–Peranson code checks
+  ``willAccept`` before un-matching the couple).  A pair naming one program twice that neither
+  partner holds needs room for both at once, dropping only holders ranked below both partners
+  (the choice-function rule of Kojima, Pathak & Roth 2013 and Bacchus, which is also how a
+  couple is placed); if one partner already holds that program, only the other moves.
+
+A mover's *own* supplemental seat at the program it moves to counts as free for it (as for a
+single applicant), never for its partner.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from imgpath.core.matching.jit import jit
 
 __all__ = [
     "Holders",
+    "accepts_mover",
     "accepts_one",
     "accepts_two",
     "pair_blocks",
@@ -81,6 +91,30 @@ def accepts_one(H: Holders, p: int, rank: int, skip1: int, skip2: int) -> bool:
 
 
 @jit
+def accepts_mover(H: Holders, p: int, rank: int, mover: int, keep: int) -> bool:
+    """Would ``p`` take ``mover`` (ranked ``rank``) without displacing ``keep``?
+
+    ``mover``'s own seat at ``p`` (a supplemental PGY-1 seat) counts as free; ``keep`` (a partner
+    who stays at ``p``, or -1) is a holder who cannot be the one displaced.
+    """
+    if rank < 0:
+        return False
+    n = 0
+    worst = -1
+    base = H.offsets[p]
+    for i in range(base, base + H.fill[p]):
+        r = H.residents[i]
+        if r == mover:
+            continue
+        n += 1
+        if r != keep and H.ranks[i] > worst:
+            worst = H.ranks[i]
+    if n < H.cap[p]:
+        return True
+    return rank < worst
+
+
+@jit
 def accepts_two(H: Holders, p: int, rank1: int, rank2: int, skip1: int, skip2: int) -> bool:
     """Would ``p`` take both partners of a couple at once (dropping only holders below both)?"""
     if rank1 < 0 or rank2 < 0 or H.cap[p] < 2:
@@ -114,16 +148,35 @@ def supp_blocks(
 
 @jit
 def pair_blocks(
-    c_prog: np.ndarray, c_rank: np.ndarray, H: Holders, m1: int, m2: int, k: int
+    c_prog: np.ndarray,
+    c_rank: np.ndarray,
+    H: Holders,
+    m1: int,
+    m2: int,
+    k: int,
+    cur1: int,
+    cur2: int,
 ) -> bool:
-    """Would both sides of couple pair ``k`` take the partners, the couple's own places counted free?"""
+    """Would couple pair ``k`` block, the partners now holding ``cur1``/``cur2`` (-1: none)?
+
+    A partner whose side of the pair is the program they hold stays (and keeps the seat); the
+    other moves and must be wanted without anyone's seat being counted free but their own.
+    """
     p1 = c_prog[k, 0]
     p2 = c_prog[k, 1]
-    if p1 >= 0 and p1 == p2:
-        return accepts_two(H, p1, c_rank[k, 0], c_rank[k, 1], m1, m2)
-    if p1 >= 0 and not accepts_one(H, p1, c_rank[k, 0], m1, m2):
+    stay1 = p1 >= 0 and p1 == cur1
+    stay2 = p2 >= 0 and p2 == cur2
+    if stay1 and stay2:
         return False
-    return p2 < 0 or accepts_one(H, p2, c_rank[k, 1], m1, m2)
+    if p1 >= 0 and p1 == p2:
+        if stay1:
+            return accepts_mover(H, p2, c_rank[k, 1], m2, m1)
+        if stay2:
+            return accepts_mover(H, p1, c_rank[k, 0], m1, m2)
+        return accepts_two(H, p1, c_rank[k, 0], c_rank[k, 1], m1, m2)
+    if p1 >= 0 and not stay1 and not accepts_mover(H, p1, c_rank[k, 0], m1, m2 if stay2 else -1):
+        return False
+    return p2 < 0 or stay2 or accepts_mover(H, p2, c_rank[k, 1], m2, m1 if stay1 else -1)
 
 
 @jit

@@ -44,23 +44,22 @@ class Limits:
 
 
 class _Problems:
-    """Collects problems and stops the run once there are too many to be useful."""
+    """Collects problems: keeps the first ``limit`` for display and counts them all."""
 
     def __init__(self, source: str, limit: int = 50) -> None:
         self.source = source
         self.limit = limit
         self.items: list[Problem] = []
-        self.truncated = False
+        self.total = 0
 
     def add(self, location: str, message: str, hint: str = "") -> None:
-        if len(self.items) >= self.limit:
-            self.truncated = True
-            return
-        self.items.append(Problem(location, message, hint))
+        self.total += 1  # every problem counts; only the first ``limit`` are kept for display
+        if len(self.items) < self.limit:
+            self.items.append(Problem(location, message, hint))
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise InvalidInstanceError(self.items, source=self.source, truncated=self.truncated)
+            raise InvalidInstanceError(self.items, source=self.source, total=self.total)
 
 
 def _dupes(items: Sequence[Any]) -> list[Any]:

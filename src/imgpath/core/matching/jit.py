@@ -33,7 +33,7 @@ _CORE_DIR = Path(__file__).resolve().parent.parent
 
 COMPILED_MODULES = (
     "matching/jit.py", "matching/holders.py", "matching/kernel.py", "matching/audit.py",
-    "matching/exhaustive.py", "market/draws.py",
+    "market/draws.py",
 )  # fmt: skip
 """Every module under ``imgpath/core`` that defines compiled functions (a test keeps this
 list complete)."""

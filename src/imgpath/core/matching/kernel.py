@@ -296,6 +296,25 @@ def _insert(M: KernelInput, S: State, p: int, r: int, rank: int) -> int:
 
 
 @jit_inline
+def _insert_keep(M: KernelInput, S: State, p: int, r: int, rank: int, keep: int) -> int:
+    """Like :func:`_insert`, but ``keep`` (a partner who stays at ``p``) is never the one dropped."""
+    if keep < 0 or S.fill[p] < S.cap[p]:
+        return _insert(M, S, p, r, rank)
+    base = M.slot_off[p]
+    ws = -1
+    w = -1
+    for i in range(base, base + S.fill[p]):
+        if S.slot_res[i] != keep and S.slot_rank[i] > w:
+            w = S.slot_rank[i]
+            ws = i
+    S.wcache[p] = -2
+    evicted = S.slot_res[ws]
+    S.slot_res[ws] = r
+    S.slot_rank[ws] = rank
+    return int(evicted)
+
+
+@jit_inline
 def _remove(M: KernelInput, S: State, p: int, r: int) -> None:
     base = M.slot_off[p]
     n = S.fill[p]
@@ -515,7 +534,7 @@ def _couple_blocking(M: KernelInput, S: State, c: int, only: int) -> int:
         k = c0 + j
         if only >= 0 and M.c_prog[k, 0] != only and M.c_prog[k, 1] != only:
             continue
-        if pair_blocks(M.c_prog, M.c_rank, H, m1, m2, k):
+        if pair_blocks(M.c_prog, M.c_rank, H, m1, m2, k, S.prim[m1], S.prim[m2]):
             return j
     return -1
 
@@ -558,17 +577,51 @@ def _move_supp(M: KernelInput, S: State, r: int, j: int) -> None:
 
 @jit
 def _move_couple(M: KernelInput, S: State, c: int, j: int) -> None:
-    """Satisfy the blocking pair (couple ``c``, its pair ``j``)."""
+    """Satisfy the blocking pair (couple ``c``, its pair ``j``).
+
+    A partner whose side of the pair is the program they hold stays put (keeping their seat, and
+    their PGY-1 seat when the pair attaches the same supplemental list); the other moves.
+    """
+    k = M.c_off[c] + j
+    old = M.c_off[c] + S.cpair[c] if S.cpair[c] >= 0 else -1
+    m1 = M.c_mem[c, 0]
+    m2 = M.c_mem[c, 1]
+    p1 = M.c_prog[k, 0]
+    p2 = M.c_prog[k, 1]
+    stay1 = p1 >= 0 and S.prim[m1] == p1
+    stay2 = p2 >= 0 and S.prim[m2] == p2
+    same1 = stay1 and old >= 0 and M.c_supp[old, 0] == M.c_supp[k, 0]
+    same2 = stay2 and old >= 0 and M.c_supp[old, 1] == M.c_supp[k, 1]
     for side in range(2):
         m = M.c_mem[c, side]
-        old = S.prim[m]
-        _release_supp(M, S, m)
-        if old >= 0:
-            _remove(M, S, old, m)
-            _push_prog(S, old)
-        S.prim[m] = -1
-    S.cpair[c] = -1
-    _place_couple(M, S, c, j)
+        stays = stay1 if side == 0 else stay2
+        same = same1 if side == 0 else same2
+        if not same:
+            _release_supp(M, S, m)
+        if not stays:
+            q = S.prim[m]
+            if q >= 0:
+                _remove(M, S, q, m)
+                _push_prog(S, q)
+            S.prim[m] = -1
+    e1 = -1
+    e2 = -1
+    if p1 >= 0 and not stay1:
+        e1 = _insert_keep(M, S, p1, m1, M.c_rank[k, 0], m2 if stay2 else -1)
+    if p2 >= 0 and not stay2:
+        e2 = _insert_keep(M, S, p2, m2, M.c_rank[k, 1], m1 if stay1 else -1)
+    S.prim[m1] = p1
+    S.prim[m2] = p2
+    S.cpair[c] = j
+    S.cptr[c] = j
+    if p1 >= 0 and not same1:
+        _activate_supp(S, m1, M.c_supp[k, 0])
+    if p2 >= 0 and not same2:
+        _activate_supp(S, m2, M.c_supp[k, 1])
+    if e1 >= 0:
+        _bump(M, S, e1, p1)
+    if e2 >= 0 and S.cpair[c] == j:
+        _bump(M, S, e2, p2)
 
 
 @jit
@@ -603,15 +656,6 @@ def _fix_program(M: KernelInput, S: State, p: int) -> None:
             return
         if _supp_blocking(M, S, r, p) >= 0:
             _move_supp(M, S, r, _supp_blocking(M, S, r, -1))
-            _push_prog(S, p)
-            return
-    # A couple member held here may block by moving out so that the partner can move in.
-    sbase = M.slot_off[p]
-    for i in range(sbase, sbase + S.fill[p]):
-        r = S.slot_res[i]
-        c = M.couple_of[r]
-        if c >= 0 and S.prim[r] == p and _couple_blocking(M, S, c, p) >= 0:
-            _move_couple(M, S, c, _couple_blocking(M, S, c, -1))
             _push_prog(S, p)
             return
 

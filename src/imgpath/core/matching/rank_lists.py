@@ -130,7 +130,7 @@ def parse_rank_list(
             )
         )
     if problems:
-        raise InvalidInstanceError(problems[:50], source=source, truncated=len(problems) > 50)
+        raise InvalidInstanceError(problems[:50], source=source, total=len(problems))
     return entries
 
 

@@ -9,8 +9,13 @@ one does.  Three measures, from cheapest to dearest:
 2. if the result is still unstable, the whole couples phase is retried with the couples in other
    (seeded, so reproducible) orders, up to ``attempts`` times, keeping the matching with the
    fewest blocking pairs (Roth–Peranson's own remedy, as in Bacchus's implementation);
-3. on small markets an exhaustive search settles the question for certain
-   (:mod:`imgpath.core.matching.exhaustive`).
+3. if blocking pairs remain (or couples were left out), an exact model of stability
+   (:mod:`imgpath.core.matching.exact`, CP-SAT) repairs a neighbourhood of them, grown along
+   rejection chains with everyone else fixed, until a stable matching is found, the whole market
+   is proven to have none, or a deterministic time bound runs out.  The result says which:
+   ``stable``, ``stable_exists is False`` (proved) or ``stable_exists is None`` (undecided).
+
+Every result, the exact repair's included, is checked by the audit.
 """
 
 from __future__ import annotations
@@ -33,7 +38,6 @@ from imgpath.core.matching.audit import (
     AuditReport,
     audit,
 )
-from imgpath.core.matching.exhaustive import search_exhaustively
 from imgpath.core.matching.instance import Instance
 from imgpath.core.matching.kernel import (
     STABLE,
@@ -72,6 +76,10 @@ Measured on national example markets (seeds 1-3, 3,450 insertions): median 33 st
 RESTARTS = 20
 """Restarts of couple insertion per attempt (one per couple deferred or left out)."""
 
+EXACT_TIME = 30.0
+"""Deterministic seconds (CP-SAT's measure, about a second of one core each) the exact repair
+may spend before the result is reported undecided."""
+
 CHECKPOINT = 128
 """Couples inserted between saved states (a restart resumes from the last save before its couple)."""
 
@@ -94,11 +102,15 @@ class MarketOutcome:
     """Blocking pairs the final audit sweep had to satisfy, over all attempts."""
     seconds: float
     stable_exists: bool | None
-    """True/False when known for certain (a stable matching was found, or the exhaustive search
-    proved there is none); None when the search gave up on a market too large to settle."""
+    """True when a stable matching was found; False when the exact model proved there is none;
+    None when the exact repair's time bound ran out first (undecided)."""
     singles_settled: bool = True
     """False when the singles phase itself kept cycling (supplemental lists can do that), in which
     case no couple was placed."""
+    repair_seconds: float = 0.0
+    """Wall time of the exact repair (0 when the Roth–Peranson process was stable)."""
+    repair_free: int = 0
+    """Applicants the exact repair could move (0 when it did not run)."""
 
     @property
     def stable(self) -> bool:
@@ -187,7 +199,7 @@ def solve_market(
     attempts: int = DEFAULT_ATTEMPTS,
     budget: int | None = None,
     local_budget: int = LOCAL_BUDGET,
-    exhaustive_limit: int = 200_000,
+    exact_time: float = EXACT_TIME,
     workers: int = 1,
 ) -> MarketOutcome:
     """Match ``market``; deterministic for the same market, seed and settings.
@@ -195,7 +207,8 @@ def solve_market(
     ``budget`` bounds the steps of the singles phase (default: 20 per rank-list entry, plenty),
     ``local_budget`` those of each couple's insertion and each repair after it.  ``workers``
     couple orders are tried at once, in threads (the compiled kernel runs without the GIL); the
-    outcome is the same for any number, only the wall time differs.
+    outcome is the same for any number, only the wall time differs.  ``exact_time`` bounds the
+    exact repair in CP-SAT's deterministic seconds (0: no repair, the result may be undecided).
     """
     if attempts < 1 or workers < 1:
         msg = f"attempts and workers must be 1 or more, got {attempts} and {workers}"
@@ -250,14 +263,27 @@ def solve_market(
     assert best is not None
     _, assignment, report, left = best
     stable_exists: bool | None = True if report.stable else None
-    if not report.stable:
-        found = search_exhaustively(market, limit=exhaustive_limit)
-        if found is not None:
-            stable_exists = found.exists
-            if found.assignment is not None:
-                assignment = found.assignment
-                report = audit(market, assignment)
-                left = ()
+    repair_seconds = 0.0
+    repair_free = 0
+    if not report.stable and exact_time > 0:
+        from imgpath.core.matching.exact import repair  # OR-Tools loads only when needed
+
+        began = time.perf_counter()
+        singles, couples = _agents_to_free(market, report, left)
+        fixed = repair(market, assignment, singles, couples, seed=seed, time_bound=exact_time)
+        repair_seconds = time.perf_counter() - began
+        repair_free = fixed.free_applicants
+        if fixed.status == "stable" and fixed.assignment is not None:
+            checked = audit(market, fixed.assignment)
+            if not checked.stable:
+                msg = (
+                    "the exact repair returned a matching the audit finds unstable; please "
+                    "report this with the input file"
+                )
+                raise EngineError(msg)
+            assignment, report, left, stable_exists = fixed.assignment, checked, (), True
+        elif fixed.status == "none":
+            stable_exists = False
     return MarketOutcome(
         assignment=assignment,
         report=report,
@@ -269,7 +295,27 @@ def solve_market(
         seconds=time.perf_counter() - start,
         stable_exists=stable_exists,
         singles_settled=singles_settled,
+        repair_seconds=repair_seconds,
+        repair_free=repair_free,
     )
+
+
+def _agents_to_free(
+    market: Market, report: AuditReport, left_out: tuple[int, ...]
+) -> tuple[set[int], set[int]]:
+    """The singles and couples the exact repair starts from: everyone in a blocking pair and
+    every couple left out."""
+    couple_of = market.prepared.couple_of
+    singles: set[int] = set()
+    couples: set[int] = set(left_out)
+    for kind, agent, _ in report.blocking.tolist():
+        if kind == BLOCK_COUPLE:
+            couples.add(int(agent))
+        elif couple_of[agent] >= 0:
+            couples.add(int(couple_of[agent]))
+        else:
+            singles.add(int(agent))
+    return singles, couples
 
 
 @dataclass(frozen=True)
@@ -414,6 +460,8 @@ class Result:
             "couples_left_out": len(self.outcome.left_out),
             "steps": self.outcome.steps,
             "sweep_repairs": self.outcome.repairs,
+            "exact_repair_free": self.outcome.repair_free,
+            "exact_repair_seconds": round(self.outcome.repair_seconds, 4),
             "seconds": round(self.outcome.seconds, 4),
         }
 
@@ -450,9 +498,10 @@ def solve(
 ) -> Result:
     """Run the Match on ``instance`` and audit the result.
 
-    The result is stable whenever the engine finds a stable matching; otherwise ``stable`` is
-    False and ``blocking_pairs`` lists what would break it.  The same instance and seed always
-    give the same result, whatever ``workers`` is.
+    The result is stable whenever the engine (Roth–Peranson, then the exact repair) finds a
+    stable matching; otherwise ``stable`` is False, ``blocking_pairs`` lists what would break it,
+    and ``stable_exists`` says whether none exists (False, proved) or the question is undecided
+    (None).  The same instance and seed always give the same result, whatever ``workers`` is.
     """
     outcome = solve_market(instance.market, seed=seed, attempts=attempts, workers=workers)
     return Result(instance, outcome)
