@@ -119,7 +119,7 @@ def test_odds_text_json_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: P
                        "-s", "internal medicine", "--executor", "serial", "--json")  # fmt: skip
     data = json.loads(out)
     assert [r["ranks"] for r in data["by_ranks"]] == [1, 5, 10]
-    assert data["cached"] is True  # the same question twice
+    assert data["markets"] == {"runs": 2, "built": 0, "scale": 1.0}  # the stored Matches reused
 
 
 def test_calibrate_writes_parameters_and_a_report(
