@@ -1,0 +1,112 @@
+"""The odds funnel: applications -> interviews -> programs that rank you -> the Match.
+
+Link 1 (applications -> interviews) is a yield per application from public figures (the average
+applications and programs ranked of the person's applicant type, ``data/market/funnel.yaml``),
+with a range that widens with the figures' grade.  Links 2 and 3 come from the simulated national
+Matches: with ``k`` interviews the person ranks those ``k`` programs, each ranks them with the
+type's calibrated share, and the Match decides (``chance_by_k``, from
+:func:`imgpath.core.market.insertion.person_chances`).  For ``N`` applications the number of
+interviews is binomial, ``K ~ Bin(N_usable, yield)``, and
+
+    P(match | N) = sum_k P(K = k) * P(match | k interviews).
+
+A person who needs a visa can only be interviewed by programs that sponsor one open to them on
+that day, so ``N_usable = min(N, sponsoring programs of the specialty)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["FunnelPoint", "Yield", "binomial_pmf", "funnel_point", "interviews_quantile"]
+
+
+@dataclass(frozen=True)
+class Yield:
+    """Interviews per application: a central value and the range carried to the answer."""
+
+    central: float
+    low: float
+    high: float
+
+
+def binomial_pmf(n: int, p: float) -> npt.NDArray[np.float64]:
+    """P(K = k) for k = 0..n, K ~ Bin(n, p) (log-space, exact enough for n up to thousands)."""
+    k = np.arange(n + 1, dtype=np.float64)
+    if p <= 0:
+        out = np.zeros(n + 1)
+        out[0] = 1.0
+        return out
+    if p >= 1:
+        out = np.zeros(n + 1)
+        out[n] = 1.0
+        return out
+    log = (
+        np.array([math.lgamma(n + 1) - math.lgamma(x + 1) - math.lgamma(n - x + 1) for x in k])
+        + k * math.log(p)
+        + (n - k) * math.log1p(-p)
+    )
+    return np.exp(log)
+
+
+def interviews_quantile(n: int, p: float, q: float) -> int:
+    """The ``q`` quantile of Bin(n, p)."""
+    cdf = np.cumsum(binomial_pmf(n, p))
+    return int(np.searchsorted(cdf, q - 1e-12))
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """The funnel at ``applications`` sent."""
+
+    applications: int
+    usable: int
+    """Applications that can lead to an interview (programs that could take the person)."""
+    interviews: float
+    interviews_range: tuple[float, float]
+    p_match: float
+    p_match_range: tuple[float, float]
+
+
+def _expect(pmf: npt.NDArray[np.float64], by_k: npt.NDArray[np.float64]) -> float:
+    """sum_k pmf[k] * by_k[k], with by_k[0] = 0 and by_k held at its last value past its end."""
+    k_max = by_k.shape[0] - 1
+    head = pmf[: k_max + 1]
+    total = float(np.dot(head, by_k[: head.shape[0]]))
+    if pmf.shape[0] > k_max + 1:
+        total += float(pmf[k_max + 1 :].sum()) * float(by_k[-1])
+    return total
+
+
+def funnel_point(
+    applications: int,
+    usable_programs: int | None,
+    rate: Yield,
+    chance_by_k: Sequence[float],
+    chance_low_by_k: Sequence[float],
+    chance_high_by_k: Sequence[float],
+) -> FunnelPoint:
+    """The funnel at ``applications``.  ``chance_by_k[k]`` is P(match | k interviews) for
+    k = 0..k_max (index 0 must be 0); the low and high sequences bound it (e.g. the 5th and 95th
+    percentiles over simulated markets).  The range of P(match) combines the yield's range with
+    those bounds (low yield with low chances, high with high)."""
+    usable = applications if usable_programs is None else min(applications, usable_programs)
+    central = np.asarray(chance_by_k, np.float64)
+    low = np.asarray(chance_low_by_k, np.float64)
+    high = np.asarray(chance_high_by_k, np.float64)
+    p = _expect(binomial_pmf(usable, rate.central), central)
+    p_lo = _expect(binomial_pmf(usable, rate.low), low)
+    p_hi = _expect(binomial_pmf(usable, rate.high), high)
+    return FunnelPoint(
+        applications=applications,
+        usable=usable,
+        interviews=usable * rate.central,
+        interviews_range=(usable * rate.low, usable * rate.high),
+        p_match=p,
+        p_match_range=(min(p_lo, p), max(p_hi, p)),
+    )

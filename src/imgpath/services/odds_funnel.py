@@ -1,0 +1,311 @@
+"""One person's odds as a funnel: for N applications, the interviews, the chance of matching and
+the ERAS fees, beside the national rate of their applicant type.
+
+:func:`odds_answer` is the one call the CLI (``imgpath odds``) and the web page make; it returns
+an :class:`OddsAnswer` (plain data, ``to_dict()`` for JSON).  The simulated national Matches are
+stored once per model and seed (:mod:`imgpath.services.stored_markets`); the person is inserted
+into each, so a warm answer takes well under a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from imgpath.core.market.funnel import Yield, funnel_point, interviews_quantile
+from imgpath.core.market.insertion import person_chances
+from imgpath.core.market.model import TYPE_LABELS, TYPE_NAMES, MarketModel
+from imgpath.core.market.person import Person
+from imgpath.core.pathway.report import Report
+from imgpath.errors import InvalidInputError
+from imgpath.parallel.executors import Executor
+from imgpath.services.market_model import DEFAULT_YEAR, load_model
+from imgpath.services.odds import find_specialties, person_from_report
+from imgpath.services.pathway import application_costs, plan_file
+from imgpath.services.simulation import run_seeds
+from imgpath.services.stored_markets import Stored, ensure_markets
+
+__all__ = [
+    "DEFAULT_APPLICATIONS",
+    "Figure",
+    "FunnelRow",
+    "NationalRate",
+    "OddsAnswer",
+    "funnel_figures",
+    "odds_answer",
+    "odds_answer_for_profile",
+]
+
+DEFAULT_APPLICATIONS = (10, 20, 40, 60, 80, 120, 160, 200)
+K_CAP = 40
+"""Interviews beyond which the chance is held at its value for 40 (it has levelled off by then)."""
+NOT_MODELLED = (
+    "Years since graduation: programs screen on it, but no public figure of how much was found "
+    "(NRMP's Program Director Survey percentages were not found: needs confirmation).",
+    "Months and kind of US clinical experience: the same (no public figure found).",
+    "Failed attempts at USMLE: the same (no public figure found).",
+    "Program signals: AAMC's signal-to-interview figures by applicant type were not found in the "
+    "sources here; signals are not modelled.",
+    "Letters, research, interviews' quality, where you apply (programs of your standing are assumed).",
+    "SOAP after the Match (these are chances in the Match itself).",
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A public figure the answer rests on."""
+
+    what: str
+    value: float
+    source: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """The funnel at one number of applications."""
+
+    applications: int
+    usable_applications: int
+    """Applications to programs that could take you (visa sponsors, when you need a visa)."""
+    interviews: float
+    interviews_range: tuple[float, float]
+    p_match: float
+    p_match_range: tuple[float, float]
+    eras_fee_usd: float | None
+    """ERAS application fees for this many programs in one specialty (None: no fee rule in force)."""
+
+
+@dataclass(frozen=True)
+class ChanceAtK:
+    interviews: int
+    p_match: float
+    interval_90: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class NationalRate:
+    """NRMP's published match rate of the person's applicant type, and the model's."""
+
+    type: str
+    label: str
+    year: int
+    published: float | None
+    source: str
+    simulated: float
+    simulated_interval_90: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class OddsAnswer:
+    """What the odds page and ``imgpath odds`` show."""
+
+    as_of: str
+    model_year: int
+    specialty: str
+    person: dict[str, Any]
+    rows: tuple[FunnelRow, ...]
+    by_interviews: tuple[ChanceAtK, ...]
+    national: NationalRate
+    figures: tuple[Figure, ...]
+    assumptions: tuple[str, ...]
+    not_modelled: tuple[str, ...]
+    runs: int
+    seed: int
+    markets_built: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@cache
+def funnel_figures() -> dict[str, Any]:
+    """``data/market/funnel.yaml``: applications and programs ranked by type, with sources."""
+    text = (
+        resources.files("imgpath")
+        .joinpath("data", "market", "funnel.yaml")
+        .read_text(encoding="utf-8")
+    )
+    found = yaml.safe_load(text)
+    assert isinstance(found, dict)
+    return found
+
+
+def yield_for(kind: str) -> tuple[Yield, tuple[Figure, ...]]:
+    """Interviews per application for ``kind`` and the figures it comes from."""
+    data = funnel_figures()
+    row = data["types"][kind]
+    apps, ranked = row["applications"], row["ranked"]
+    worst = max(apps["grade"], ranked["grade"], key="HMLU".index)
+    spread = float(data["range_by_grade"][worst])
+    central = float(ranked["value"]) / float(apps["value"])
+    low, high = central / (1 + spread), min(central * (1 + spread), 1.0)
+    figures = (
+        Figure(f"applications per {TYPE_NAMES[kind]}", float(apps["value"]), apps["source"], apps["grade"]),
+        Figure(f"programs ranked per {TYPE_NAMES[kind]}", float(ranked["value"]), ranked["source"], ranked["grade"]),
+    )  # fmt: skip
+    return Yield(central, low, high), figures
+
+
+def usable_programs(model: MarketModel, specialty: int, person: Person) -> int | None:
+    """Programs of the specialty that could take a person who needs a visa (None: no limit)."""
+    if not person.needs_visa:
+        return None
+    shares = []
+    if person.j1_open:
+        shares.append(model.programs.j1_share)
+    if person.h1b_open:
+        shares.append(model.programs.h1b_share)
+    return round(model.specialties[specialty].programs * max(shares, default=0.0))
+
+
+def chances_by_k(
+    markets: Sequence[Stored],
+    model: MarketModel,
+    person: Person,
+    specialty: int,
+    k_max: int,
+    draws: int,
+) -> np.ndarray:
+    """(markets, k_max + 1): P(match | k interviews) in each stored market, column 0 being 0."""
+    ks = list(range(1, k_max + 1))
+    rows = [
+        [
+            0.0,
+            *person_chances(
+                m.match, model, person, specialty, ks, draws=draws, seed=m.summary.seed
+            ),
+        ]
+        for m in markets
+    ]
+    return np.asarray(rows, np.float64)
+
+
+def _eras_fee(programs: int, on: date) -> float | None:
+    estimate = application_costs(programs=max(programs, 1), on=on)
+    line = next((x for x in estimate.lines if x.item.startswith("ERAS applications")), None)
+    return None if line is None else line.amount
+
+
+def odds_answer(
+    report: Report,
+    *,
+    on: date,
+    applications: Sequence[int] = DEFAULT_APPLICATIONS,
+    specialty: str | None = None,
+    kind: str | None = None,
+    runs: int = 20,
+    seed: int = 0,
+    draws: int = 200,
+    year: int = DEFAULT_YEAR,
+    scenario: str | Path | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> OddsAnswer:
+    """The funnel for the person ``report`` describes, in ``specialty`` (default: their target,
+    else their type's most wanted), for each number of ``applications``.
+
+    Raises :class:`~imgpath.errors.InvalidInputError` naming the field for a bad number of
+    applications, runs or specialty.
+    """
+    if not applications or any(n < 1 or n > 1000 for n in applications):
+        msg = "--applications: give numbers of programs from 1 to 1000, e.g. 20,40,80"
+        raise InvalidInputError(msg)
+    if runs < 1:
+        msg = "--runs must be at least 1"
+        raise InvalidInputError(msg)
+    model = load_model(scenario, year=year)
+    person, notes = person_from_report(report, model, kind=kind)
+    wanted = (
+        [specialty]
+        if specialty
+        else ([report.facts["target.specialty"]] if report.facts["target.specialty"] else [])
+    )
+    chosen = find_specialties(model, wanted, person.kind, count=1)[0]
+    if not wanted:
+        notes.append("no specialty given: your applicant type's most wanted")
+    rate, figures = yield_for(person.kind)
+    usable = usable_programs(model, chosen, person)
+    top = max(applications) if usable is None else min(max(applications), usable)
+    k_max = max(1, min(K_CAP, interviews_quantile(top, rate.high, 0.999)))
+    markets, built = ensure_markets(
+        model, run_seeds(seed, runs), 1.0, executor=executor, progress=progress
+    )
+    table = chances_by_k(markets, model, person, chosen, k_max, draws)
+    central = table.mean(axis=0)
+    low = np.quantile(table, 0.05, axis=0)
+    high = np.quantile(table, 0.95, axis=0)
+    rows = []
+    for n in sorted(set(applications)):
+        point = funnel_point(n, usable, rate, central.tolist(), low.tolist(), high.tolist())
+        rows.append(FunnelRow(n, point.usable, point.interviews, point.interviews_range, point.p_match,
+                              point.p_match_range, _eras_fee(n, on)))  # fmt: skip
+    by_k = tuple(
+        ChanceAtK(k, float(central[k]), (float(low[k]), float(high[k])))
+        for k in range(1, k_max + 1)
+    )
+    spec = model.types[person.kind]
+    simulated = [m.summary.rate_by_type.get(person.kind, 0.0) for m in markets]
+    national = NationalRate(
+        type=person.kind,
+        label=TYPE_LABELS[person.kind],
+        year=model.year,
+        published=None if spec.target_match_rate is None else spec.target_match_rate / 100,
+        source=model.sources.get(f"applicant_types.{person.kind}.target_match_rate", ""),
+        simulated=float(np.mean(simulated)),
+        simulated_interval_90=(
+            float(np.quantile(simulated, 0.05)),
+            float(np.quantile(simulated, 0.95)),
+        ),
+    )
+    assumptions = [
+        f"Interviews per application for a {TYPE_NAMES[person.kind]}: {rate.central:.1%} "
+        f"(range {rate.low:.1%}-{rate.high:.1%}), programs ranked / applications sent, from the figures listed.",
+        "Every interview becomes a program on your list; each ranks you with the share calibrated for "
+        "your type; the simulated national Match decides.",
+        f"Chances come from {runs} simulated national Matches of the {model.year} model (calibrated to NRMP's "
+        f"{model.year} results by applicant type); ranges combine the interview yield's range with the "
+        "spread across simulated Matches (5th-95th percentile).",
+    ]
+    if usable is not None:
+        assumptions.append(
+            f"You need a visa: only programs sponsoring one open to you count ({usable} of "
+            f"{model.specialties[chosen].programs} programs in the specialty, from the sponsorship shares); "
+            "applications beyond them cannot lead to an interview."
+        )
+    return OddsAnswer(
+        as_of=on.isoformat(),
+        model_year=model.year,
+        specialty=model.specialties[chosen].name,
+        person={
+            "type": person.kind,
+            "label": TYPE_NAMES[person.kind],
+            "step2ck_z": person.z,
+            "needs_visa": person.needs_visa,
+            "j1_open": person.j1_open,
+            "h1b_open": person.h1b_open,
+            "notes": notes,
+        },  # fmt: skip
+        rows=tuple(rows),
+        by_interviews=by_k,
+        national=national,
+        figures=figures,
+        assumptions=tuple(assumptions),
+        not_modelled=NOT_MODELLED,
+        runs=runs,
+        seed=seed,
+        markets_built=built,
+    )
+
+
+def odds_answer_for_profile(path: str | Path, *, on: date, **options: Any) -> OddsAnswer:
+    """As :func:`odds_answer`, for a profile file."""
+    return odds_answer(plan_file(path, on=on), on=on, **options)
