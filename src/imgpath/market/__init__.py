@@ -31,7 +31,13 @@ from imgpath.services.market_model import (
 )
 from imgpath.services.model_reference import model_markdown
 from imgpath.services.odds import odds_for_profile, person_from_report
-from imgpath.services.plots import calibration_plot, odds_plot
+from imgpath.services.odds_funnel import (
+    DEFAULT_APPLICATIONS,
+    OddsAnswer,
+    odds_answer,
+    odds_answer_for_profile,
+)
+from imgpath.services.plots import calibration_plot, funnel_plot, odds_plot
 from imgpath.services.simulation import DEFAULT_RANKS, odds, run_seeds, simulate
 
 CALIBRATION_PATH = calibration_path()
@@ -39,6 +45,7 @@ CALIBRATION_PATH = calibration_path()
 __all__ = [
     "APPLICANT_TYPES",
     "CALIBRATION_PATH",
+    "DEFAULT_APPLICATIONS",
     "DEFAULT_RANKS",
     "DEFAULT_YEAR",
     "TYPE_LABELS",
@@ -46,6 +53,7 @@ __all__ = [
     "YEARS",
     "InvalidModelError",
     "MarketModel",
+    "OddsAnswer",
     "Person",
     "SimMarket",
     "backtest",
@@ -54,6 +62,7 @@ __all__ = [
     "calibration_path",
     "calibration_plot",
     "check_year",
+    "funnel_plot",
     "generate_example",
     "generate_market",
     "load_model",
@@ -61,6 +70,8 @@ __all__ = [
     "model_markdown",
     "national_instance",
     "odds",
+    "odds_answer",
+    "odds_answer_for_profile",
     "odds_for_profile",
     "odds_plot",
     "person_from_report",

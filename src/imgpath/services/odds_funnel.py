@@ -48,12 +48,16 @@ DEFAULT_APPLICATIONS = (10, 20, 40, 60, 80, 120, 160, 200)
 K_CAP = 40
 """Interviews beyond which the chance is held at its value for 40 (it has levelled off by then)."""
 NOT_MODELLED = (
-    "Years since graduation: programs screen on it, but no public figure of how much was found "
-    "(NRMP's Program Director Survey percentages were not found: needs confirmation).",
+    (
+        "Years since graduation: programs screen on it, but no public figure of how much was found "
+        "(NRMP's Program Director Survey percentages were not found: needs confirmation)."
+    ),
     "Months and kind of US clinical experience: the same (no public figure found).",
     "Failed attempts at USMLE: the same (no public figure found).",
-    "Program signals: AAMC's signal-to-interview figures by applicant type were not found in the "
-    "sources here; signals are not modelled.",
+    (
+        "Program signals: AAMC's signal-to-interview figures by applicant type were not found in the "
+        "sources here; signals are not modelled."
+    ),
     "Letters, research, interviews' quality, where you apply (programs of your standing are assumed).",
     "SOAP after the Match (these are chances in the Match itself).",
 )
@@ -267,13 +271,19 @@ def odds_answer(
         ),
     )
     assumptions = [
-        f"Interviews per application for a {TYPE_NAMES[person.kind]}: {rate.central:.1%} "
-        f"(range {rate.low:.1%}-{rate.high:.1%}), programs ranked / applications sent, from the figures listed.",
-        "Every interview becomes a program on your list; each ranks you with the share calibrated for "
-        "your type; the simulated national Match decides.",
-        f"Chances come from {runs} simulated national Matches of the {model.year} model (calibrated to NRMP's "
-        f"{model.year} results by applicant type); ranges combine the interview yield's range with the "
-        "spread across simulated Matches (5th-95th percentile).",
+        (
+            f"Interviews per application for a {TYPE_NAMES[person.kind]}: {rate.central:.1%} "
+            f"(range {rate.low:.1%}-{rate.high:.1%}), programs ranked / applications sent, from the figures listed."
+        ),
+        (
+            "Every interview becomes a program on your list; each ranks you with the share calibrated for "
+            "your type; the simulated national Match decides."
+        ),
+        (
+            f"Chances come from {runs} simulated national Matches of the {model.year} model (calibrated to NRMP's "
+            f"{model.year} results by applicant type); ranges combine the interview yield's range with the "
+            "spread across simulated Matches (5th-95th percentile)."
+        ),
     ]
     if usable is not None:
         assumptions.append(
@@ -293,7 +303,7 @@ def odds_answer(
             "j1_open": person.j1_open,
             "h1b_open": person.h1b_open,
             "notes": notes,
-        },  # fmt: skip
+        },
         rows=tuple(rows),
         by_interviews=by_k,
         national=national,
