@@ -164,7 +164,7 @@ def render_answer(data: dict[str, Any], console: Console) -> None:
     for fig in data["figures"]:
         flag = " [yellow](needs confirmation)[/]" if fig["grade"] in ("L", "U") else ""
         console.print(
-            f"  - {fig['what']}: {fig["value"]:g} (grade {fig["grade"]}){flag}. {fig['source']}"
+            f"  - {fig['what']}: {fig['value']:g} (grade {fig['grade']}){flag}. {fig['source']}"
         )
     console.print("[bold]Assumed[/]")
     for line in data["assumptions"]:
