@@ -35,9 +35,13 @@ def run_calibration(
 ) -> dict[str, Any]:
     """Reduced-scale iterations, a few at full scale, then a full-scale check with fresh seeds.
 
-    2025 starts from the model's own starting values; a later year starts from the previous
-    year's fit (a type with no published result that year, such as 2026's prior graduates,
-    keeps it)."""
+    2025 starts from the model's own starting values and fits the rank-list length scale to the
+    fill rate.  A later year starts from the previous year's fit and keeps its length scale: the
+    scale is shared by every type, and the list lengths it multiplies are data (non-US IMGs'
+    from Charting Outcomes 2026), so it is a structural parameter, not a knob for one year's
+    fill; that year's fill is then a check.  A type with no published result that year (2026's
+    prior graduates) keeps the previous fit too."""
+    fit_scale = year == 2025
     base = load_model(year=year, calibrated=False)
     first = base if year == 2025 else load_model(year=year, calibration_year=year - 1)
     start = Calibration(
@@ -53,7 +57,8 @@ def run_calibration(
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
     reduced, log1 = calibrate_model(model_for, start, iterations=iterations, runs_per_iteration=runs,
-                                    scale=scale, seed=seed, executor=executor, progress=tick("reduced scale"))  # fmt: skip
+                                    scale=scale, seed=seed, executor=executor, progress=tick("reduced scale"),
+                                    fit_scale=fit_scale)  # fmt: skip
     final, log2 = calibrate_model(
         model_for,
         reduced,
@@ -64,6 +69,7 @@ def run_calibration(
         executor=executor,
         progress=tick("full scale"),
         first_iteration=5,
+        fit_scale=fit_scale,
     )  # fmt: skip  (a fresh, moderate step at full scale)
     parameters = calibration_overrides(final)
     check = simulate(
@@ -95,6 +101,7 @@ def run_calibration(
             "verify_runs": verify_runs,
             "seed": seed,
             "year": year,
+            "fit_scale": fit_scale,
         },
         "iterations": log1.iterations + log2.iterations,
         "check": check,

@@ -232,11 +232,98 @@ def load_model(
             else read_scenario(scenario)
         )
         values, found = split_sources(data)
+        values, ban_note = resolve_travel_ban(values, source=source or "scenario")
+        if ban_note:
+            found["policy.visa_blocked_share"] = found["policy.j1_blocked_share"] = (
+                f"[D] from {ban_note}"
+            )
         params = deep_merge(params, values)
         sources = {**sources, **{k: f"scenario: {v}" for k, v in found.items()}}
     if overrides:
         params = deep_merge(params, overrides)
     return build_model(params, source=source, sources=sources)
+
+
+def resolve_travel_ban(values: Mapping[str, Any], *, source: str) -> tuple[dict[str, Any], str]:
+    """Turn a scenario's ``policy.travel_ban`` into the model's policy shares, by the pathway
+    rules' travel bans (``US.VISA.TRAVELBAN``) in force on its day.
+
+    ``policy.travel_ban`` is ``{on: DAY, nationality_shares: {CC: share, ...}, extra: {CC: full
+    | j1}}``: the share of non-US IMGs needing a visa who hold each nationality (not published
+    by NRMP: the scenario gives it), and countries to add to the ban ("what if it widens").  A
+    nationality on the full list can get no visa; on the J list, no J-1 (H-1B stays open).
+    Returns the values and a note of the rule applied ("" when there is no travel ban key).
+    """
+    from datetime import date as _date
+
+    from imgpath.services.pathway_data import load_rulebook
+
+    out = dict(values)
+    policy = dict(out.get("policy") or {})
+    ban = policy.pop("travel_ban", None)
+    if ban is None:
+        return out, ""
+    where = "policy.travel_ban"
+    if not isinstance(ban, Mapping):
+        raise InvalidModelError(
+            [
+                Problem(
+                    where, "is not a mapping", "give on, nationality_shares and optionally extra"
+                )
+            ],
+            source=source,
+        )
+    try:
+        day = (
+            ban["on"]
+            if isinstance(ban.get("on"), _date)
+            else _date.fromisoformat(str(ban.get("on")))
+        )
+    except ValueError:
+        raise InvalidModelError(
+            [Problem(f"{where}.on", f"{ban.get('on')!r} is not a date", "write it as 2026-02-25")],
+            source=source,
+        ) from None
+    shares = ban.get("nationality_shares") or {}
+    extra = ban.get("extra") or {}
+    problems = [
+        Problem(f"{where}.nationality_shares[{code!r}]", "is not a share from 0 to 1", "e.g. 0.08")
+        for code, share in shares.items()
+        if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1
+    ]
+    problems += [
+        Problem(f"{where}.extra[{code!r}]", f"{kind!r} is not a kind of ban", "use full or j1")
+        for code, kind in extra.items()
+        if kind not in ("full", "j1")
+    ]
+    if not problems and sum(shares.values()) > 1 + 1e-9:
+        problems.append(
+            Problem(
+                f"{where}.nationality_shares",
+                "the shares add up to more than 1",
+                "give shares of one group",
+            )
+        )
+    if problems:
+        raise InvalidModelError(problems, source=source)
+    rule = load_rulebook().version("US.VISA.TRAVELBAN", day)
+    full = set(rule.params.get("full", [])) if rule else set()
+    j_list = set(rule.params.get("j_restricted", [])) if rule else set()
+    full |= {c for c, k in extra.items() if k == "full"}
+    j_list |= set(extra)
+    blocked = sum(v for c, v in shares.items() if c in full)
+    j1_only = sum(v for c, v in shares.items() if c in j_list and c not in full)
+    policy["visa_blocked_share"] = round(float(blocked), 6)
+    policy["j1_blocked_share"] = round(float(j1_only), 6)
+    out["policy"] = policy
+    note = (
+        f"{rule.id} in force on {day.isoformat()}"
+        if rule
+        else f"no travel ban in force on {day.isoformat()}"
+    )
+    if extra:
+        note += f", with {', '.join(sorted(extra))} added by the scenario"
+    return out, note
 
 
 def calibration_path(year: int = DEFAULT_YEAR) -> Path:

@@ -188,6 +188,7 @@ def calibrate_model(
     executor: Executor,
     progress: Tick | None = None,
     first_iteration: int = 0,
+    fit_scale: bool = True,
 ) -> tuple[Calibration, CalibrationLog]:
     """Fit offsets and the list-length scale to the model's targets by stochastic approximation.
 
@@ -222,6 +223,7 @@ def calibrate_model(
             targets,
             (model.target_fill_rate or 94.3) / 100,
             first_iteration + it,
+            fit_scale=fit_scale,
         )
         if progress:
             progress(it + 1, iterations)
