@@ -174,6 +174,12 @@ def calibration_markdown(result: Mapping[str, Any], *, today: date, plot: str | 
         (
             f"Positions filled: NRMP {year} {_pct(targets['fill_rate'])}; simulated {_pct(fill['mean'])} "
             f"(90% of runs {_pct(fill['interval_90'][0])}–{_pct(fill['interval_90'][1])})."
+            + (
+                ""
+                if settings.get("fit_scale", True)
+                else f" Not fitted: the rank-list length scale is kept from {year - 1} (shared by every type, it "
+                "multiplies list lengths that are data), so the fill rate is a check."
+            )
         ),
         "",
         "## Fitted parameters",

@@ -39,6 +39,8 @@ __all__ = [
     "FunnelRow",
     "NationalRate",
     "OddsAnswer",
+    "funnel_calibration",
+    "funnel_calibration_markdown",
     "funnel_figures",
     "odds_answer",
     "odds_answer_for_profile",
@@ -319,3 +321,132 @@ def odds_answer(
 def odds_answer_for_profile(path: str | Path, *, on: date, **options: Any) -> OddsAnswer:
     """As :func:`odds_answer`, for a profile file."""
     return odds_answer(plan_file(path, on=on), on=on, **options)
+
+
+def _median_of(weights: np.ndarray) -> float:
+    cdf = np.cumsum(weights) / max(float(weights.sum()), 1e-12)
+    return float(np.searchsorted(cdf, 0.5))
+
+
+def funnel_calibration(
+    *, runs: int = 20, seed: int = 0, year: int = DEFAULT_YEAR, draws: int = 400
+) -> list[dict[str, Any]]:
+    """Each link of the funnel beside the public figure it must reproduce: rows of ``link``,
+    ``public`` (text), ``public_value``, ``model_value``, ``gap``, ``source``, ``grade``, ``role``
+    (``fitted``: reproduced by construction or calibration; ``check``: not used to build the model)."""
+    from imgpath.core.market.funnel import binomial_pmf
+
+    model = load_model(year=year)
+    data = funnel_figures()
+    markets, _ = ensure_markets(model, run_seeds(seed, runs), 1.0)
+    im = find_specialties(model, ["internal medicine"], "non_us_img", count=1)[0]
+    rate, _ = yield_for("non_us_img")
+    spec = model.types["non_us_img"]
+    rows: list[dict[str, Any]] = []
+    apps = int(data["types"]["non_us_img"]["applications"]["value"])
+    rows.append({
+        "link": "applications -> interviews (non-US IMG)",
+        "public": f"{data['types']['non_us_img']['ranked']['value']} programs ranked per {apps} applications",
+        "public_value": float(data["types"]["non_us_img"]["ranked"]["value"]),
+        "model_value": apps * rate.central, "role": "fitted (the yield is this ratio)",
+        "source": data["types"]["non_us_img"]["ranked"]["source"] + "; " + data["types"]["non_us_img"]["applications"]["source"],
+        "grade": "M",
+    })  # fmt: skip
+    check = data["check"]["self_reported_im_img"]
+    model_median = _median_of(binomial_pmf(int(check["applications_median"]), rate.central))
+    rows.append({
+        "link": "applications -> interviews (IMGs in internal medicine)",
+        "public": f"median {check['interviews_median']} interviews from a median {check['applications_median']} applications (n = {check['n']})",
+        "public_value": float(check["interviews_median"]), "model_value": model_median, "role": "check (self-reported, biased sample)",
+        "source": check["source"], "grade": check["grade"],
+    })  # fmt: skip
+    # An average non-US IMG preferring internal medicine: visa need in the type's share, all visas open.
+    k_max = K_CAP
+    mix = np.zeros(k_max + 1)
+    for needs, weight in ((True, spec.visa_need_share), (False, 1 - spec.visa_need_share)):
+        person = Person("non_us_img", needs_visa=needs)
+        mix += weight * chances_by_k(markets, model, person, im, k_max, draws).mean(axis=0)
+    usable = usable_programs(model, im, Person("non_us_img", needs_visa=True))
+    pmf_visa = binomial_pmf(min(apps, usable or apps), rate.central)
+    pmf_free = binomial_pmf(apps, rate.central)
+    pmf = np.zeros(k_max + 1)
+    for weight, part in ((spec.visa_need_share, pmf_visa), (1 - spec.visa_need_share, pmf_free)):
+        head = part[: k_max + 1]
+        pmf[: head.shape[0]] += weight * head
+        pmf[k_max] += weight * float(part[k_max + 1 :].sum())
+    co = data["check"]["charting_outcomes_im"]
+    matched = pmf * mix
+    unmatched = pmf * (1 - mix)
+    rows.append({
+        "link": "interviews -> Match (non-US IMGs preferring internal medicine), matched",
+        "public": "median contiguous ranks of the matched", "public_value": float(co["ranks_median_matched"]),
+        "model_value": _median_of(matched), "role": "check", "source": co["source"], "grade": co["grade"],
+    })  # fmt: skip
+    rows.append({
+        "link": "interviews -> Match (non-US IMGs preferring internal medicine), unmatched",
+        "public": "median contiguous ranks of the unmatched", "public_value": float(co["ranks_median_unmatched"]),
+        "model_value": _median_of(unmatched), "role": "check", "source": co["source"], "grade": co["grade"],
+    })  # fmt: skip
+    rows.append({
+        "link": f"applications -> Match (non-US IMGs preferring internal medicine, {apps} applications)",
+        "public": "share matched to internal medicine", "public_value": float(co["match_rate"]),
+        "model_value": float(matched.sum()), "role": "check", "source": co["source"], "grade": co["grade"],
+    })  # fmt: skip
+    for kind in ("us_md_senior", "us_do_senior", "us_img", "non_us_img"):
+        target = model.types[kind].target_match_rate
+        if target is None:
+            continue
+        simulated = float(np.mean([m.summary.rate_by_type[kind] for m in markets]))
+        rows.append({
+            "link": f"the Match, national ({TYPE_LABELS[kind]})", "public": f"NRMP {model.year} match rate",
+            "public_value": target / 100, "model_value": simulated, "role": "fitted (calibration)",
+            "source": model.sources.get(f"applicant_types.{kind}.target_match_rate", ""), "grade": "M",
+        })  # fmt: skip
+    for row in rows:
+        row["gap"] = row["model_value"] - row["public_value"]
+        row["unit"] = "count" if ("median" in row["public"] or "per" in row["public"]) else "share"
+    return rows
+
+
+def funnel_calibration_markdown(
+    rows: Sequence[dict[str, Any]], *, runs: int, seed: int, year: int, today: date
+) -> str:
+    def shown(value: float, share: bool) -> str:
+        return f"{100 * value:.1f}%" if share else f"{value:.2f}".rstrip("0").rstrip(".")
+
+    lines = [
+        "# Calibration of the odds funnel",
+        "",
+        (
+            f"Generated by `python scripts/refresh_odds_docs.py` on {today.isoformat()} ({runs} stored simulated "
+            f"Matches of the {year} model, seed {seed}). Each link of the funnel of `imgpath odds` beside the public "
+            "figure it must reproduce. *Fitted* rows hold by construction or calibration and show the funnel is "
+            "wired as documented; *check* rows were not used to build the model and show how far it is from the "
+            "data it was not fitted to. What the funnel is: [simulation and odds](../explanation/simulation-and-odds.md)."
+        ),
+        "",
+        "| link | public figure | public | model | gap | role | grade | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        share = (
+            row["public_value"] <= 1
+            and "ranks" not in row["public"]
+            and "interviews" not in row["public"]
+        )
+        gap = f"{100 * row['gap']:+.1f} points" if share else f"{row['gap']:+.2f}"
+        lines.append(
+            f"| {row['link']} | {row['public']} | {shown(row['public_value'], share)} | "
+            f"{shown(row['model_value'], share)} | {gap} | {row['role']} | {row['grade']} | {row['source']} |"
+        )
+    lines += [
+        "",
+        "## Reading this",
+        "",
+        "- The interview yield is programs ranked divided by applications sent, per applicant type; the",
+        "  range carried to every answer widens with the grade of the figures (funnel.yaml).",
+        "- Medians of ranks are of the model's interviews (every interview is ranked); Charting Outcomes",
+        "  counts contiguous ranks in the preferred specialty, so the two are close but not the same measure.",
+        "- Large gaps in check rows are findings, not tuned away: the model is not fitted to them.",
+    ]
+    return "\n".join(lines) + "\n"
