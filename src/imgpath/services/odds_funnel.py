@@ -241,7 +241,8 @@ def odds_answer(
     rate, figures = yield_for(person.kind)
     usable = usable_programs(model, chosen, person)
     top = max(applications) if usable is None else min(max(applications), usable)
-    k_max = max(1, min(K_CAP, interviews_quantile(top, rate.high, 0.999)))
+    shape = model.types[person.kind].rank_list_dispersion
+    k_max = max(1, min(K_CAP, interviews_quantile(top, rate.high, 0.999, shape)))
     markets, built = ensure_markets(
         model, run_seeds(seed, runs), 1.0, executor=executor, progress=progress
     )
@@ -251,7 +252,7 @@ def odds_answer(
     high = np.quantile(table, 0.95, axis=0)
     rows = []
     for n in sorted(set(applications)):
-        point = funnel_point(n, usable, rate, central.tolist(), low.tolist(), high.tolist())
+        point = funnel_point(n, usable, rate, central.tolist(), low.tolist(), high.tolist(), shape)
         rows.append(FunnelRow(n, point.usable, point.interviews, point.interviews_range, point.p_match,
                               point.p_match_range, _eras_fee(n, on)))  # fmt: skip
     by_k = tuple(
@@ -275,7 +276,9 @@ def odds_answer(
     assumptions = [
         (
             f"Interviews per application for a {TYPE_NAMES[person.kind]}: {rate.central:.1%} "
-            f"(range {rate.low:.1%}-{rate.high:.1%}), programs ranked / applications sent, from the figures listed."
+            f"(range {rate.low:.1%}-{rate.high:.1%}), programs ranked / applications sent, from the figures listed; "
+            f"it varies between people as much as your type's rank-list lengths do (shape {shape:g}), so the "
+            "number of interviews is spread wide."
         ),
         (
             "Every interview becomes a program on your list; each ranks you with the share calibrated for "
@@ -334,7 +337,7 @@ def funnel_calibration(
     """Each link of the funnel beside the public figure it must reproduce: rows of ``link``,
     ``public`` (text), ``public_value``, ``model_value``, ``gap``, ``source``, ``grade``, ``role``
     (``fitted``: reproduced by construction or calibration; ``check``: not used to build the model)."""
-    from imgpath.core.market.funnel import binomial_pmf
+    from imgpath.core.market.funnel import interviews_pmf
 
     model = load_model(year=year)
     data = funnel_figures()
@@ -353,7 +356,10 @@ def funnel_calibration(
         "grade": "M",
     })  # fmt: skip
     check = data["check"]["self_reported_im_img"]
-    model_median = _median_of(binomial_pmf(int(check["applications_median"]), rate.central))
+    shape = spec.rank_list_dispersion
+    model_median = _median_of(
+        interviews_pmf(int(check["applications_median"]), rate.central, shape)
+    )
     rows.append({
         "link": "applications -> interviews (IMGs in internal medicine)",
         "public": f"median {check['interviews_median']} interviews from a median {check['applications_median']} applications (n = {check['n']})",
@@ -367,8 +373,8 @@ def funnel_calibration(
         person = Person("non_us_img", needs_visa=needs)
         mix += weight * chances_by_k(markets, model, person, im, k_max, draws).mean(axis=0)
     usable = usable_programs(model, im, Person("non_us_img", needs_visa=True))
-    pmf_visa = binomial_pmf(min(apps, usable or apps), rate.central)
-    pmf_free = binomial_pmf(apps, rate.central)
+    pmf_visa = interviews_pmf(min(apps, usable or apps), rate.central, shape)
+    pmf_free = interviews_pmf(apps, rate.central, shape)
     pmf = np.zeros(k_max + 1)
     for weight, part in ((spec.visa_need_share, pmf_visa), (1 - spec.visa_need_share, pmf_free)):
         head = part[: k_max + 1]

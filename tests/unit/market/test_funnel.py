@@ -8,7 +8,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from imgpath.core.market.funnel import Yield, binomial_pmf, funnel_point, interviews_quantile
+from imgpath.core.market.funnel import (
+    Yield,
+    betabinomial_pmf,
+    binomial_pmf,
+    funnel_point,
+    interviews_quantile,
+)
 
 
 def reference(n: int, p: float, by_k: list[float]) -> float:
@@ -73,3 +79,28 @@ def test_a_visa_caps_the_usable_applications() -> None:
     assert capped.usable == 50
     assert capped.p_match == funnel_point(50, None, rate, by_k, by_k, by_k).p_match
     assert funnel_point(200, 0, rate, by_k, by_k, by_k).p_match == 0.0
+
+
+def beta_binomial_reference(n: int, p: float, shape: float, k: int) -> float:
+    """C(n, k) B(k + a, n - k + b) / B(a, b), with a = shape and b = shape (1 - p) / p."""
+    a, b = shape, shape * (1 - p) / p
+
+    def beta(x: float, y: float) -> float:
+        return math.exp(math.lgamma(x) + math.lgamma(y) - math.lgamma(x + y))
+
+    return math.comb(n, k) * beta(k + a, n - k + b) / beta(a, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(n=st.integers(0, 120), p=st.floats(0.005, 0.6), shape=st.floats(0.2, 20))
+def test_interviews_spread_between_people_as_a_beta_binomial(
+    n: int, p: float, shape: float
+) -> None:
+    pmf = betabinomial_pmf(n, p, shape)
+    expected = [beta_binomial_reference(n, p, shape, k) for k in range(n + 1)]
+    assert np.allclose(pmf, expected, rtol=1e-6, atol=1e-12)
+    assert math.isclose(float(np.dot(np.arange(n + 1), pmf)), n * p, rel_tol=1e-6, abs_tol=1e-9)
+    if n >= 20:  # more spread than the binomial of the same mean
+        k = np.arange(n + 1)
+        var = float(np.dot((k - n * p) ** 2, pmf))
+        assert var >= n * p * (1 - p) * (1 - 1e-9)

@@ -2,11 +2,15 @@
 
 Link 1 (applications -> interviews) is a yield per application from public figures (the average
 applications and programs ranked of the person's applicant type, ``data/market/funnel.yaml``),
-with a range that widens with the figures' grade.  Links 2 and 3 come from the simulated national
+with a range that widens with the figures' grade.  People of one type get very different numbers
+of interviews from the same number of applications (Charting Outcomes 2026: non-US IMGs' ranks
+have a mean of 4.26 and an SD of 4.16), so the yield varies from person to person as
+Beta(shape, shape (1 - p) / p), ``shape`` being the type's rank-list dispersion (the negative
+binomial shape the model's lists use): interviews are beta-binomial, not binomial.  Links 2 and 3 come from the simulated national
 Matches: with ``k`` interviews the person ranks those ``k`` programs, each ranks them with the
 type's calibrated share, and the Match decides (``chance_by_k``, from
 :func:`imgpath.core.market.insertion.person_chances`).  For ``N`` applications the number of
-interviews is binomial, ``K ~ Bin(N_usable, yield)``, and
+interviews is ``K ~ BetaBin(N_usable, yield, shape)``, and
 
     P(match | N) = sum_k P(K = k) * P(match | k interviews).
 
@@ -23,7 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FunnelPoint", "Yield", "binomial_pmf", "funnel_point", "interviews_quantile"]
+__all__ = [
+    "FunnelPoint",
+    "Yield",
+    "betabinomial_pmf",
+    "binomial_pmf",
+    "funnel_point",
+    "interviews_pmf",
+    "interviews_quantile",
+]
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,34 @@ def binomial_pmf(n: int, p: float) -> npt.NDArray[np.float64]:
     return np.exp(log)
 
 
-def interviews_quantile(n: int, p: float, q: float) -> int:
-    """The ``q`` quantile of Bin(n, p)."""
-    cdf = np.cumsum(binomial_pmf(n, p))
+def betabinomial_pmf(n: int, p: float, shape: float) -> npt.NDArray[np.float64]:
+    """P(K = k) for k = 0..n when K ~ Bin(n, Y) and Y ~ Beta(shape, shape (1 - p) / p): mean n p,
+    more spread than the binomial (the smaller ``shape``, the more)."""
+    if p <= 0 or p >= 1:
+        return binomial_pmf(n, p)
+    a, b = shape, shape * (1 - p) / p
+    lbeta_ab = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    log = np.array(
+        [
+            math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+            + math.lgamma(k + a) + math.lgamma(n - k + b) - math.lgamma(n + a + b) - lbeta_ab
+            for k in range(n + 1)
+        ]
+    )  # fmt: skip
+    out = np.exp(log)
+    out /= out.sum()
+    return out
+
+
+def interviews_pmf(n: int, p: float, shape: float | None) -> npt.NDArray[np.float64]:
+    """The distribution of interviews from ``n`` applications: beta-binomial with ``shape``,
+    binomial when ``shape`` is None."""
+    return binomial_pmf(n, p) if shape is None else betabinomial_pmf(n, p, shape)
+
+
+def interviews_quantile(n: int, p: float, q: float, shape: float | None = None) -> int:
+    """The ``q`` quantile of the interviews from ``n`` applications (see :func:`interviews_pmf`)."""
+    cdf = np.cumsum(interviews_pmf(n, p, shape))
     return int(np.searchsorted(cdf, q - 1e-12))
 
 
@@ -90,18 +127,20 @@ def funnel_point(
     chance_by_k: Sequence[float],
     chance_low_by_k: Sequence[float],
     chance_high_by_k: Sequence[float],
+    shape: float | None = None,
 ) -> FunnelPoint:
     """The funnel at ``applications``.  ``chance_by_k[k]`` is P(match | k interviews) for
     k = 0..k_max (index 0 must be 0); the low and high sequences bound it (e.g. the 5th and 95th
     percentiles over simulated markets).  The range of P(match) combines the yield's range with
-    those bounds (low yield with low chances, high with high)."""
+    those bounds (low yield with low chances, high with high).  ``shape``: how much the yield
+    varies between people (:func:`interviews_pmf`)."""
     usable = applications if usable_programs is None else min(applications, usable_programs)
     central = np.asarray(chance_by_k, np.float64)
     low = np.asarray(chance_low_by_k, np.float64)
     high = np.asarray(chance_high_by_k, np.float64)
-    p = _expect(binomial_pmf(usable, rate.central), central)
-    p_lo = _expect(binomial_pmf(usable, rate.low), low)
-    p_hi = _expect(binomial_pmf(usable, rate.high), high)
+    p = _expect(interviews_pmf(usable, rate.central, shape), central)
+    p_lo = _expect(interviews_pmf(usable, rate.low, shape), low)
+    p_hi = _expect(interviews_pmf(usable, rate.high, shape), high)
     return FunnelPoint(
         applications=applications,
         usable=usable,
