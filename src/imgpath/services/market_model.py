@@ -39,7 +39,7 @@ YEARS = (2025, 2026)
 DEFAULT_YEAR = 2026
 """The current year: the latest Main Match with published results (March 2026)."""
 _CO_2026 = "nrmp_charting_outcomes_2026_non_us_img_summary.csv"
-_CO_NAMES = {
+CO_NAMES = {
     "Internal Medicine": "Internal Medicine (Categorical)", "Pediatrics": "Pediatrics (Categorical)",
     "Surgery-General": "Surgery (Categorical)", "Obstetrics and Gynecology": "Obstetrics-Gynecology",
     "Pathology-Anatomic and Clinical": "Pathology", "Physical Medicine and Rehabilitation": "Physical Medicine & Rehab",
@@ -159,7 +159,7 @@ def positions_2026(
     import copy
 
     co = {
-        _CO_NAMES.get(r["specialty"], r["specialty"]): int(r["positions"])
+        CO_NAMES.get(r["specialty"], r["specialty"]): int(r["positions"])
         for r in _rows_in("catalog", _CO_2026)
     }
     out = copy.deepcopy(specialties)

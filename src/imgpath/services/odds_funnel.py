@@ -331,6 +331,54 @@ def _median_of(weights: np.ndarray) -> float:
     return float(np.searchsorted(cdf, 0.5))
 
 
+def _co_specialties(minimum: int = 100) -> list[tuple[str, float, int]]:
+    """Charting Outcomes 2026 specialties with at least ``minimum`` non-US IMGs preferring them:
+    (model specialty name, share matched to it, non-US IMGs preferring it)."""
+    import csv
+    import io
+
+    from imgpath.services.market_model import CO_NAMES
+
+    text = resources.files("imgpath").joinpath(
+        "data", "catalog", "nrmp_charting_outcomes_2026_non_us_img_summary.csv"
+    )
+    rows = csv.DictReader(io.StringIO(text.read_text(encoding="utf-8-sig")))
+    out = [
+        (
+            CO_NAMES.get(r["specialty"], r["specialty"]),
+            float(r["match_rate_pct"]) / 100,
+            int(r["nonus_img_total"]),
+        )
+        for r in rows
+        if r["nonus_img_total"] and int(r["nonus_img_total"]) >= minimum and r["match_rate_pct"]
+    ]
+    return sorted(out, key=lambda row: -row[2])
+
+
+def _average_non_us_img(
+    markets: Sequence[Stored], model: MarketModel, specialty: int, apps: int, draws: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For an average non-US IMG preferring ``specialty`` (visa need in the type's share, every
+    visa open) sending ``apps`` applications: P(k interviews) and P(match | k), k = 0..K_CAP."""
+    from imgpath.core.market.funnel import interviews_pmf
+
+    spec = model.types["non_us_img"]
+    rate, _ = yield_for("non_us_img")
+    mix = np.zeros(K_CAP + 1)
+    pmf = np.zeros(K_CAP + 1)
+    usable = usable_programs(model, specialty, Person("non_us_img", needs_visa=True)) or apps
+    for needs, weight in ((True, spec.visa_need_share), (False, 1 - spec.visa_need_share)):
+        person = Person("non_us_img", needs_visa=needs)
+        mix += weight * chances_by_k(markets, model, person, specialty, K_CAP, draws).mean(axis=0)
+        part = interviews_pmf(
+            min(apps, usable) if needs else apps, rate.central, spec.rank_list_dispersion
+        )
+        head = part[: K_CAP + 1]
+        pmf[: head.shape[0]] += weight * head
+        pmf[K_CAP] += weight * float(part[K_CAP + 1 :].sum())
+    return pmf, mix
+
+
 def funnel_calibration(
     *, runs: int = 20, seed: int = 0, year: int = DEFAULT_YEAR, draws: int = 400
 ) -> list[dict[str, Any]]:
@@ -366,20 +414,7 @@ def funnel_calibration(
         "public_value": float(check["interviews_median"]), "model_value": model_median, "role": "check (self-reported, biased sample)",
         "source": check["source"], "grade": check["grade"],
     })  # fmt: skip
-    # An average non-US IMG preferring internal medicine: visa need in the type's share, all visas open.
-    k_max = K_CAP
-    mix = np.zeros(k_max + 1)
-    for needs, weight in ((True, spec.visa_need_share), (False, 1 - spec.visa_need_share)):
-        person = Person("non_us_img", needs_visa=needs)
-        mix += weight * chances_by_k(markets, model, person, im, k_max, draws).mean(axis=0)
-    usable = usable_programs(model, im, Person("non_us_img", needs_visa=True))
-    pmf_visa = interviews_pmf(min(apps, usable or apps), rate.central, shape)
-    pmf_free = interviews_pmf(apps, rate.central, shape)
-    pmf = np.zeros(k_max + 1)
-    for weight, part in ((spec.visa_need_share, pmf_visa), (1 - spec.visa_need_share, pmf_free)):
-        head = part[: k_max + 1]
-        pmf[: head.shape[0]] += weight * head
-        pmf[k_max] += weight * float(part[k_max + 1 :].sum())
+    pmf, mix = _average_non_us_img(markets, model, im, apps, draws)
     co = data["check"]["charting_outcomes_im"]
     matched = pmf * mix
     unmatched = pmf * (1 - mix)
@@ -398,6 +433,18 @@ def funnel_calibration(
         "public": "share matched to internal medicine", "public_value": float(co["match_rate"]),
         "model_value": float(matched.sum()), "role": "check", "source": co["source"], "grade": co["grade"],
     })  # fmt: skip
+    for name, public, n in _co_specialties():
+        index = next((i for i, sp in enumerate(model.specialties) if sp.name == name), None)
+        if index is None or index == im:
+            continue
+        pmf_s, mix_s = _average_non_us_img(markets, model, index, apps, max(100, draws // 2))
+        rows.append({
+            "link": f"applications -> Match (non-US IMGs preferring {name}, {apps} applications)",
+            "public": f"share matched to it (n = {n:,})", "public_value": public,
+            "model_value": float((pmf_s * mix_s).sum()), "role": "check (per specialty)",
+            "source": "NRMP Charting Outcomes: Non-U.S. IMGs 2026, Table 1, via saieeshb/img-match-2026 (catalog/nrmp_charting_outcomes_2026_non_us_img_summary.csv) [S]",
+            "grade": "M",
+        })  # fmt: skip
     for kind in ("us_md_senior", "us_do_senior", "us_img", "non_us_img"):
         target = model.types[kind].target_match_rate
         if target is None:
