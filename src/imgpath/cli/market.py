@@ -180,7 +180,7 @@ def simulate_command(
     console = Console(highlight=False)
     title = (
         f"{report['runs']} simulated Match(es), seed {seed}"
-        + (f", scenario {scenario}" if scenario else "")
+        + (f", scenario {scenario.name}" if scenario else "")
         + (" (cached)" if report["cached"] else "")
     )
     table = Table(title=title, title_justify="left")
