@@ -173,6 +173,11 @@ def usable_programs(model: MarketModel, specialty: int, person: Person) -> int |
     return round(model.specialties[specialty].programs * max(shares, default=0.0))
 
 
+K_GRID = (*range(1, 11), 12, 15, 20, 25, 30, 40)
+"""Interview counts simulated; between them the chance is interpolated (it rises smoothly and
+flattens: from 10 on, one more interview changes it by about a point or less)."""
+
+
 def chances_by_k(
     markets: Sequence[Stored],
     model: MarketModel,
@@ -181,15 +186,22 @@ def chances_by_k(
     k_max: int,
     draws: int,
 ) -> np.ndarray:
-    """(markets, k_max + 1): P(match | k interviews) in each stored market, column 0 being 0."""
-    ks = list(range(1, k_max + 1))
+    """(markets, k_max + 1): P(match | k interviews) in each stored market, column 0 being 0;
+    simulated at the counts of :data:`K_GRID` up to ``k_max`` (and ``k_max`` itself), linear
+    in between.  Each count's estimate depends only on the market, the specialty and the count."""
+    ks = sorted({k for k in K_GRID if k <= k_max} | {k_max})
+    at = np.arange(k_max + 1)
     rows = [
-        [
-            0.0,
-            *person_chances(
-                m.match, model, person, specialty, ks, draws=draws, seed=m.summary.seed
-            ),
-        ]
+        np.interp(
+            at,
+            [0, *ks],
+            [
+                0.0,
+                *person_chances(
+                    m.match, model, person, specialty, ks, draws=draws, seed=m.summary.seed
+                ),
+            ],
+        )
         for m in markets
     ]
     return np.asarray(rows, np.float64)
