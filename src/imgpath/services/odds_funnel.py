@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from imgpath.core.market.funnel import Yield, funnel_point, interviews_quantile
+from imgpath.core.market.funnel import Yield, active_mean_yield, funnel_point, interviews_quantile
 from imgpath.core.market.insertion import person_chances
 from imgpath.core.market.model import TYPE_LABELS, TYPE_NAMES, MarketModel
 from imgpath.core.market.person import Person
@@ -145,14 +145,19 @@ def funnel_figures() -> dict[str, Any]:
     return found
 
 
-def yield_for(kind: str) -> tuple[Yield, tuple[Figure, ...]]:
-    """Interviews per application for ``kind`` and the figures it comes from."""
+def yield_for(kind: str, shape: float) -> tuple[Yield, tuple[Figure, ...]]:
+    """Interviews per application for ``kind`` and the figures it comes from.
+
+    The programs ranked are an average over *active* applicants (who certified a rank list, so
+    had one interview or more), so the yield is the one that gives that mean among those with
+    an interview, for the average applications and the type's spread ``shape``
+    (:func:`~imgpath.core.market.funnel.active_mean_yield`)."""
     data = funnel_figures()
     row = data["types"][kind]
     apps, ranked = row["applications"], row["ranked"]
     worst = max(apps["grade"], ranked["grade"], key="HMLU".index)
     spread = float(data["range_by_grade"][worst])
-    central = float(ranked["value"]) / float(apps["value"])
+    central = active_mean_yield(int(apps["value"]), float(ranked["value"]), shape)
     low, high = central / (1 + spread), min(central * (1 + spread), 1.0)
     figures = (
         Figure(f"applications per {TYPE_NAMES[kind]}", float(apps["value"]), apps["source"], apps["grade"]),
@@ -250,7 +255,7 @@ def odds_answer(
     chosen = find_specialties(model, wanted, person.kind, count=1)[0]
     if not wanted:
         notes.append("no specialty given: your applicant type's most wanted")
-    rate, figures = yield_for(person.kind)
+    rate, figures = yield_for(person.kind, model.types[person.kind].rank_list_dispersion)
     usable = usable_programs(model, chosen, person)
     top = max(applications) if usable is None else min(max(applications), usable)
     shape = model.types[person.kind].rank_list_dispersion
@@ -288,7 +293,8 @@ def odds_answer(
     assumptions = [
         (
             f"Interviews per application for a {TYPE_NAMES[person.kind]}: {rate.central:.1%} "
-            f"(range {rate.low:.1%}-{rate.high:.1%}), programs ranked / applications sent, from the figures listed; "
+            f"(range {rate.low:.1%}-{rate.high:.1%}): the yield at which your type's average applications give its "
+            "average programs ranked among those with an interview (the figures listed); "
             f"it varies between people as much as your type's rank-list lengths do (shape {shape:g}), so the "
             "number of interviews is spread wide."
         ),
@@ -343,9 +349,10 @@ def _median_of(weights: np.ndarray) -> float:
     return float(np.searchsorted(cdf, 0.5))
 
 
-def _co_specialties(minimum: int = 100) -> list[tuple[str, float, int]]:
+def _co_specialties(minimum: int = 100) -> list[tuple[str, float, int, float | None]]:
     """Charting Outcomes 2026 specialties with at least ``minimum`` non-US IMGs preferring them:
-    (model specialty name, share matched to it, non-US IMGs preferring it)."""
+    (model specialty name, share matched to it, non-US IMGs preferring it, their Step 2 CK: the
+    matched and unmatched medians weighted by their counts, None where not given)."""
     import csv
     import io
 
@@ -355,11 +362,25 @@ def _co_specialties(minimum: int = 100) -> list[tuple[str, float, int]]:
         "data", "catalog", "nrmp_charting_outcomes_2026_non_us_img_summary.csv"
     )
     rows = csv.DictReader(io.StringIO(text.read_text(encoding="utf-8-sig")))
+
+    def step2(r: dict[str, str]) -> float | None:
+        keys = (
+            "step2ck_median_matched",
+            "step2ck_median_unmatched",
+            "step2ck_n_matched",
+            "step2ck_n_unmatched",
+        )
+        if not all(r.get(k) for k in keys):
+            return None
+        m, u, nm, nu = (float(r[k]) for k in keys)
+        return (m * nm + u * nu) / (nm + nu)
+
     out = [
         (
             CO_NAMES.get(r["specialty"], r["specialty"]),
             float(r["match_rate_pct"]) / 100,
             int(r["nonus_img_total"]),
+            step2(r),
         )
         for r in rows
         if r["nonus_img_total"] and int(r["nonus_img_total"]) >= minimum and r["match_rate_pct"]
@@ -367,20 +388,46 @@ def _co_specialties(minimum: int = 100) -> list[tuple[str, float, int]]:
     return sorted(out, key=lambda row: -row[2])
 
 
+def _active_mean(apps: int, p: float, shape: float) -> float:
+    from imgpath.core.market.funnel import interviews_pmf
+
+    pmf = _active(interviews_pmf(apps, p, shape))
+    return float(np.dot(np.arange(pmf.shape[0]), pmf))
+
+
+def _active(pmf: np.ndarray) -> np.ndarray:
+    """The distribution of interviews among those with one or more (active applicants)."""
+    out = pmf.copy()
+    out[0] = 0.0
+    total = float(out.sum())
+    return out / total if total > 0 else out
+
+
 def _average_non_us_img(
-    markets: Sequence[Stored], model: MarketModel, specialty: int, apps: int, draws: int
+    markets: Sequence[Stored],
+    model: MarketModel,
+    specialty: int,
+    apps: int,
+    draws: int,
+    step2: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For an average non-US IMG preferring ``specialty`` (visa need in the type's share, every
-    visa open) sending ``apps`` applications: P(k interviews) and P(match | k), k = 0..K_CAP."""
+    """For a non-US IMG preferring ``specialty`` with Step 2 CK ``step2`` (None: drawn from the
+    type), visa need in the type's share and every visa open, sending ``apps`` applications:
+    P(k interviews) and P(match | k), k = 0..K_CAP."""
     from imgpath.core.market.funnel import interviews_pmf
 
     spec = model.types["non_us_img"]
-    rate, _ = yield_for("non_us_img")
+    rate, _ = yield_for("non_us_img", model.types["non_us_img"].rank_list_dispersion)
+    z = (
+        None
+        if step2 is None or not spec.step2ck_mean or not spec.step2ck_sd
+        else (step2 - spec.step2ck_mean) / spec.step2ck_sd
+    )
     mix = np.zeros(K_CAP + 1)
     pmf = np.zeros(K_CAP + 1)
     usable = usable_programs(model, specialty, Person("non_us_img", needs_visa=True)) or apps
     for needs, weight in ((True, spec.visa_need_share), (False, 1 - spec.visa_need_share)):
-        person = Person("non_us_img", needs_visa=needs)
+        person = Person("non_us_img", z=z, needs_visa=needs)
         mix += weight * chances_by_k(markets, model, person, specialty, K_CAP, draws).mean(axis=0)
         part = interviews_pmf(
             min(apps, usable) if needs else apps, rate.central, spec.rank_list_dispersion
@@ -403,7 +450,7 @@ def funnel_calibration(
     data = funnel_figures()
     markets, _ = ensure_markets(model, run_seeds(seed, runs), 1.0)
     im = find_specialties(model, ["internal medicine"], "non_us_img", count=1)[0]
-    rate, _ = yield_for("non_us_img")
+    rate, _ = yield_for("non_us_img", model.types["non_us_img"].rank_list_dispersion)
     spec = model.types["non_us_img"]
     rows: list[dict[str, Any]] = []
     apps = int(data["types"]["non_us_img"]["applications"]["value"])
@@ -411,7 +458,8 @@ def funnel_calibration(
         "link": "applications -> interviews (non-US IMG)",
         "public": f"{data['types']['non_us_img']['ranked']['value']} programs ranked per {apps} applications",
         "public_value": float(data["types"]["non_us_img"]["ranked"]["value"]),
-        "model_value": apps * rate.central, "role": "fitted (the yield is this ratio)",
+        "model_value": _active_mean(apps, rate.central, spec.rank_list_dispersion),
+        "role": "fitted (mean interviews of those with one or more, at the average applications)",
         "source": data["types"]["non_us_img"]["ranked"]["source"] + "; " + data["types"]["non_us_img"]["applications"]["source"],
         "grade": "M",
     })  # fmt: skip
@@ -426,7 +474,10 @@ def funnel_calibration(
         "public_value": float(check["interviews_median"]), "model_value": model_median, "role": "check (self-reported, biased sample)",
         "source": check["source"], "grade": check["grade"],
     })  # fmt: skip
-    pmf, mix = _average_non_us_img(markets, model, im, apps, draws)
+    co_rows = _co_specialties()
+    im_step2 = next((row[3] for row in co_rows if row[0] == model.specialties[im].name), None)
+    pmf, mix = _average_non_us_img(markets, model, im, apps, draws, im_step2)
+    pmf = _active(pmf)  # Charting Outcomes counts applicants who ranked a program
     co = data["check"]["charting_outcomes_im"]
     matched = pmf * mix
     unmatched = pmf * (1 - mix)
@@ -441,17 +492,19 @@ def funnel_calibration(
         "model_value": _median_of(unmatched), "role": "check", "source": co["source"], "grade": co["grade"],
     })  # fmt: skip
     rows.append({
-        "link": f"applications -> Match (non-US IMGs preferring internal medicine, {apps} applications)",
+        "link": f"applications -> Match (non-US IMGs preferring internal medicine, Step 2 CK {im_step2 or 0:.0f}, {apps} applications)",
         "public": "share matched to internal medicine", "public_value": float(co["match_rate"]),
         "model_value": float(matched.sum()), "role": "check", "source": co["source"], "grade": co["grade"],
     })  # fmt: skip
-    for name, public, n in _co_specialties():
+    for name, public, n, step2 in co_rows:
         index = next((i for i, sp in enumerate(model.specialties) if sp.name == name), None)
         if index is None or index == im:
             continue
-        pmf_s, mix_s = _average_non_us_img(markets, model, index, apps, max(100, draws // 2))
+        pmf_s, mix_s = _average_non_us_img(markets, model, index, apps, max(100, draws // 2), step2)
+        pmf_s = _active(pmf_s)
+        at = "" if step2 is None else f", Step 2 CK {step2:.0f}"
         rows.append({
-            "link": f"applications -> Match (non-US IMGs preferring {name}, {apps} applications)",
+            "link": f"applications -> Match (non-US IMGs preferring {name}{at}, {apps} applications)",
             "public": f"share matched to it (n = {n:,})", "public_value": public,
             "model_value": float((pmf_s * mix_s).sum()), "role": "check (per specialty)",
             "source": "NRMP Charting Outcomes: Non-U.S. IMGs 2026, Table 1, via saieeshb/img-match-2026 (catalog/nrmp_charting_outcomes_2026_non_us_img_summary.csv) [S]",
@@ -512,6 +565,15 @@ def funnel_calibration_markdown(
         "  range carried to every answer widens with the grade of the figures (funnel.yaml).",
         "- Medians of ranks are of the model's interviews (every interview is ranked); Charting Outcomes",
         "  counts contiguous ranks in the preferred specialty, so the two are close but not the same measure.",
+        "- Charting Outcomes counts active applicants (who ranked a program), so its rows are compared with",
+        "  the model's applicants with one interview or more; a person's own answer counts the chance of none.",
         "- Large gaps in check rows are findings, not tuned away: the model is not fitted to them.",
+        "- Per specialty, the person in each row has the Step 2 CK of those who preferred it (Charting",
+        "  Outcomes' matched and unmatched medians, weighted), the type's visa need and every visa open.",
+        "  The model screens non-US IMGs alike in every specialty (one share of programs that rank them),",
+        "  so these rows show where specialties screen differently. They are not fitted per specialty:",
+        "  the published rates are of self-selected applicants (who chose the specialty, and applied there",
+        "  as they saw fit), and the model's specialties with advanced (PGY-2) positions, such as",
+        "  anesthesiology and radiology, are too crude for their gaps to be read as screening alone.",
     ]
     return "\n".join(lines) + "\n"

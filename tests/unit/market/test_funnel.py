@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from imgpath.core.market.funnel import (
     Yield,
+    active_mean_yield,
     betabinomial_pmf,
     binomial_pmf,
     funnel_point,
@@ -104,3 +105,15 @@ def test_interviews_spread_between_people_as_a_beta_binomial(
         k = np.arange(n + 1)
         var = float(np.dot((k - n * p) ** 2, pmf))
         assert var >= n * p * (1 - p) * (1 - 1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(apps=st.integers(20, 250), mean=st.floats(1.5, 15), shape=st.floats(0.3, 5))
+def test_the_yield_gives_the_published_mean_among_those_with_an_interview(
+    apps: int, mean: float, shape: float
+) -> None:
+    p = active_mean_yield(apps, mean, shape)
+    pmf = betabinomial_pmf(apps, p, shape)
+    active = float(np.dot(np.arange(apps + 1), pmf)) / (1 - float(pmf[0]))
+    assert math.isclose(active, mean, rel_tol=1e-6) or (p <= 1e-5 and active >= mean)
+    assert apps * p < mean  # below the naive ratio: some get no interview at all

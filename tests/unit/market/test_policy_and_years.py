@@ -140,3 +140,19 @@ def test_the_funnel_answer_for_a_profile() -> None:
         "not_modelled",
         "figures",
     }
+
+
+def test_the_funnel_calibration_table_has_each_link_beside_its_public_figure() -> None:
+    from imgpath.services.odds_funnel import funnel_calibration
+
+    rows = funnel_calibration(runs=1, draws=40)
+    links = [r["link"] for r in rows]
+    assert links[0] == "applications -> interviews (non-US IMG)"
+    assert rows[0]["gap"] == pytest.approx(0.0)  # the yield is this ratio, by construction
+    assert any("Family Medicine" in link for link in links)  # a per-specialty check
+    assert any(r["link"] == "the Match, national (Non-US IMGs)" for r in rows)
+    for row in rows:
+        assert row["gap"] == pytest.approx(row["model_value"] - row["public_value"])
+        assert row["source"]
+        assert row["grade"] in "HMLU"
+        assert row["unit"] in ("count", "share")

@@ -30,6 +30,7 @@ import numpy.typing as npt
 __all__ = [
     "FunnelPoint",
     "Yield",
+    "active_mean_yield",
     "betabinomial_pmf",
     "binomial_pmf",
     "funnel_point",
@@ -95,6 +96,29 @@ def interviews_quantile(n: int, p: float, q: float, shape: float | None = None) 
     """The ``q`` quantile of the interviews from ``n`` applications (see :func:`interviews_pmf`)."""
     cdf = np.cumsum(interviews_pmf(n, p, shape))
     return int(np.searchsorted(cdf, q - 1e-12))
+
+
+def active_mean_yield(applications: int, mean_active: float, shape: float | None) -> float:
+    """The yield p for which ``applications`` give ``mean_active`` interviews on average among
+    those with at least one (E[K | K >= 1] = mean_active): published list lengths count only
+    applicants who ranked a program.  Bisection; E[K | K >= 1] rises with p."""
+    k = np.arange(applications + 1)
+
+    def active_mean(p: float) -> float:
+        pmf = interviews_pmf(applications, p, shape)
+        rest = 1.0 - float(pmf[0])
+        return float(np.dot(k, pmf)) / rest if rest > 0 else 1.0
+
+    lo, hi = 1e-6, 1.0 - 1e-6
+    if mean_active <= active_mean(lo):
+        return lo
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if active_mean(mid) < mean_active:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
 @dataclass(frozen=True)
