@@ -29,4 +29,4 @@ fi
 "$PY" -m imgpath market backtest --fit 2025 --predict 2026 --runs 20 --workers "$WORKERS" \
   --report docs/reference/backtest-2025-2026.md
 "$PY" scripts/gen_docs.py
-"$PY" scripts/refresh_odds_docs.py
+"$PY" scripts/refresh_odds_docs.py --fit

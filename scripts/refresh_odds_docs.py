@@ -4,6 +4,7 @@ docs/how-to/odds-example.png) and the funnel's calibration table
 (docs/reference/odds-funnel-calibration.md).
 
     python scripts/refresh_odds_docs.py            # 20 stored Matches, seed 0, as of 2026-11-30
+    python scripts/refresh_odds_docs.py --fit      # first re-fit the funnel's link factor
 
 Builds the stored simulated Matches first if they are missing (a few minutes on 2 workers).
 """
@@ -84,9 +85,33 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--on", type=date.fromisoformat, default=date(2026, 11, 30))
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="first re-fit the funnel's link factor (data/market/funnel_fit_<year>.yaml)",
+    )
     args = parser.parse_args()
-    from imgpath.market import DEFAULT_YEAR
-    from imgpath.services.odds_funnel import funnel_calibration, funnel_calibration_markdown
+    from imgpath.market import DEFAULT_YEAR, load_model, make_executor, run_seeds
+    from imgpath.services.odds_funnel import (
+        fit_link_factor,
+        funnel_calibration,
+        funnel_calibration_markdown,
+        write_link_factor,
+    )
+    from imgpath.services.stored_markets import ensure_markets
+
+    pool = make_executor("process", workers=2)
+    try:  # build the stored Matches on 2 workers first
+        ensure_markets(load_model(), run_seeds(args.seed, args.runs), 1.0, executor=pool)
+    finally:
+        pool.close()
+    if args.fit:
+        fit = fit_link_factor(runs=args.runs, seed=args.seed, year=DEFAULT_YEAR)
+        target = ROOT / "src" / "imgpath" / "data" / "market" / f"funnel_fit_{DEFAULT_YEAR}.yaml"
+        write_link_factor(fit, target, today=args.on)
+        sys.stdout.write(
+            f"wrote {target}: factor {fit['factor']} ({fit['model_at_factor']:.1%} vs {fit['target']:.1%})\n"
+        )
 
     block = example_block(args.runs, args.seed, args.on)
     text = HOWTO.read_text(encoding="utf-8")

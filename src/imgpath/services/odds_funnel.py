@@ -39,11 +39,14 @@ __all__ = [
     "FunnelRow",
     "NationalRate",
     "OddsAnswer",
+    "fit_link_factor",
     "funnel_calibration",
     "funnel_calibration_markdown",
     "funnel_figures",
+    "link_factor",
     "odds_answer",
     "odds_answer_for_profile",
+    "write_link_factor",
 ]
 
 DEFAULT_APPLICATIONS = (10, 20, 40, 60, 80, 120, 160, 200)
@@ -190,8 +193,10 @@ def chances_by_k(
     specialty: int,
     k_max: int,
     draws: int,
+    factor: float = 1.0,
 ) -> np.ndarray:
     """(markets, k_max + 1): P(match | k interviews) in each stored market, column 0 being 0;
+    ``factor`` scales the share of the person's programs that rank them (:func:`link_factor`);
     simulated at the counts of :data:`K_GRID` up to ``k_max`` (and ``k_max`` itself), linear
     in between.  Each count's estimate depends only on the market, the specialty and the count."""
     ks = sorted({k for k in K_GRID if k <= k_max} | {k_max})
@@ -203,13 +208,40 @@ def chances_by_k(
             [
                 0.0,
                 *person_chances(
-                    m.match, model, person, specialty, ks, draws=draws, seed=m.summary.seed
+                    m.match,
+                    model,
+                    person,
+                    specialty,
+                    ks,
+                    draws=draws,
+                    seed=m.summary.seed,
+                    considered=min(1.0, model.types[person.kind].considered_share * factor),
                 ),
             ],
         )
         for m in markets
     ]
     return np.asarray(rows, np.float64)
+
+
+def link_factor(year: int, kind: str) -> tuple[float, str]:
+    """The factor on the share of a person's interview programs that rank them, fitted so the
+    funnel gives Charting Outcomes' match rate to the preferred specialty (``funnel_fit_<year>.yaml``,
+    written by ``scripts/refresh_odds_docs.py --fit``), and how it was fitted; 1.0 for types or
+    years without one."""
+    try:
+        text = (
+            resources.files("imgpath")
+            .joinpath("data", "market", f"funnel_fit_{year}.yaml")
+            .read_text(encoding="utf-8")
+        )
+    except FileNotFoundError:
+        return 1.0, ""
+    found = yaml.safe_load(text) or {}
+    entry = (found.get("factors") or {}).get(kind)
+    if not entry:
+        return 1.0, ""
+    return float(entry["factor"]), str(entry["how"])
 
 
 def _eras_fee(programs: int, on: date) -> float | None:
@@ -263,7 +295,8 @@ def odds_answer(
     markets, built = ensure_markets(
         model, run_seeds(seed, runs), 1.0, executor=executor, progress=progress
     )
-    table = chances_by_k(markets, model, person, chosen, k_max, draws)
+    factor, how = link_factor(model.year, person.kind)
+    table = chances_by_k(markets, model, person, chosen, k_max, draws, factor)
     central = table.mean(axis=0)
     low = np.quantile(table, 0.05, axis=0)
     high = np.quantile(table, 0.95, axis=0)
@@ -308,6 +341,10 @@ def odds_answer(
             "spread across simulated Matches (5th-95th percentile)."
         ),
     ]
+    if how:
+        assumptions.append(
+            f"Of the programs that interview you, a share {factor:g} times the national model's ranks you: {how}"
+        )
     if usable is not None:
         assumptions.append(
             f"You need a visa: only programs sponsoring one open to you count ({usable} of "
@@ -410,6 +447,7 @@ def _average_non_us_img(
     apps: int,
     draws: int,
     step2: float | None = None,
+    factor: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For a non-US IMG preferring ``specialty`` with Step 2 CK ``step2`` (None: drawn from the
     type), visa need in the type's share and every visa open, sending ``apps`` applications:
@@ -428,7 +466,9 @@ def _average_non_us_img(
     usable = usable_programs(model, specialty, Person("non_us_img", needs_visa=True)) or apps
     for needs, weight in ((True, spec.visa_need_share), (False, 1 - spec.visa_need_share)):
         person = Person("non_us_img", z=z, needs_visa=needs)
-        mix += weight * chances_by_k(markets, model, person, specialty, K_CAP, draws).mean(axis=0)
+        mix += weight * chances_by_k(markets, model, person, specialty, K_CAP, draws, factor).mean(
+            axis=0
+        )
         part = interviews_pmf(
             min(apps, usable) if needs else apps, rate.central, spec.rank_list_dispersion
         )
@@ -436,6 +476,70 @@ def _average_non_us_img(
         pmf[: head.shape[0]] += weight * head
         pmf[K_CAP] += weight * float(part[K_CAP + 1 :].sum())
     return pmf, mix
+
+
+def _co_rows_in_model(model: MarketModel) -> list[tuple[int, str, float, int, float | None]]:
+    """Charting Outcomes rows the model has a specialty for: (index, name, rate, n, Step 2 CK)."""
+    out = []
+    for name, public, n, step2 in _co_specialties():
+        index = next((i for i, sp in enumerate(model.specialties) if sp.name == name), None)
+        if index is not None:
+            out.append((index, name, public, n, step2))
+    return out
+
+
+def fit_link_factor(
+    *, runs: int = 20, seed: int = 0, year: int = DEFAULT_YEAR, draws: int = 100
+) -> dict[str, Any]:
+    """Fit the factor of :func:`link_factor` for non-US IMGs: the one at which the funnel of a
+    non-US IMG preferring each Charting Outcomes 2026 specialty (at its Step 2 CK, the type's
+    average applications, counted among those with an interview) gives, pooled over those
+    specialties by their numbers, the pooled share matched to the preferred specialty.
+
+    Why a separate factor: the national model's share is calibrated to the national match rate,
+    which counts matches to any specialty (a second choice too); a person's funnel is for one
+    specialty, which Charting Outcomes measures.  Bisection on the pooled rate (it rises with
+    the factor)."""
+    model = load_model(year=year)
+    markets, _ = ensure_markets(model, run_seeds(seed, runs), 1.0)
+    apps = int(funnel_figures()["types"]["non_us_img"]["applications"]["value"])
+    rows = _co_rows_in_model(model)
+    target = sum(rate * n for _, _, rate, n, _ in rows) / sum(n for *_, n, _ in rows)
+
+    def pooled(factor: float) -> float:
+        total = 0.0
+        for index, _, _, n, step2 in rows:
+            pmf, mix = _average_non_us_img(markets, model, index, apps, draws, step2, factor)
+            total += n * float((_active(pmf) * mix).sum())
+        return total / sum(n for *_, n, _ in rows)
+
+    lo, hi = 0.05, 1.0 / model.types["non_us_img"].considered_share
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        if pooled(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    factor = round((lo + hi) / 2, 4)
+    return {
+        "year": year, "runs": runs, "seed": seed, "target": round(target, 4),
+        "model_at_factor": round(pooled(factor), 4), "factor": factor,
+        "specialties": [name for _, name, *_ in rows],
+    }  # fmt: skip
+
+
+def write_link_factor(fit: dict[str, Any], path: Path, *, today: date) -> None:
+    how = (
+        f"fitted {today.isoformat()} so that non-US IMGs' funnel at {fit['runs']} stored Matches gives NRMP Charting "
+        f"Outcomes 2026's pooled share matched to the preferred specialty ({fit['target']:.1%} over "
+        f"{len(fit['specialties'])} specialties), which counts one specialty where the national rate counts any"
+    )
+    document = {"fitted": today.isoformat(), "how": "python scripts/refresh_odds_docs.py --fit",
+                "factors": {"non_us_img": {"factor": fit["factor"], "how": how, "target": fit["target"],
+                                           "model_at_factor": fit["model_at_factor"],
+                                           "specialties": fit["specialties"]}}}  # fmt: skip
+    header = "# Written by `python scripts/refresh_odds_docs.py --fit`; do not edit by hand.\n"
+    path.write_text(header + yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
 
 
 def funnel_calibration(
@@ -476,7 +580,8 @@ def funnel_calibration(
     })  # fmt: skip
     co_rows = _co_specialties()
     im_step2 = next((row[3] for row in co_rows if row[0] == model.specialties[im].name), None)
-    pmf, mix = _average_non_us_img(markets, model, im, apps, draws, im_step2)
+    factor, _ = link_factor(year, "non_us_img")
+    pmf, mix = _average_non_us_img(markets, model, im, apps, draws, im_step2, factor)
     pmf = _active(pmf)  # Charting Outcomes counts applicants who ranked a program
     co = data["check"]["charting_outcomes_im"]
     matched = pmf * mix
@@ -500,7 +605,9 @@ def funnel_calibration(
         index = next((i for i, sp in enumerate(model.specialties) if sp.name == name), None)
         if index is None or index == im:
             continue
-        pmf_s, mix_s = _average_non_us_img(markets, model, index, apps, max(100, draws // 2), step2)
+        pmf_s, mix_s = _average_non_us_img(
+            markets, model, index, apps, max(100, draws // 2), step2, factor
+        )
         pmf_s = _active(pmf_s)
         at = "" if step2 is None else f", Step 2 CK {step2:.0f}"
         rows.append({
@@ -509,6 +616,19 @@ def funnel_calibration(
             "model_value": float((pmf_s * mix_s).sum()), "role": "check (per specialty)",
             "source": "NRMP Charting Outcomes: Non-U.S. IMGs 2026, Table 1, via saieeshb/img-match-2026 (catalog/nrmp_charting_outcomes_2026_non_us_img_summary.csv) [S]",
             "grade": "M",
+        })  # fmt: skip
+    parts = [(n, r["model_value"], public) for r, (_, n, public) in zip(
+        [r for r in rows if r["link"].startswith("applications -> Match")],
+        [(row[0], row[2], row[1]) for row in co_rows if any(sp.name == row[0] for sp in model.specialties)],
+        strict=False,
+    )]  # fmt: skip
+    if parts and factor != 1.0:
+        weight = sum(n for n, _, _ in parts)
+        rows.append({
+            "link": f"applications -> Match (non-US IMGs, pooled over the {len(parts)} specialties above)",
+            "public": "share matched to the preferred specialty", "public_value": sum(n * p for n, _, p in parts) / weight,
+            "model_value": sum(n * m for n, m, _ in parts) / weight, "role": f"fitted (the link factor {factor:g})",
+            "source": "NRMP Charting Outcomes: Non-U.S. IMGs 2026, Table 1 [S]", "grade": "M",
         })  # fmt: skip
     for kind in ("us_md_senior", "us_do_senior", "us_img", "non_us_img"):
         target = model.types[kind].target_match_rate

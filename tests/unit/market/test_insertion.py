@@ -219,3 +219,16 @@ def test_no_sponsor_no_chance(national) -> None:  # type: ignore[no-untyped-def]
     model, stored, im = national
     closed = Person("non_us_img", needs_visa=True, j1_open=False, h1b_open=False)
     assert person_chances(stored, model, closed, im, [1, 10], draws=50, seed=3) == [0.0, 0.0]
+
+
+def test_the_share_of_programs_that_rank_the_person_moves_the_chance(national) -> None:  # type: ignore[no-untyped-def]
+    model, stored, im = national
+    person = Person("non_us_img", z=0.0)
+
+    def at(share: float | None) -> float:
+        return person_chances(stored, model, person, im, [5], draws=600, seed=5, considered=share)[
+            0
+        ]
+
+    assert at(0.15) < at(None) < at(1.0)
+    assert at(model.types["non_us_img"].considered_share) == at(None)

@@ -151,12 +151,14 @@ def person_chances(
     *,
     draws: int,
     seed: int,
+    considered: float | None = None,
 ) -> list[float]:
     """P(match) in ``specialty`` when ranking ``k`` programs, for each ``k`` of ``ranks``, over
     ``draws`` versions of the person (their unknown standing and region drawn, then for each
     ``k`` a list of ``k`` programs of their standing, each program ranking them with the type's
     considered share).  The estimate for one ``k`` depends only on ``(seed, specialty, k)``,
-    never on the other numbers asked (the lists are not prefixes of one list).
+    never on the other numbers asked (the lists are not prefixes of one list).  ``considered``:
+    the share of the person's programs that rank them (default: the type's, as in the market).
     """
     programs = np.flatnonzero(stored.program_specialty == specialty)
     if person.needs_visa:
@@ -199,7 +201,8 @@ def person_chances(
             model.programs.interview_spread, model.programs.region_taste,
             rng_k.integers(2**63, size=1, dtype=np.uint64), lists, got, np.zeros(draws * k, np.float32),
         )  # fmt: skip
-        ranked = rng_k.random((draws, k)) < spec.considered_share
+        share = spec.considered_share if considered is None else considered
+        ranked = rng_k.random((draws, k)) < share
         score = strength[:, None] + model.programs.noise_sd * rng_k.normal(size=(draws, k))
         scores = np.where(ranked, score, -np.inf).astype(np.float32)
         result = np.full(draws, -1, np.int64)
