@@ -10,15 +10,20 @@ first use, with progress.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
+from imgpath import __version__
 from imgpath.core.market.insertion import ARRAYS, StoredMatch, stored_match
 from imgpath.core.market.model import MarketModel
 from imgpath.core.market.outcome import RunSummary, summarize_run
+from imgpath.core.matching.jit import engine_stamp
 from imgpath.parallel.executors import Executor, SerialExecutor
 from imgpath.storage.market_store import MarketStore
 from imgpath.storage.result_cache import cache_key
@@ -40,19 +45,32 @@ class Stored:
     summary: RunSummary
 
 
+MARKET_MODULES = ("generate.py", "draws.py", "model.py", "insertion.py", "outcome.py")
+"""The modules of ``core/market`` whose code decides what a stored market holds (the funnel's or
+the calibration's code does not: changing them keeps the stored markets)."""
+
+
+@cache
+def market_code_stamp() -> str:
+    """A hash of the matching engine and of :data:`MARKET_MODULES` (the stored markets' freshness)."""
+    digest = hashlib.sha256(engine_stamp().encode())
+    digest.update(__version__.encode())
+    folder = resources.files("imgpath").joinpath("core", "market")
+    for name in MARKET_MODULES:
+        digest.update(folder.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def market_key(model: MarketModel, seed: int, scale: float) -> str:
     """The stored market's name: a hash of the model's parameters, the seed, the scale and the code."""
-    from imgpath.services.simulation import code_stamp
-
-    return cache_key(
-        {
-            "kind": "market",
-            "code": code_stamp(),
-            "params": model.params,
-            "seed": seed,
-            "scale": scale,
-        }
-    )[:32]
+    payload = {
+        "kind": "market",
+        "code": market_code_stamp(),
+        "params": model.params,
+        "seed": seed,
+        "scale": scale,
+    }
+    return cache_key(payload)[:32]
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,24 @@ def test_a_half_written_market_is_never_read(tmp_path: Path) -> None:
     again = store.read("k2", ("x",))
     assert again is not None
     assert again[0]["x"].tolist() == [0, 1, 2, 3]
+
+
+def test_the_stamp_covers_the_code_a_stored_market_is_made_by() -> None:
+    """Every module of core/market that generation or storage imports is in the stamp, so a change
+    to it rebuilds the stored markets (person.py only describes who is inserted later)."""
+    import ast
+
+    folder = Path(stored_markets.__file__).resolve().parents[1] / "core" / "market"
+    seen: set[str] = set()
+    todo = ["generate.py", "insertion.py"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        modules = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        prefix = "imgpath.core.market."
+        todo.extend(m.rsplit(".", 1)[1] + ".py" for m in modules if m.startswith(prefix))
+    assert seen - {"person.py"} <= set(stored_markets.MARKET_MODULES)
+    assert all((folder / name).is_file() for name in stored_markets.MARKET_MODULES)

@@ -81,9 +81,9 @@ def betabinomial_pmf(n: int, p: float, shape: float) -> npt.NDArray[np.float64]:
             for k in range(n + 1)
         ]
     )  # fmt: skip
-    out = np.exp(log)
-    out /= out.sum()
-    return out
+    out: npt.NDArray[np.float64] = np.exp(log)
+    normalised: npt.NDArray[np.float64] = out / out.sum()
+    return normalised
 
 
 def interviews_pmf(n: int, p: float, shape: float | None) -> npt.NDArray[np.float64]:
