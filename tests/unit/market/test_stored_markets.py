@@ -83,3 +83,12 @@ def test_the_stamp_covers_the_code_a_stored_market_is_made_by() -> None:
         todo.extend(m.rsplit(".", 1)[1] + ".py" for m in modules if m.startswith(prefix))
     assert seen - {"person.py"} <= set(stored_markets.MARKET_MODULES)
     assert all((folder / name).is_file() for name in stored_markets.MARKET_MODULES)
+
+
+def test_a_server_can_build_them_in_the_background() -> None:
+    model = load_model()
+    thread = stored_markets.warm_markets(model, [21, 22], 0.05)
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    _, built = ensure_markets(model, [21, 22], 0.05)
+    assert built == 0
