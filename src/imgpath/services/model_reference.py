@@ -51,7 +51,7 @@ MEANINGS = {
 def grade_of(source: str) -> str:
     """Confidence grade from the source's tag: H two sources or official, M one secondary source or
     derived from bundled data, U an assumption (needs confirmation), F fitted by the calibration."""
-    if "[A]" in source:
+    if "[A]" in source or "[U]" in source:
         return "U"
     if source.startswith("calibrated"):
         return "F"
@@ -84,7 +84,9 @@ def model_markdown() -> str:
         f"# Reference: the {params['year']} national Match model",
         "",
         (
-            f"Generated from `src/imgpath/data/market/{MODEL_FILE}`, the bundled NRMP tables and the "
+            f"Generated from `src/imgpath/data/market/{MODEL_FILE}`"
+            + (f" with `model_{params['year']}.yaml` on top" if params["year"] != 2025 else "")
+            + ", the bundled NRMP tables and the "
             f"calibration of {cal.get('fitted', 'unknown date')} by `scripts/gen_docs.py` (`make docs`); "
             "a test keeps it current. What the model is and why: "
             "[simulation and odds](../explanation/simulation-and-odds.md). How to change any figure: "
