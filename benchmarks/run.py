@@ -12,6 +12,7 @@ fresh processes: compiling from an empty cache, and loading the compiled code fr
     python benchmarks/run.py --only evidence  # the LCA importer on 30,000 and 300,000 rows (~1 min)
     python benchmarks/run.py --only pages     # page medians, --help, first match after make run (~2 min)
     python benchmarks/run.py --only match-reference  # engine vs brute force, 3,000 tiny markets (~1 min)
+    python benchmarks/run.py --only odds      # one person's odds: cold (fresh install) and warm (~3 min)
 """
 
 from __future__ import annotations
@@ -128,7 +129,16 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--only",
-        choices=["match", "match-reference", "pathway", "catalog", "market", "evidence", "pages"],
+        choices=[
+            "match",
+            "match-reference",
+            "pathway",
+            "catalog",
+            "market",
+            "evidence",
+            "pages",
+            "odds",
+        ],
         help="run one section",
     )
     args = parser.parse_args()
@@ -152,6 +162,8 @@ def main() -> int:
         rows += evidence_rows()
     if args.only in (None, "pages"):
         rows += pages_rows(tmp, runs)
+    if args.only in (None, "odds"):
+        rows += odds_rows(tmp, extra=extra)
     return report(rows, extra, args.json)
 
 
@@ -525,6 +537,69 @@ def market_rows(*, extra: dict[str, Any]) -> list[Row]:
                         f"{speedup:.2f}x vs 1 worker; results identical: {'yes' if same else 'NO'}"))  # fmt: skip
     extra["market_executors"] = {"seconds": timings, "identical": same}
     return rows
+
+
+ODDS_CLI = ["-m", "imgpath", "odds", str(ROOT / "examples" / "profile-nigeria.yaml"), "--on", "2026-11-30",
+            "--runs", "20", "--json"]  # fmt: skip
+
+
+def odds_rows(tmp: Path, *, extra: dict[str, Any]) -> list[Row]:
+    """One person's odds (the funnel of ``imgpath odds``, 20 simulated national Matches).
+
+    Cold: what a user meets on a fresh install: ``imgpath odds`` in a fresh process with an empty
+    compiled-code cache and no stored Matches (it compiles the engine and builds the 20 stored
+    Matches on 2 workers).  Warm: the service call a server makes once the stored Matches exist,
+    median of 20 in one process; and the CLI in a fresh process (imports and compiled-code load
+    included), median of 3.
+    """
+    from imgpath.services.odds_funnel import odds_answer
+    from imgpath.services.pathway import plan_file
+
+    cold_env = {
+        "IMGPATH_CACHE_DIR": str(tmp / "odds-cache"),
+        "NUMBA_CACHE_DIR": str(tmp / "odds-numba"),
+    }
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *ODDS_CLI, "--workers", "2"], check=True, capture_output=True,
+                   env={**os.environ, **cold_env})  # fmt: skip
+    cold = time.perf_counter() - start
+    os.environ["IMGPATH_CACHE_DIR"] = cold_env["IMGPATH_CACHE_DIR"]
+    day = date(2026, 11, 30)
+    person = plan_file(ROOT / "examples" / "profile-nigeria.yaml", on=day)
+    cpu: list[float] = []
+
+    def once() -> Any:
+        start_cpu = time.process_time()
+        found = odds_answer(person, on=day, runs=20)
+        cpu.append(time.process_time() - start_cpu)
+        return found
+
+    times, answer = timed(once, 20)
+    cpu = cpu[1:]  # the warm-up
+    cli = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, *ODDS_CLI],
+            check=True,
+            capture_output=True,
+            env={**os.environ, **cold_env},
+        )
+        cli.append(time.perf_counter() - start)
+    extra["odds"] = {
+        "cold_seconds": cold,
+        "warm_seconds": times,
+        "warm_cpu_seconds": cpu,
+        "cli_warm_seconds": cli,
+    }
+    return [
+        Row("odds: one person, cold (fresh install: compile + build 20 stored Matches on 2 workers)", [cold],
+            "measured", None, "imgpath odds examples/profile-nigeria.yaml --runs 20"),
+        Row("odds: one person, warm (service call, 20 stored Matches)", times, "<= 1 s",
+            statistics.median(times) <= 1.0,
+            f"CPU {statistics.median(cpu):.3f} s (median); {len(answer.rows)} funnel rows, {len(answer.by_interviews)} interview counts"),
+        Row("odds: one person, warm CLI in a fresh process", cli, "", None, "imports and compiled-code load included"),
+    ]  # fmt: skip
 
 
 def report(rows: list[Row], extra: dict[str, Any], json_path: Path | None) -> int:

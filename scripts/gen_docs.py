@@ -33,6 +33,7 @@ COMMANDS = [
     ["market", "generate"],
     ["market", "simulate"],
     ["market", "calibrate"],
+    ["market", "backtest"],
     ["odds"],
     ["serve"],
     ["worker"],

@@ -82,7 +82,11 @@ def test_simulate_table_with_a_scenario(capsys: pytest.CaptureFixture[str], tmp_
         (["market", "simulate", "--scenario", "SCENARIO"], "programs.j1_shar"),
         (["market", "simulate", "--format", "xml"], "--format 'xml'"),
         (["market", "simulate", "--scenario", "missing.yaml"], "no such file"),
-        (["odds", str(EXAMPLE), "--ranks", "a,b"], "--ranks 'a,b'"),
+        (["odds", str(EXAMPLE), "--applications", "a,b"], "--applications 'a,b'"),
+        (["odds", str(EXAMPLE), "--applications", "0,20"], "--applications: give numbers"),
+        (["odds", str(EXAMPLE), "--year", "2019"], "--year 2019"),
+        (["odds", str(EXAMPLE), "--scenario", "SCENARIO"], "programs.j1_shar"),
+        (["market", "backtest", "--fit", "2026", "--predict", "2025"], "must come after"),
         (["odds", str(EXAMPLE), "--specialty", "astrology"], "no specialty matches"),
         (["market", "generate"], "--national"),
     ],
@@ -108,18 +112,26 @@ def test_bad_input_exits_2(
 
 
 def test_odds_text_json_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    plot = tmp_path / "odds.png"
-    code, out, err = run(capsys, "odds", str(EXAMPLE), "--on", "2026-11-22", "--runs", "2", "--ranks", "1,5,10",
+    plot = tmp_path / "funnel.png"
+    code, out, err = run(capsys, "odds", str(EXAMPLE), "--on", "2026-11-22", "--runs", "1", "-n", "20,120",
                          "-s", "internal medicine", "--executor", "serial", "--plot", str(plot))  # fmt: skip
     assert code == 0, err
-    assert "Internal Medicine (Categorical): chance by programs ranked" in out
+    assert "non-US IMG in Internal Medicine (Categorical)" in out
+    assert "Applications -> interviews -> Match" in out
+    assert "National rate, Non-US IMGs, NRMP 2026: 56.4%" in out
+    assert "$220" in out  # ERAS: 20 programs at $11 (fees of the 2026 season)
+    assert "Not modelled" in out
+    assert "Years since graduation" in out
     assert "not a forecast" in out
     assert plot.read_bytes()[:4] == b"\x89PNG"
-    code, out, _ = run(capsys, "odds", str(EXAMPLE), "--on", "2026-11-22", "--runs", "2", "--ranks", "1,5,10",
+    code, out, _ = run(capsys, "odds", str(EXAMPLE), "--on", "2026-11-22", "--runs", "1", "-n", "20,120",
                        "-s", "internal medicine", "--executor", "serial", "--json")  # fmt: skip
     data = json.loads(out)
-    assert [r["ranks"] for r in data["by_ranks"]] == [1, 5, 10]
-    assert data["cached"] is True  # the same question twice
+    assert [r["applications"] for r in data["rows"]] == [20, 120]
+    assert data["markets_built"] == 0  # the stored Match of the first call, reused
+    low, high = data["rows"][1]["p_match_range"]
+    assert low <= data["rows"][1]["p_match"] <= high
+    assert data["rows"][0]["p_match"] < data["rows"][1]["p_match"]
 
 
 def test_calibrate_writes_parameters_and_a_report(

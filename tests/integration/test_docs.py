@@ -163,7 +163,9 @@ def test_public_market_api_is_exactly_the_documented_one() -> None:
             "calibration_plot", "generate_example", "generate_market", "load_model", "make_executor",
             "model_markdown", "national_instance", "odds", "odds_for_profile", "odds_plot",
             "person_from_report", "run_calibration", "run_demo", "run_seeds", "simulate",
-            "write_calibration",
+            "write_calibration", "DEFAULT_YEAR", "YEARS", "backtest", "backtest_markdown",
+            "calibration_path", "check_year", "DEFAULT_APPLICATIONS", "OddsAnswer", "odds_answer",
+            "odds_answer_for_profile", "funnel_plot",
         ]
     )  # fmt: skip
     for name in imgpath.market.__all__:

@@ -17,6 +17,7 @@ from imgpath.cli.progress import DelayedProgress, compiling
 from imgpath.cli.render import dump_json, stats_table
 from imgpath.errors import InvalidInputError
 from imgpath.market import (
+    DEFAULT_YEAR,
     TYPE_LABELS,
     calibration_markdown,
     calibration_plot,
@@ -140,6 +141,9 @@ def simulate_command(
     scale: Annotated[
         float, typer.Option(min=0.01, max=10.0, help="Market size relative to 2025.")
     ] = 1.0,
+    year: Annotated[
+        int, typer.Option("--year", help="The Match year's model (2025 or 2026).")
+    ] = DEFAULT_YEAR,
     output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     executor: Executor = Execution.process,
     workers: Workers = None,
@@ -163,7 +167,7 @@ def simulate_command(
     if output_format not in ("table", "json"):
         msg = f"--format {output_format!r}: use table or json"
         raise InvalidInputError(msg)
-    model = load_model(scenario)
+    model = load_model(scenario, year=year)
     pool = executor_from(executor, workers, dask)
     try:
         with compiling("odds", spinner=False), DelayedProgress() as bar:
@@ -177,11 +181,11 @@ def simulate_command(
     console = Console(highlight=False)
     title = (
         f"{report['runs']} simulated Match(es), seed {seed}"
-        + (f", scenario {scenario}" if scenario else "")
+        + (f", scenario {scenario.name}" if scenario else "")
         + (" (cached)" if report["cached"] else "")
     )
     table = Table(title=title, title_justify="left")
-    for column in ("applicant type", "NRMP 2025", "simulated", "90% of runs"):
+    for column in ("applicant type", f"NRMP {model.year}", "simulated", "90% of runs"):
         table.add_column(column, justify="left" if column == "applicant type" else "right")
     targets = report["targets"]["match_rate_by_type"]
     for kind, row in report["match_rate_by_type"].items():
@@ -194,9 +198,10 @@ def simulate_command(
             f"{lo:.1%}-{hi:.1%}",
         )
     fill = report["fill_rate"]
+    fill_target = report["targets"]["fill_rate"]
     table.add_row(
         "positions filled",
-        f"{report['targets']['fill_rate']:.1%}",
+        "" if fill_target is None else f"{fill_target:.1%}",
         f"{fill['mean']:.1%}",
         f"{fill['interval_90'][0]:.1%}-{fill['interval_90'][1]:.1%}",
     )
@@ -226,6 +231,70 @@ def simulate_command(
     )
 
 
+@market_app.command("backtest")
+def backtest_command(
+    fit: Annotated[int, typer.Option("--fit", help="The year whose calibration is used.")] = 2025,
+    predict: Annotated[
+        int, typer.Option("--predict", help="The year predicted from its inputs.")
+    ] = 2026,
+    runs: Annotated[int, typer.Option(min=1, max=1000, help="Full-scale simulated Matches.")] = 20,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE.md", help="Also write the table as Markdown."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    executor: Executor = Execution.process,
+    workers: Workers = None,
+    dask: DaskAddress = None,
+) -> None:
+    """Fit on one year, predict the next: simulate --predict's Match from its own inputs (applicants
+    by type, positions, couples) with every free parameter fitted to --fit, and print the errors by
+    applicant type against NRMP's published rates. Nothing of the predicted year's results is used.
+
+    Example:
+
+      imgpath market backtest --fit 2025 --predict 2026 --report docs/reference/backtest-2025-2026.md
+    """
+    from imgpath.market import backtest, backtest_markdown
+
+    if output_format not in ("table", "json"):
+        msg = f"--format {output_format!r}: use table or json"
+        raise InvalidInputError(msg)
+    pool = executor_from(executor, workers, dask)
+    try:
+        with DelayedProgress() as bar:
+            result = backtest(fit=fit, predict=predict, runs=runs, seed=seed, executor=pool,
+                              progress=Ticker(bar, "simulating"))  # fmt: skip
+    finally:
+        pool.close()
+    if report is not None:
+        report.write_text(
+            backtest_markdown(result, today=datetime.now(UTC).date()), encoding="utf-8"
+        )
+        Console(stderr=True).print(f"wrote {report}")
+    if output_format == "json":
+        sys.stdout.write(dump_json(result))
+        return
+    table = Table(
+        title=f"Backtest: fit {fit}, predict {predict} ({runs} simulated Matches)",
+        title_justify="left",
+    )
+    for column in ("applicant type", f"NRMP {predict}", "predicted", "error (points)"):
+        table.add_column(column, justify="left" if column == "applicant type" else "right")
+    for row in result["rows"]:
+        table.add_row(
+            TYPE_LABELS.get(row["type"], row["type"]),
+            "not published" if row["published"] is None else f"{row['published']:.1%}",
+            f"{row['predicted']:.1%}",
+            "" if row["error_points"] is None else f"{row['error_points']:+.1f}",
+        )
+    fill = result["fill"]
+    table.add_row("positions filled", "" if fill["published"] is None else f"{fill['published']:.1%}",
+                  f"{fill['predicted']:.1%}", "" if fill["error_points"] is None else f"{fill['error_points']:+.1f}")  # fmt: skip
+    Console(highlight=False).print(table)
+
+
 @market_app.command("calibrate")
 def calibrate_command(
     iterations: Annotated[int, typer.Option(min=1, max=500, help="Reduced-scale iterations.")] = 24,
@@ -239,14 +308,17 @@ def calibrate_command(
     check_runs: Annotated[
         int, typer.Option(min=1, max=500, help="Full-scale Matches in the final check.")
     ] = 10,
-    seed: Annotated[int, typer.Option(min=0)] = 2025,
+    seed: Annotated[int | None, typer.Option(min=0, help="Default: the year.")] = None,
+    year: Annotated[
+        int, typer.Option("--year", help="The Match year to fit (2025 or 2026).")
+    ] = DEFAULT_YEAR,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write the fitted parameters here (default: the bundled calibration_2025.yaml).",
+            help="Write the fitted parameters here (default: the bundled calibration_<year>.yaml).",
         ),
     ] = None,
     report: Annotated[
@@ -261,24 +333,27 @@ def calibrate_command(
     workers: Workers = None,
     dask: DaskAddress = None,
 ) -> None:
-    """Fit the model's free parameters so the simulated 2025 Match reproduces NRMP's match rates by
-    applicant type and its fill rate, then check with fresh full-scale runs.
+    """Fit the model's free parameters so the simulated Match of --year reproduces NRMP's match
+    rates by applicant type and its fill rate, then check with fresh full-scale runs.
 
-    For maintainers: the fitted file ships with imgpath (data/market/calibration_2025.yaml) and
-    the report lives in docs/reference/calibration-2025.md. Takes a few minutes.
+    For maintainers: the fitted files ship with imgpath (data/market/calibration_<year>.yaml) and
+    the reports live in docs/reference/calibration-<year>.md; scripts/refresh_market.sh re-runs
+    both years and the backtest. Takes a few minutes.
     """
-    from imgpath.market import CALIBRATION_PATH
+    from imgpath.market import calibration_path, check_year
 
+    check_year(year)
+    seed = year if seed is None else seed
     pool = executor_from(executor, workers, dask)
     try:
         with compiling("odds", spinner=False), DelayedProgress() as bar:
             result = run_calibration(executor=pool, iterations=iterations, runs=runs, scale=scale,
-                                     final_iterations=final_iterations, verify_runs=check_runs, seed=seed,
+                                     final_iterations=final_iterations, verify_runs=check_runs, seed=seed, year=year,
                                      progress=lambda stage, done, total: bar(stage, done / max(total, 1)))  # fmt: skip
     finally:
         pool.close()
     today = datetime.now(UTC).date()
-    target = output or CALIBRATION_PATH
+    target = output or calibration_path(year)
     write_calibration(result, target, today=today)
     Console(stderr=True).print(f"wrote {target}")
     if report is not None:

@@ -1,4 +1,4 @@
-"""``imgpath market calibrate``: fit the 2025 model to NRMP's results, write it down, report it."""
+"""``imgpath market calibrate``: fit a year's model to NRMP's results, write it down, report it."""
 
 from __future__ import annotations
 
@@ -30,24 +30,35 @@ def run_calibration(
     final_runs: int = 2,
     verify_runs: int = 10,
     seed: int = 2025,
+    year: int = 2025,
     progress: Tick | None = None,
 ) -> dict[str, Any]:
-    """Reduced-scale iterations, a few at full scale, then a full-scale check with fresh seeds."""
-    base = load_model(calibrated=False)
+    """Reduced-scale iterations, a few at full scale, then a full-scale check with fresh seeds.
+
+    2025 starts from the model's own starting values and fits the rank-list length scale to the
+    fill rate.  A later year starts from the previous year's fit and keeps its length scale: the
+    scale is shared by every type, and the list lengths it multiplies are data (non-US IMGs'
+    from Charting Outcomes 2026), so it is a structural parameter, not a knob for one year's
+    fill; that year's fill is then a check.  A type with no published result that year (2026's
+    prior graduates) keeps the previous fit too."""
+    fit_scale = year == 2025
+    base = load_model(year=year, calibrated=False)
+    first = base if year == 2025 else load_model(year=year, calibration_year=year - 1)
     start = Calibration(
-        {t: base.types[t].considered_share for t in APPLICANT_TYPES if t not in BREADTH_TYPES},
-        {t: base.types[t].specialties_per_applicant - 1 for t in BREADTH_TYPES},
-        base.rank_length_scale,
+        {t: first.types[t].considered_share for t in APPLICANT_TYPES if t not in BREADTH_TYPES},
+        {t: first.types[t].specialties_per_applicant - 1 for t in BREADTH_TYPES},
+        first.rank_length_scale,
     )
 
     def model_for(overrides: Mapping[str, Any]) -> Any:
-        return load_model(calibrated=False, overrides=overrides)
+        return load_model(year=year, calibrated=False, overrides=overrides)
 
     def tick(stage: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
     reduced, log1 = calibrate_model(model_for, start, iterations=iterations, runs_per_iteration=runs,
-                                    scale=scale, seed=seed, executor=executor, progress=tick("reduced scale"))  # fmt: skip
+                                    scale=scale, seed=seed, executor=executor, progress=tick("reduced scale"),
+                                    fit_scale=fit_scale)  # fmt: skip
     final, log2 = calibrate_model(
         model_for,
         reduced,
@@ -58,6 +69,7 @@ def run_calibration(
         executor=executor,
         progress=tick("full scale"),
         first_iteration=5,
+        fit_scale=fit_scale,
     )  # fmt: skip  (a fresh, moderate step at full scale)
     parameters = calibration_overrides(final)
     check = simulate(
@@ -88,6 +100,8 @@ def run_calibration(
             "final_runs": final_runs,
             "verify_runs": verify_runs,
             "seed": seed,
+            "year": year,
+            "fit_scale": fit_scale,
         },
         "iterations": log1.iterations + log2.iterations,
         "check": check,
@@ -97,9 +111,10 @@ def run_calibration(
 def write_calibration(result: Mapping[str, Any], path: Path, *, today: date) -> None:
     """The fitted parameters as a data file, with how and when they were fitted."""
     check = result["check"]
+    year = result["settings"].get("year", 2025)
     document = {
         "fitted": today.isoformat(),
-        "how": "imgpath market calibrate (docs/reference/calibration-2025.md)",
+        "how": f"imgpath market calibrate --year {year} (docs/reference/calibration-{year}.md)",
         "settings": result["settings"],
         "parameters": result["parameters"],
         "check": {
@@ -110,8 +125,8 @@ def write_calibration(result: Mapping[str, Any], path: Path, *, today: date) -> 
             "fill_rate": round(check["fill_rate"]["mean"], 4),
         },
     }
-    header = ("# Fitted by `imgpath market calibrate`; do not edit by hand (re-run it instead).\n"
-              "# The model and its sources: model_2025.yaml; the report: docs/reference/calibration-2025.md.\n")  # fmt: skip
+    header = (f"# Fitted by `imgpath market calibrate --year {year}`; do not edit by hand (re-run it instead).\n"
+              f"# The model and its sources: model_{year}.yaml; the report: docs/reference/calibration-{year}.md.\n")  # fmt: skip
     path.write_text(header + yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
 
 
@@ -123,12 +138,13 @@ def calibration_markdown(result: Mapping[str, Any], *, today: date, plot: str | 
     check = result["check"]
     targets = check["targets"]
     settings = result["settings"]
+    year = settings.get("year", 2025)
     lines = [
-        "# Calibration of the 2025 market model",
+        f"# Calibration of the {year} market model",
         "",
         (
-            f"Generated by `imgpath market calibrate` on {today.isoformat()}; re-running it rewrites this "
-            "page and `src/imgpath/data/market/calibration_2025.yaml`. The model, every figure and its "
+            f"Generated by `imgpath market calibrate --year {year}` on {today.isoformat()}; re-running it rewrites this "
+            f"page and `src/imgpath/data/market/calibration_{year}.yaml`. The model, every figure and its "
             "source: [the market model](market-model.md)."
         ),
         "",
@@ -140,9 +156,9 @@ def calibration_markdown(result: Mapping[str, Any], *, today: date, plot: str | 
             "each a complete Match with couples, supplemental lists and reversions."
         ),
         "",
-        "## Match rate by applicant type (NRMP 2025 vs simulated)",
+        f"## Match rate by applicant type (NRMP {year} vs simulated)",
         "",
-        "| applicant type | NRMP 2025 | simulated mean | 90% of runs | gap |",
+        f"| applicant type | NRMP {year} | simulated mean | 90% of runs | gap |",
         "|---|---|---|---|---|",
     ]
     for kind, row in check["match_rate_by_type"].items():
@@ -156,8 +172,14 @@ def calibration_markdown(result: Mapping[str, Any], *, today: date, plot: str | 
     lines += [
         "",
         (
-            f"Positions filled: NRMP 2025 {_pct(targets['fill_rate'])}; simulated {_pct(fill['mean'])} "
+            f"Positions filled: NRMP {year} {_pct(targets['fill_rate'])}; simulated {_pct(fill['mean'])} "
             f"(90% of runs {_pct(fill['interval_90'][0])}–{_pct(fill['interval_90'][1])})."
+            + (
+                ""
+                if settings.get("fit_scale", True)
+                else f" Not fitted: the rank-list length scale is kept from {year - 1} (shared by every type, it "
+                "multiplies list lengths that are data), so the fill rate is a check."
+            )
         ),
         "",
         "## Fitted parameters",
@@ -198,7 +220,7 @@ def calibration_markdown(result: Mapping[str, Any], *, today: date, plot: str | 
             f"**{100 * mae:.1f} percentage points** over {len(rows)} specialties."
         ),
         "",
-        "| specialty | positions | NRMP 2025 | simulated |",
+        f"| specialty | positions | NRMP 2025 (the latest table by type) | simulated {year} |",
         "|---|---|---|---|",
     ]
     for name, row in sorted(rows, key=lambda nr: -nr[1]["positions"])[:20]:

@@ -20,7 +20,7 @@ from imgpath.core.market.model import (
     deep_merge,
     split_sources,
 )
-from imgpath.errors import Problem
+from imgpath.errors import InvalidInputError, Problem
 from imgpath.services.documents import read_document
 
 __all__ = [
@@ -34,6 +34,19 @@ __all__ = [
 
 MODEL_FILE = "model_2025.yaml"
 CALIBRATION_FILE = "calibration_2025.yaml"
+YEARS = (2025, 2026)
+"""Match years with a bundled model: 2025 (NRMP's tables) and 2026 (its changes on top)."""
+DEFAULT_YEAR = 2026
+"""The current year: the latest Main Match with published results (March 2026)."""
+_CO_2026 = "nrmp_charting_outcomes_2026_non_us_img_summary.csv"
+CO_NAMES = {
+    "Internal Medicine": "Internal Medicine (Categorical)", "Pediatrics": "Pediatrics (Categorical)",
+    "Surgery-General": "Surgery (Categorical)", "Obstetrics and Gynecology": "Obstetrics-Gynecology",
+    "Pathology-Anatomic and Clinical": "Pathology", "Physical Medicine and Rehabilitation": "Physical Medicine & Rehab",
+    "Internal Medicine/Pediatrics": "Medicine-Pediatrics", "Thoracic Surgery (Integrated)": "Thoracic Surgery",
+    "Vascular Surgery (Integrated)": "Vascular Surgery",
+}  # fmt: skip
+"""Charting Outcomes 2026's specialty names where the 2025 tables name them otherwise."""
 _PGY1 = "nrmp_2025_pgy1_by_specialty_and_applicant_type.csv"
 _POSITIONS = "nrmp_2025_specialty_programs_positions_applicants.csv"
 _COLUMNS = {
@@ -107,21 +120,83 @@ def specialty_table() -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     return out, how
 
 
+def check_year(year: int) -> int:
+    if year not in YEARS:
+        msg = f"--year {year}: imgpath has models for {', '.join(map(str, YEARS))}"
+        raise InvalidInputError(msg)
+    return year
+
+
 @cache
-def base_params() -> tuple[dict[str, Any], dict[str, str]]:
-    """The uncalibrated 2025 parameters (plain data) and the source of every figure."""
+def base_params(year: int = DEFAULT_YEAR) -> tuple[dict[str, Any], dict[str, str]]:
+    """The uncalibrated parameters of ``year`` (plain data) and the source of every figure.
+
+    2025: ``model_2025.yaml`` and the specialty table from NRMP's 2025 tables.  2026: the same
+    with ``model_2026.yaml`` on top (counts, results, couples) and the specialty positions scaled
+    to 2026 (:func:`positions_2026`).
+    """
     raw = yaml.safe_load(_text("market", MODEL_FILE))
     params, sources = split_sources(raw)
     specialties, how = specialty_table()
     params["specialties"] = specialties
     sources.update(how)
+    if check_year(year) == 2026:
+        delta, found = split_sources(yaml.safe_load(_text("market", "model_2026.yaml")))
+        total = int(delta.pop("positions"))
+        delta.pop("charting_outcomes_positions")
+        params = deep_merge(params, delta)
+        params["specialties"], how26 = positions_2026(params["specialties"], total)
+        sources.update(found)
+        sources.update(how26)
     return params, sources
 
 
+def positions_2026(
+    specialties: dict[str, dict[str, Any]], total: int
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """The 2025 specialty table with its positions scaled to 2026: by Charting Outcomes 2026's
+    positions where it reports the specialty, and the rest so that the total is ``total``."""
+    import copy
+
+    co = {
+        CO_NAMES.get(r["specialty"], r["specialty"]): int(r["positions"])
+        for r in _rows_in("catalog", _CO_2026)
+    }
+    out = copy.deepcopy(specialties)
+    size = {n: s["pgy1_positions"] + s["advanced_positions"] for n, s in out.items()}
+    known = {n: co[n] for n in out if n in co and size[n]}
+    rest = sum(v for n, v in size.items() if n not in known)
+    factor_rest = (total - sum(known.values())) / rest if rest else 1.0
+    for name, spec in out.items():
+        factor = known[name] / size[name] if name in known else factor_rest
+        spec["pgy1_positions"] = round(spec["pgy1_positions"] * factor)
+        spec["advanced_positions"] = round(spec["advanced_positions"] * factor)
+    how = {
+        "specialties.*.pgy1_positions (2026)": (
+            f"[D] 2025 positions x (Charting Outcomes 2026 positions / 2025 positions) for {len(known)} specialties; "
+            f"the others x {factor_rest:.3f} so the total is NRMP 2026's {total:,}"
+        ),
+        "specialties.*.demand (2026)": "[A] 2025's mix of specialties by applicant type (the 2026 mix by type was not found [U])",
+    }
+    return out, how
+
+
+def _rows_in(folder: str, name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_text(folder, name))))
+
+
+def calibration_file(year: int) -> str:
+    return f"calibration_{check_year(year)}.yaml"
+
+
 @cache
-def calibration() -> dict[str, Any]:
-    """The fitted parameters and how they were fitted (``calibration_2025.yaml``)."""
-    found = yaml.safe_load(_text("market", CALIBRATION_FILE))
+def calibration(year: int = DEFAULT_YEAR) -> dict[str, Any]:
+    """The fitted parameters of ``year`` and how they were fitted (``calibration_<year>.yaml``);
+    empty if that year was never calibrated."""
+    try:
+        found = yaml.safe_load(_text("market", calibration_file(year)))
+    except FileNotFoundError:
+        return {}
     return found if isinstance(found, dict) else {}
 
 
@@ -138,13 +213,17 @@ def read_scenario(path: str | Path) -> tuple[dict[str, Any], str]:
 def load_model(
     scenario: str | Path | Mapping[str, Any] | None = None,
     *,
+    year: int = DEFAULT_YEAR,
     calibrated: bool = True,
+    calibration_year: int | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> MarketModel:
-    """The model: base data, then the calibration (unless ``calibrated=False``), then a scenario."""
-    params, sources = base_params()
+    """The model of ``year``: base data, then the calibration (unless ``calibrated=False``; that of
+    ``calibration_year``, default ``year``: a backtest predicts one year with another's), then a
+    scenario."""
+    params, sources = base_params(year)
     if calibrated:
-        params = deep_merge(params, calibration().get("parameters", {}))
+        params = deep_merge(params, calibration(calibration_year or year).get("parameters", {}))
     source = ""
     if scenario is not None:
         data, source = (
@@ -153,6 +232,11 @@ def load_model(
             else read_scenario(scenario)
         )
         values, found = split_sources(data)
+        values, ban_note = resolve_travel_ban(values, source=source or "scenario")
+        if ban_note:
+            found["policy.visa_blocked_share"] = found["policy.j1_blocked_share"] = (
+                f"[D] from {ban_note}"
+            )
         params = deep_merge(params, values)
         sources = {**sources, **{k: f"scenario: {v}" for k, v in found.items()}}
     if overrides:
@@ -160,6 +244,88 @@ def load_model(
     return build_model(params, source=source, sources=sources)
 
 
-def calibration_path() -> Path:
-    """Where the bundled calibration lives (in a source checkout: the file to commit)."""
-    return Path(str(resources.files("imgpath").joinpath("data", "market", CALIBRATION_FILE)))
+def resolve_travel_ban(values: Mapping[str, Any], *, source: str) -> tuple[dict[str, Any], str]:
+    """Turn a scenario's ``policy.travel_ban`` into the model's policy shares, by the pathway
+    rules' travel bans (``US.VISA.TRAVELBAN``) in force on its day.
+
+    ``policy.travel_ban`` is ``{on: DAY, nationality_shares: {CC: share, ...}, extra: {CC: full
+    | j1}}``: the share of non-US IMGs needing a visa who hold each nationality (not published
+    by NRMP: the scenario gives it), and countries to add to the ban ("what if it widens").  A
+    nationality on the full list can get no visa; on the J list, no J-1 (H-1B stays open).
+    Returns the values and a note of the rule applied ("" when there is no travel ban key).
+    """
+    from datetime import date as _date
+
+    from imgpath.services.pathway_data import load_rulebook
+
+    out = dict(values)
+    policy = dict(out.get("policy") or {})
+    ban = policy.pop("travel_ban", None)
+    if ban is None:
+        return out, ""
+    where = "policy.travel_ban"
+    if not isinstance(ban, Mapping):
+        raise InvalidModelError(
+            [
+                Problem(
+                    where, "is not a mapping", "give on, nationality_shares and optionally extra"
+                )
+            ],
+            source=source,
+        )
+    try:
+        day = (
+            ban["on"]
+            if isinstance(ban.get("on"), _date)
+            else _date.fromisoformat(str(ban.get("on")))
+        )
+    except ValueError:
+        raise InvalidModelError(
+            [Problem(f"{where}.on", f"{ban.get('on')!r} is not a date", "write it as 2026-02-25")],
+            source=source,
+        ) from None
+    shares = ban.get("nationality_shares") or {}
+    extra = ban.get("extra") or {}
+    problems = [
+        Problem(f"{where}.nationality_shares[{code!r}]", "is not a share from 0 to 1", "e.g. 0.08")
+        for code, share in shares.items()
+        if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1
+    ]
+    problems += [
+        Problem(f"{where}.extra[{code!r}]", f"{kind!r} is not a kind of ban", "use full or j1")
+        for code, kind in extra.items()
+        if kind not in ("full", "j1")
+    ]
+    if not problems and sum(shares.values()) > 1 + 1e-9:
+        problems.append(
+            Problem(
+                f"{where}.nationality_shares",
+                "the shares add up to more than 1",
+                "give shares of one group",
+            )
+        )
+    if problems:
+        raise InvalidModelError(problems, source=source)
+    rule = load_rulebook().version("US.VISA.TRAVELBAN", day)
+    full = set(rule.params.get("full", [])) if rule else set()
+    j_list = set(rule.params.get("j_restricted", [])) if rule else set()
+    full |= {c for c, k in extra.items() if k == "full"}
+    j_list |= set(extra)
+    blocked = sum(v for c, v in shares.items() if c in full)
+    j1_only = sum(v for c, v in shares.items() if c in j_list and c not in full)
+    policy["visa_blocked_share"] = round(float(blocked), 6)
+    policy["j1_blocked_share"] = round(float(j1_only), 6)
+    out["policy"] = policy
+    note = (
+        f"{rule.id} in force on {day.isoformat()}"
+        if rule
+        else f"no travel ban in force on {day.isoformat()}"
+    )
+    if extra:
+        note += f", with {', '.join(sorted(extra))} added by the scenario"
+    return out, note
+
+
+def calibration_path(year: int = DEFAULT_YEAR) -> Path:
+    """Where the bundled calibration of ``year`` lives (in a source checkout: the file to commit)."""
+    return Path(str(resources.files("imgpath").joinpath("data", "market", calibration_file(year))))

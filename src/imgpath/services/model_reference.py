@@ -16,6 +16,8 @@ __all__ = ["MEANINGS", "grade_of", "model_markdown"]
 
 MEANINGS = {
     "count": "applicants of the type who ranked programs",
+    "visa_blocked_share": "share of non-US IMGs needing a visa who can get none (full travel ban): no program ranks them",
+    "j1_blocked_share": "share of non-US IMGs needing a visa whose J-1 is blocked (partial ban): only H-1B sponsors rank them",
     "target_match_rate": "NRMP's PGY-1 match rate for the type (%), the calibration target",
     "rank_list_mean": "mean number of programs ranked (before `rank_length_scale`)",
     "rank_list_dispersion": "negative binomial shape of list lengths (smaller = more spread)",
@@ -49,7 +51,7 @@ MEANINGS = {
 def grade_of(source: str) -> str:
     """Confidence grade from the source's tag: H two sources or official, M one secondary source or
     derived from bundled data, U an assumption (needs confirmation), F fitted by the calibration."""
-    if "[A]" in source:
+    if "[A]" in source or "[U]" in source:
         return "U"
     if source.startswith("calibrated"):
         return "F"
@@ -82,7 +84,9 @@ def model_markdown() -> str:
         f"# Reference: the {params['year']} national Match model",
         "",
         (
-            f"Generated from `src/imgpath/data/market/{MODEL_FILE}`, the bundled NRMP tables and the "
+            f"Generated from `src/imgpath/data/market/{MODEL_FILE}`"
+            + (f" with `model_{params['year']}.yaml` on top" if params["year"] != 2025 else "")
+            + ", the bundled NRMP tables and the "
             f"calibration of {cal.get('fitted', 'unknown date')} by `scripts/gen_docs.py` (`make docs`); "
             "a test keeps it current. What the model is and why: "
             "[simulation and odds](../explanation/simulation-and-odds.md). How to change any figure: "
@@ -92,7 +96,7 @@ def model_markdown() -> str:
         (
             "**Grades.** H: an official page or two secondary sources that agree; M: one secondary source, "
             "or derived here from bundled NRMP data; F: fitted by `imgpath market calibrate` "
-            "([report](calibration-2025.md)); U: an assumption of the model, **needs confirmation** "
+            f"([report](calibration-{params['year']}.md)); U: an assumption of the model, **needs confirmation** "
             "(no source found; the calibration absorbs part of its effect)."
         ),
         "",
@@ -115,9 +119,28 @@ def model_markdown() -> str:
         lines.append(_row(key, name, value, None, sources.get(key, "")))
     lines += ["", "## The whole market", "", "| key | meaning | value | grade | source |", "|---|---|---|---|---|"]  # fmt: skip
     for name, value in params.items():
-        if name in ("year", "applicant_types", "programs", "specialties"):
+        if name in ("year", "applicant_types", "programs", "specialties", "policy"):
             continue
         lines.append(_row(name, name, value, fitted.get(name), sources.get(name, "")))
+    lines += [
+        "",
+        "## Policy: scenario keys",
+        "",
+        (
+            "Who can match depends on visa policy on the rank-list day. These keys make it a one-line "
+            "scenario: `programs.j1_share` (J-1 availability: the share of programs sponsoring J-1), "
+            "`programs.h1b_share` (H-1B sponsorship), and the two below. Instead of the shares, a scenario "
+            "may give `policy.travel_ban: {on: DAY, nationality_shares: {CC: share}, extra: {CC: full | j1}}`: "
+            "the bans in force on that day come from the pathway rules (`US.VISA.TRAVELBAN`), `extra` widens "
+            "them, and the shares are computed (example: `examples/scenarios/travel-ban-wider.yaml`)."
+        ),
+        "",
+        "| key | meaning | value | grade | source |",
+        "|---|---|---|---|---|",
+    ]
+    for name, value in params.get("policy", {}).items():
+        key = f"policy.{name}"
+        lines.append(_row(key, name, value, None, sources.get(key, "")))
     specialties: Mapping[str, Mapping[str, Any]] = params["specialties"]
     lines += [
         "",

@@ -20,13 +20,14 @@ __all__ = ["find_specialties", "odds_for_profile", "person_from_report"]
 
 CAVEATS = (
     (
-        "These are chances in simulated Matches of a model calibrated to NRMP's 2025 results by "
+        "These are chances in simulated Matches of a model calibrated to NRMP's 2026 results by "
         "applicant type, not a forecast; the model's assumptions are in docs/reference/market-model.md."
     ),
     (
+        "This is the last step only: the chance if that many programs that rank you are on your list. "
+        "How many interviews your applications bring is the funnel of 'imgpath odds' (odds_answer). "
         "Only your applicant type, Step 2 CK (for IMGs), visa need and the number of programs you rank "
-        "enter; interviews, letters, research and USCE do not (NRMP found rank-list length and Step 2 "
-        "CK to be what separates matched from unmatched non-US IMGs)."
+        "enter; letters, research and USCE do not."
     ),
     "The intervals show how much the chance varies across simulated markets, not every uncertainty.",
 )

@@ -120,6 +120,47 @@ def describe_odds(report: Mapping[str, Any]) -> str:
     return text
 
 
+def funnel_plot(answer: Mapping[str, Any], path: Path) -> None:
+    """The funnel: chance of matching and expected interviews against applications sent, each
+    with its range, and the national rate of the person's type as a line."""
+    rows: Sequence[Mapping[str, Any]] = answer["rows"]
+    n = [r["applications"] for r in rows]
+    fig, (top, bottom) = _figure_stack()
+    top.fill_between(n, [100 * r["p_match_range"][0] for r in rows],
+                     [100 * r["p_match_range"][1] for r in rows], alpha=0.25, label="range")  # fmt: skip
+    top.plot(n, [100 * r["p_match"] for r in rows], marker="o", label="your chance of matching")
+    national = answer["national"]
+    if national["published"] is not None:
+        top.axhline(100 * national["published"], color="grey", linestyle="--",
+                    label=f"{national['label']}, NRMP {national['year']}")  # fmt: skip
+    top.set_ylabel("chance of matching (%)")
+    top.set_ylim(0, 100)
+    top.set_title(f"{answer['specialty']}: applications -> interviews -> Match", fontsize=10)
+    top.grid(alpha=0.3)
+    top.legend(loc="lower right", fontsize=8)
+    bottom.fill_between(
+        n,
+        [r["interviews_range"][0] for r in rows],
+        [r["interviews_range"][1] for r in rows],
+        alpha=0.25,
+    )
+    bottom.plot(n, [r["interviews"] for r in rows], marker="o", color="tab:green")
+    bottom.set_xlabel("applications sent")
+    bottom.set_ylabel("interviews (expected)")
+    bottom.grid(alpha=0.3)
+    _save(fig, path)
+
+
+def _figure_stack() -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 6.0), dpi=110, sharex=True)
+    return fig, (top, bottom)
+
+
 def calibration_plot(report: Mapping[str, Any], path: Path) -> None:
     """Targets against simulated rates by applicant type, and IMG share by specialty."""
     import matplotlib

@@ -19,26 +19,26 @@ import numpy as np
 from imgpath import __version__
 from imgpath.core.market.calibrate import Calibration, calibration_step
 from imgpath.core.market.generate import generate_market
+from imgpath.core.market.insertion import person_chances
 from imgpath.core.market.model import APPLICANT_TYPES, TARGET_TYPES, MarketModel
 from imgpath.core.market.outcome import RunSummary, aggregate, interval, summarize_run
-from imgpath.core.market.person import Person, person_odds, program_thresholds
+from imgpath.core.market.person import Person
 from imgpath.core.matching.jit import engine_stamp
 from imgpath.core.matching.solve import solve_market
 from imgpath.errors import InvalidInputError
 from imgpath.parallel.executors import Executor, SerialExecutor
+from imgpath.services.stored_markets import Stored, ensure_markets
 from imgpath.storage.result_cache import ResultCache, cache_key
 
 __all__ = [
     "DEFAULT_RANKS",
     "TARGET_TYPES",
     "CalibrationLog",
-    "OddsTask",
     "SimTask",
     "calibrate_model",
     "calibration_overrides",
     "code_stamp",
     "odds",
-    "run_odds",
     "run_seeds",
     "run_simulation",
     "simulate",
@@ -74,7 +74,9 @@ REGENERATE = 3
 """Fresh markets to try when the singles phase of a generated market keeps cycling."""
 
 
-def _solve(task_model: MarketModel, seed: int, scale: float) -> tuple[Any, Any, dict[str, float]]:
+def solve_generated(
+    task_model: MarketModel, seed: int, scale: float
+) -> tuple[Any, Any, dict[str, float]]:
     """Generate and match one market.  About one generated market in forty makes the singles
     phase cycle (through supplemental lists); such a market is replaced by a fresh one drawn from
     the same seed, and the replacement is counted, so results stay reproducible."""
@@ -106,41 +108,8 @@ def _solve(task_model: MarketModel, seed: int, scale: float) -> tuple[Any, Any, 
 
 def run_simulation(task: SimTask) -> dict[str, Any]:
     """One simulated Match, summarised (a top-level function: worker processes import it)."""
-    sim, outcome, seconds = _solve(task.model, task.seed, task.scale)
+    sim, outcome, seconds = solve_generated(task.model, task.seed, task.scale)
     return summarize_run(sim, outcome, seconds).to_dict()
-
-
-@dataclass(frozen=True)
-class OddsTask:
-    model: MarketModel
-    seed: int
-    person: Person
-    specialties: tuple[int, ...]
-    ranks: tuple[int, ...]
-    at_ranks: int
-    draws: int = 200
-    scale: float = 1.0
-
-
-def run_odds(task: OddsTask) -> dict[str, Any]:
-    """One simulated Match, and the person's chances in it by list length and by specialty."""
-    sim, outcome, seconds = _solve(task.model, task.seed, task.scale)
-    thresholds = program_thresholds(sim, outcome)
-    wanted = tuple(sorted({*task.ranks, task.at_ranks}))
-    at = wanted.index(task.at_ranks)
-    chances = {
-        s: person_odds(sim, thresholds, task.person, s, wanted, draws=task.draws, seed=task.seed)
-        for s in task.specialties
-    }
-    main = chances[task.specialties[0]]
-    by_ranks = [main[wanted.index(k)] for k in task.ranks]
-    by_specialty = {s: values[at] for s, values in chances.items()}
-    return {
-        "seed": task.seed,
-        "by_ranks": by_ranks,
-        "by_specialty": by_specialty,
-        "seconds": seconds,
-    }
 
 
 def _cached(
@@ -220,6 +189,7 @@ def calibrate_model(
     executor: Executor,
     progress: Tick | None = None,
     first_iteration: int = 0,
+    fit_scale: bool = True,
 ) -> tuple[Calibration, CalibrationLog]:
     """Fit offsets and the list-length scale to the model's targets by stochastic approximation.
 
@@ -254,6 +224,7 @@ def calibrate_model(
             targets,
             (model.target_fill_rate or 94.3) / 100,
             first_iteration + it,
+            fit_scale=fit_scale,
         )
         if progress:
             progress(it + 1, iterations)
@@ -285,38 +256,39 @@ def odds(
     use_cache: bool = True,
     progress: Tick | None = None,
 ) -> dict[str, Any]:
-    """The person's P(match) by list length (in the first specialty) and by specialty."""
+    """The person's P(match) by list length (in the first specialty) and by specialty.
+
+    Each of the ``runs`` national Matches is solved once and stored (shared by every person and
+    process); the person is inserted into each by a rejection chain.  ``use_cache=False``
+    ignores nothing stored (a stored market is an input, not a cached answer) but is kept for
+    the callers that pass it.
+    """
+    del use_cache
     if runs < 1:
         msg = "--runs must be at least 1"
         raise InvalidInputError(msg)
     if not specialties:
         msg = "no specialty to compute odds for"
         raise InvalidInputError(msg)
-    seeds = run_seeds(seed, runs)
     runner = executor or SerialExecutor()
-    tasks = [
-        OddsTask(model, s, person, tuple(specialties), tuple(ranks), at_ranks, draws, scale)
-        for s in seeds
-    ]
-
-    def compute() -> list[dict[str, Any]]:
-        return runner.map(run_odds, tasks, progress)
-
-    payload = {"params": model.params, "seeds": seeds, "person": person.__dict__, "specialties": list(specialties),
-               "ranks": list(ranks), "at_ranks": at_ranks, "draws": draws, "scale": scale}  # fmt: skip
-    raw, cached = _cached("odds", payload, compute, use_cache)
+    markets, built = ensure_markets(
+        model, run_seeds(seed, runs), scale, executor=runner, progress=progress
+    )
+    wanted = tuple(sorted({*ranks, at_ranks}))
     names = [model.specialties[s].name for s in specialties]
+    per_market = [
+        {s: person_chances(m.match, model, person, s, wanted, draws=draws, seed=m.summary.seed)
+         for s in specialties}
+        for m in markets
+    ]  # fmt: skip
     by_ranks = []
-    for i, k in enumerate(ranks):
-        values = [r["by_ranks"][i] for r in raw]
+    for k in ranks:
+        values = [chances[specialties[0]][wanted.index(k)] for chances in per_market]
         lo, hi = interval(values)
         by_ranks.append({"ranks": k, "p_match": float(np.mean(values)), "interval_90": [lo, hi]})
     by_specialty = []
     for s, name in zip(specialties, names, strict=True):
-        values = [
-            r["by_specialty"][str(s)] if str(s) in r["by_specialty"] else r["by_specialty"][s]
-            for r in raw
-        ]
+        values = [chances[s][wanted.index(at_ranks)] for chances in per_market]
         lo, hi = interval(values)
         by_specialty.append(
             {
@@ -332,6 +304,14 @@ def odds(
         "specialty": names[0],
         "by_ranks": by_ranks,
         "by_specialty": by_specialty,
-        "cached": cached,
+        "national": _national(markets, person.kind),
+        "markets": {"runs": len(markets), "built": built, "scale": scale},
         "executor": {"name": runner.name, "workers": runner.workers},
     }
+
+
+def _national(markets: Sequence[Stored], kind: str) -> dict[str, Any]:
+    """The simulated national match rate of the person's type over the stored markets."""
+    values = [m.summary.rate_by_type.get(kind, 0.0) for m in markets]
+    lo, hi = interval(values)
+    return {"type": kind, "p_match": float(np.mean(values)), "interval_90": [lo, hi]}

@@ -45,11 +45,16 @@ def test_specialties_follow_nrmp_2025() -> None:
 
 
 def test_the_calibrated_model_reads_its_targets() -> None:
-    model = load_model()
+    model = load_model(year=2025)
     assert model.types["us_md_senior"].target_match_rate == 93.5
     assert model.types["non_us_img"].target_match_rate == 58.0
     assert model.applicants == 47_208
     assert 42_000 < model.positions < 43_500
+    current = load_model()  # 2026, the default
+    assert current.year == 2026
+    assert current.types["non_us_img"].target_match_rate == 56.4
+    assert current.applicants == 48_050
+    assert current.params["rank_length_scale"] == load_model(year=2025).params["rank_length_scale"]
 
 
 def test_scenarios_override_any_figure(tmp_path: Path) -> None:

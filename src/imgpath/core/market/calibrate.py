@@ -45,8 +45,11 @@ def calibration_step(
     targets: Mapping[str, float],
     target_fill: float,
     iteration: int,
+    *,
+    fit_scale: bool = True,
 ) -> Calibration:
-    """One step toward the targets (rates and fill as fractions)."""
+    """One step toward the targets (rates and fill as fractions); with ``fit_scale=False`` the
+    rank-list length scale stays as it is (the fill rate is then a check, not a target)."""
     gain = 1.0 / (1.0 + iteration / 5.0)
     considered = dict(current.considered)
     shares = dict(current.backup_shares)
@@ -59,6 +62,8 @@ def calibration_step(
         else:
             considered[kind] = 1 / (1 + math.exp(-(logit(considered[kind]) + 1.5 * gain * gap)))
             considered[kind] = min(max(considered[kind], 0.05), 0.99)
+    if not fit_scale:
+        return Calibration(considered, shares, current.rank_length_scale)
     unfilled_sim = max(1 - fill, 1e-3)
     unfilled_target = max(1 - target_fill, 1e-3)
     scale = current.rank_length_scale * (unfilled_sim / unfilled_target) ** (0.6 * gain)

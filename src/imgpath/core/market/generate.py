@@ -154,6 +154,32 @@ def _draw(
     got[rows] = row_got
 
 
+def _policy_allows(
+    model: MarketModel,
+    seed: int,
+    a_type: npt.NDArray[np.int8],
+    needs_visa: B,
+    h1b: B,
+    ra: npt.NDArray[np.int64],
+    rp: npt.NDArray[np.int64],
+) -> B:
+    """Which (program, applicant) rankings the visa policy allows: a non-US IMG who needs a visa
+    and can get none (``policy.visa_blocked_share``) is ranked by no program; one whose J-1 is
+    blocked (``policy.j1_blocked_share``) only by H-1B sponsors.  Drawn from a stream of its own,
+    so a policy of zero changes no other draw of the market."""
+    policy = model.policy
+    allowed = np.ones(ra.shape[0], np.bool_)
+    if not policy.visa_blocked_share and not policy.j1_blocked_share:
+        return allowed
+    u = np.random.default_rng(np.random.SeedSequence([seed, 0x5A7])).random(a_type.shape[0])
+    affected = needs_visa & (a_type == APPLICANT_TYPES.index("non_us_img"))
+    none = affected & (u < policy.visa_blocked_share)
+    j1_only = affected & ~none & (u < policy.visa_blocked_share + policy.j1_blocked_share)
+    allowed &= ~none[ra]
+    allowed &= ~(j1_only[ra] & ~h1b[rp])
+    return allowed
+
+
 def _zscore(values: F32) -> F32:
     spread = float(values.std()) or 1.0
     out: F32 = ((values - float(values.mean())) / spread).astype(np.float32)
@@ -370,6 +396,7 @@ def generate_market(model: MarketModel, *, seed: int = 0, scale: float = 1.0) ->
     considered = np.array([t.considered_share for t in types])
     keep = rng.random(rp.shape[0]) < considered[a_type[ra]]
     keep &= ~(needs_visa[ra] & ~sponsors[rp])
+    keep &= _policy_allows(model, seed, a_type, needs_visa, h1b, ra, rp)
     rp, ra = rp[keep], ra[keep]
     score = (strength[ra] + prm.noise_sd * rng.normal(size=ra.shape[0])).astype(np.float32)
     order = np.lexsort((-score, rp))

@@ -30,6 +30,7 @@ __all__ = [
     "TYPE_NAMES",
     "InvalidModelError",
     "MarketModel",
+    "PolicyParams",
     "ProgramParams",
     "Specialty",
     "TypeParams",
@@ -93,6 +94,20 @@ class ProgramParams(_Strict):
     size_shape: float = Field(gt=0, le=100)
 
 
+class PolicyParams(_Strict):
+    """Visa policy on the rank-list day, as shares of the non-US IMGs who need a visa.
+
+    Scenario keys (``policy.visa_blocked_share: 0.1`` is "what if a tenth could get no visa").
+    The service can also derive them from the pathway rules' travel bans on a day and a mix of
+    nationalities (``policy.travel_ban``; see docs/reference/market-model.md).
+    """
+
+    visa_blocked_share: float = Field(default=0.0, ge=0, le=1)
+    """Share who can get no training visa at all (a full travel ban): no program ranks them."""
+    j1_blocked_share: float = Field(default=0.0, ge=0, le=1)
+    """Share whose J-1 is blocked but not H-1B (a partial ban): only H-1B sponsors rank them."""
+
+
 class SpecialtyParams(_Strict):
     """One specialty; in a scenario, any field may be given alone."""
 
@@ -121,6 +136,7 @@ class ModelParams(_Strict):
     step2ck_gap: float = Field(ge=0, le=5)
     step2ck_weight: float = Field(ge=0, le=1)
     specialties: dict[str, SpecialtyParams]
+    policy: PolicyParams = PolicyParams()
 
 
 @dataclass(frozen=True)
@@ -157,6 +173,7 @@ class MarketModel:
     """Matched minus unmatched mean Step 2 CK of non-US IMGs, in SDs (NRMP's published gap)."""
     step2ck_weight: float
     """How much of programs' judgement Step 2 CK carries (calibrated from that gap)."""
+    policy: PolicyParams = field(default_factory=PolicyParams)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The merged parameters (plain data): what a cache key or a report is computed from."""
@@ -287,6 +304,7 @@ def build_model(
         target_fill_rate=parsed.target_fill_rate,
         step2ck_gap=parsed.step2ck_gap,
         step2ck_weight=parsed.step2ck_weight,
+        policy=parsed.policy,
         sources=dict(sources or {}),
         params=copy.deepcopy(dict(params)),
     )
