@@ -366,3 +366,28 @@ def test_no_bundled_list_of_codes_holds_a_yes_no_value() -> None:
     assert "NO" in book["UK.IMG.DEF"].params["home"]
     for rule_id in ("UK.TRAINING.PRIORITISATION.v2026", "UK.TRAINING.PRIORITISATION.v2027"):
         assert "NO" in book[rule_id].params["pmq_countries"]
+
+
+@pytest.mark.parametrize(
+    "day", [date(2027, 2, 23), date(2027, 2, 24), date(2027, 3, 1), date(2027, 3, 4)]
+)
+def test_a_projected_deadline_already_open_is_placed_today_not_in_the_past(day: date) -> None:
+    """The 2027 rank-list deadline is projected 2027-02-24..2027-03-03: inside that window the
+    timeline puts it on the day asked (it may fall any day from now), the day after it is past."""
+    profile = {
+        "school": {"country": "NG", "wdoms_ecfmg_note": "yes", "graduation_date": "2022-07-15"},
+        "citizenships": ["NG"],
+        "us_status": "none",
+        "in_us": False,
+        "targets": {"match_year": 2027, "states": ["NY"], "visa": "j1"},
+    }
+    out = evaluate(parse_profile(profile, on=day), day).to_dict()
+    rol = [e for e in out["timeline"] if e["title"].startswith("Rank order list certification")]
+    assert len(rol) == 1
+    if day <= date(2027, 3, 3):
+        assert rol[0]["kind"] != "past"
+        assert rol[0]["date"] == max(day, date(2027, 2, 24)).isoformat()
+    else:
+        assert rol[0]["kind"] == "past"
+        assert rol[0]["date"] == "2027-02-24"
+    _no_past_date_as_upcoming(out, day)

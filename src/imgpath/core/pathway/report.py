@@ -288,9 +288,11 @@ def _timeline(
             rid = medsci.id if medsci else "US.PLAN.ORDER"
             kind = "scheduled" if attempt.date > on else "past"
             events.append(Event(attempt.date, f"{_EXAM_TITLES[exam]}: {attempt.result}", rid, kind))
+    # A projected range already open on the day asked (its earliest day passed, its latest not)
+    # is placed on the day asked: it may fall any day from now, and it is not past.
     events.extend(
         Event(
-            d.date,
+            d.date if d.past else max(d.date, on),
             d.title + _projected(d),
             d.rule_id,
             "past" if d.past else "deadline",
