@@ -142,7 +142,7 @@ def test_generate_a_small_national_market_then_match_it(
     )
     assert code == 0, err
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert len(doc["applicants"]) == pytest.approx(47208 * 0.02, rel=0.01)
+    assert len(doc["applicants"]) == pytest.approx(48050 * 0.02, rel=0.01)  # NRMP 2026: 48,050
     assert doc["couples"]
     code, out, _ = run(capsys, "match", str(path), "-f", "json")
     assert code == 0

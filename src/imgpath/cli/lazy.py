@@ -40,8 +40,9 @@ LAZY: dict[str, LazyCommand] = {
                          "Pathway and OET fees. Each line gives its source rule and the date it was last confirmed;\n"
                          "amounts nobody has published are shown as unknown, never guessed."),
     "odds": LazyCommand("imgpath.cli.odds", "odds_command",
-                        "Your chance of matching in simulated national Matches: by how many programs you rank (the\n"
-                        "\"how many\" curve) and by specialty, each with the range across simulated markets."),
+                        "How many programs to apply to: for each number of applications, the interviews you can\n"
+                        "expect, your chance of matching (each with a range) and the ERAS fees, beside the\n"
+                        "national match rate of your applicant type."),
     "serve": LazyCommand("imgpath.cli.serve", "serve_command",
                          "Run the web app (pages and the /api with its docs at /api/docs)."),
     "worker": LazyCommand("imgpath.cli.serve", "worker_command",

@@ -57,10 +57,10 @@ def schema_command(
 def demo_command(
     seed: Annotated[int, typer.Option(min=0, help="Random seed of the example market.")] = 0,
     scale: Annotated[
-        float, typer.Option(min=0.001, max=10.0, help="Market size relative to the 2025 Match.")
+        float, typer.Option(min=0.001, max=10.0, help="Market size relative to the 2026 Match.")
     ] = 1.0,
 ) -> None:
-    """Generate the national example market (2025 shape) and match it: what **make run** does."""
+    """Generate the national example market (2026 model) and match it: what **make run** does."""
     from imgpath.cli.market import print_demo
 
     print_demo(seed=seed, scale=scale)

@@ -87,7 +87,7 @@ def generate_command(
         bool,
         typer.Option(
             "--national",
-            help="A simulated national Match from the calibrated 2025 model: ~47,000 applicants, ~6,300 programs, couples, supplemental lists.",
+            help="A simulated national Match from the calibrated 2026 model: ~48,000 applicants, ~6,300 programs, couples, supplemental lists.",
         ),
     ] = False,
     seed: Annotated[
@@ -95,7 +95,7 @@ def generate_command(
     ] = 0,
     scale: Annotated[
         float,
-        typer.Option(min=0.001, max=10.0, help="Size relative to the 2025 Match (0.1 = a tenth)."),
+        typer.Option(min=0.001, max=10.0, help="Size relative to the 2026 Match (0.1 = a tenth)."),
     ] = 1.0,
     output: Annotated[
         Path | None,
@@ -106,7 +106,7 @@ def generate_command(
 ) -> None:
     """Generate a Match instance in the interchange format, to run with imgpath match.
 
-    Programs and applicants are invented; counts by specialty and type follow NRMP's 2025 tables.
+    Programs and applicants are invented; counts by specialty and type follow the 2026 model (NRMP's 2026 figures; see docs/reference/market-model.md).
 
     Example:
 
