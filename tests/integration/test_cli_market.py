@@ -84,6 +84,8 @@ def test_simulate_table_with_a_scenario(capsys: pytest.CaptureFixture[str], tmp_
         (["market", "simulate", "--scenario", "missing.yaml"], "no such file"),
         (["odds", str(EXAMPLE), "--ranks", "a,b"], "--ranks 'a,b'"),
         (["odds", str(EXAMPLE), "--specialty", "astrology"], "no specialty matches"),
+        (["odds", str(EXAMPLE), "--specialty", "astrology"], "imgpath market specialties"),
+        (["odds", str(EXAMPLE), "--type", "alien"], "--type 'alien'"),
         (["market", "generate"], "--national"),
     ],
 )

@@ -29,7 +29,7 @@ from imgpath.core.catalog.fit import Applicant, Fit, Term
 from imgpath.core.catalog.outcomes import STAGES, K, OutcomeCell
 from imgpath.core.catalog.program_evidence import EVIDENCE_KINDS, ProgramEvidence
 from imgpath.core.catalog.programs import TRACK_TYPES, Program
-from imgpath.core.catalog.search import SORTS, SearchQuery
+from imgpath.core.catalog.search import SORTS, SearchQuery, parse_search
 from imgpath.core.catalog.sources import IMPORT_KINDS, RowProblem, Source
 from imgpath.core.geography import REGIONS
 from imgpath.services.canada import CanadaResult
@@ -94,4 +94,5 @@ __all__ = [
     "export_bundle",
     "import_bundle",
     "open_catalog",
+    "parse_search",
 ]

@@ -25,11 +25,11 @@ from imgpath.catalog import (
     Applicant,
     CanadaQuery,
     Catalog,
-    SearchQuery,
     applicant_from_file,
     export_bundle,
     import_bundle,
     open_catalog,
+    parse_search,
 )
 from imgpath.cli.files import write_output
 from imgpath.cli.plan import parse_day
@@ -251,9 +251,21 @@ def search_command(
       imgpath programs search --country CA -s "family medicine" --img-only
     """
     applicant = _applicant(profile, on)
-    if sort is Sort.fit and applicant is None:
-        msg = "--sort fit: sorting by fit needs a profile (--for PROFILE)"
-        raise InvalidInputError(msg)
+    query = parse_search(
+        text=text or "",
+        specialties=specialty or (),
+        states=state or (),
+        regions=region or (),
+        types=track_type or (),
+        visa=visa,
+        visa_unknown=visa_unknown,
+        all_specialties=all_specialties,
+        include_excluded=show_excluded,
+        sort=sort.value if sort else None,
+        limit=limit,
+        offset=offset,
+        has_profile=applicant is not None,
+    )
     wanted_country = (country or "").strip().upper() or (
         applicant.destination if applicant is not None else "US"
     )
@@ -266,20 +278,6 @@ def search_command(
     if wanted_country == "CA":
         _canada(specialty, img_only, limit, offset, output_format, output, db)
         return
-    query = SearchQuery(
-        text=text or "",
-        specialties=tuple(specialty or ()),
-        states=tuple(s.strip().upper() for s in state or ()),
-        regions=tuple(r.strip().lower() for r in region or ()),
-        types=tuple(t.strip().upper() for t in track_type or ()),
-        visa=visa.strip().lower() if visa else None,
-        visa_unknown=visa_unknown,
-        all_specialties=all_specialties,
-        include_excluded=show_excluded,
-        sort=(sort.value if sort else ("fit" if applicant else "name")),
-        limit=limit,
-        offset=offset,
-    )
     with _catalog(db) as catalog:
         result = catalog.search(query, applicant)
     data = result.to_dict()

@@ -58,7 +58,13 @@ from imgpath.core.catalog.sources import IMPORT_KINDS
 from imgpath.core.csv_reading import table
 from imgpath.core.pathway.profile import Profile
 from imgpath.core.pathway.report import Report
-from imgpath.errors import InvalidInputError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.errors import (
+    FormError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+)
 from imgpath.services.canada import CanadaResult, search_canada
 from imgpath.services.documents import read_text
 from imgpath.services.evidence_assembly import assemble_evidence
@@ -345,9 +351,7 @@ class Catalog:
             notes.append(f"Combined and related specialties are not included: {listed}; "
                          "ask for them by code or name")  # fmt: skip
         if problems:
-            raise InvalidInputError(
-                "; ".join(str(Problem(where, message)) for where, message in problems)
-            )
+            raise FormError([Problem(where, message) for where, message in problems])
         if query.sort == "fit" and applicant is None:
             query = replace(query, sort="name")
             notes.append("Listed by name: fill in your profile to rank programs for you")

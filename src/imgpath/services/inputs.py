@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from imgpath.errors import InvalidInputError, Problem
+from imgpath.errors import FormError, Problem
 
 __all__ = [
     "MAX_ID",
@@ -46,20 +46,6 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}($|T)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """OWASP's list (= + - @ tab CR), line feed, and their full-width forms, which spreadsheets
 also read as formula starts."""
-
-
-class FormError(InvalidInputError):
-    """Bad form or API input, with every problem keyed by its field name."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
-
-    def by_field(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for p in self.problems:
-            out.setdefault(p.location, f"{p.message}; {p.hint}" if p.hint else p.message)
-        return out
 
 
 def require(problems: list[Problem]) -> None:

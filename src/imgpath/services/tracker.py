@@ -18,8 +18,8 @@ from typing import Any
 import icalendar
 
 from imgpath.core.matching.instance import NRMP_MAX_RANKS
-from imgpath.errors import ImgpathError, NotFoundError, PermissionDeniedError, Problem
-from imgpath.services.accounts import Account, FormError
+from imgpath.errors import FormError, ImgpathError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.services.accounts import Account
 from imgpath.services.inputs import check_id, neutralise_cell, text_problems
 from imgpath.services.pathway import application_costs
 from imgpath.services.pathway_data import load_rulebook

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from imgpath.core.catalog.search import SearchQuery
 from imgpath.core.pathway.profile import InvalidProfileError, parse_profile
-from imgpath.errors import NotFoundError, PermissionDeniedError, Problem
-from imgpath.services.accounts import Account, FormError
+from imgpath.errors import FormError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.services.accounts import Account
 from imgpath.services.catalog import Catalog, SearchResult, applicant_from_report
 from imgpath.services.inputs import check_email, document_problems, require, text_problems
 from imgpath.services.odds import odds_for_report
@@ -158,9 +158,6 @@ class Workspace:
         self, viewer: Account, query: SearchQuery, *, on: date, owner_id: int | None = None
     ) -> SearchResult:
         owner = self.owner(viewer, owner_id)
-        problems = query.problems()
-        if problems:
-            raise FormError([Problem(name, message) for name, message in problems])
         has_profile = bool(self.store.profile(owner.id))
         if (
             query.sort == "fit" and not has_profile

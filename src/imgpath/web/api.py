@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from imgpath.core.catalog.search import SearchQuery
+from imgpath.catalog import parse_search
 from imgpath.web.deps import Csrf, Me, RowId, UserId, today
 
 __all__ = ["router"]
@@ -65,8 +65,8 @@ def api_programs(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     user: UserId = None,
 ) -> dict[str, Any]:
-    query = SearchQuery(text=q, specialties=tuple(specialty or ()), states=tuple(state or ()), visa=visa or None,
-                        sort=sort, limit=limit, offset=offset)  # fmt: skip
+    query = parse_search(text=q, specialties=specialty or (), states=state or (), visa=visa,
+                         sort=sort, limit=limit, offset=offset)  # fmt: skip
     result = request.app.state.workspace.search(me, query, on=today(request), owner_id=user)
     out: dict[str, Any] = result.to_dict()
     return out

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from imgpath.errors import Problem
+from imgpath.errors import FormError, Problem
 from imgpath.services.accounts import Account
-from imgpath.services.inputs import FormError, text_problems
+from imgpath.services.inputs import text_problems
 from imgpath.web.security import check_csrf, current_account
 
 __all__ = [

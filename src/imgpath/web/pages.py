@@ -11,9 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from imgpath.core.catalog.search import SearchQuery
-from imgpath.errors import InvalidInputError
-from imgpath.services.inputs import FormError
+from imgpath.catalog import parse_search
+from imgpath.errors import FormError, InvalidInputError
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
 from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
 from imgpath.web.responses import render, see_other
@@ -89,12 +88,12 @@ def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", st
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     filters = {"q": q, "specialty": specialty, "state": state, "visa": visa}
-    query = SearchQuery(text=q.strip()[:200], specialties=(specialty.strip()[:200],) if specialty.strip() else (),
-                        states=(state.strip().upper()[:10],) if state.strip() else (), visa=visa[:10] or None,
-                        sort="fit", limit=20, offset=offset)  # fmt: skip
     errors: dict[str, str] = {}
     result = None
     try:
+        query = parse_search(
+            text=q, specialties=[specialty], states=[state], visa=visa[:10], offset=offset
+        )
         result = workspace.search(me, query, on=today(request), owner_id=user)
     except FormError as exc:
         errors = exc.by_field()

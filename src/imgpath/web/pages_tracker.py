@@ -15,8 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from imgpath.errors import FormError
 from imgpath.services.accounts import Account
-from imgpath.services.inputs import FormError, check_id
+from imgpath.services.inputs import check_id
 from imgpath.services.tracker import (
     APPLICATION_STATUSES,
     DOCUMENT_KINDS,
