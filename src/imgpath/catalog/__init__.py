@@ -9,7 +9,8 @@ sources, outcomes imgpath users share (k >= 5), and fit for one applicant.
 
 The service API for the web app and scripts:
 
-* search and fit: ``catalog.search(SearchQuery(...), applicant)``, ``catalog.show(code, applicant)``;
+* search and fit: ``catalog.search(SearchQuery(...), applicant)`` (``parse_search(...)`` reads
+  a search as people type it, the same for every front end), ``catalog.show(code, applicant)``;
   Canada: ``catalog.canada(CanadaQuery(...))``;
 * evidence: ``catalog.program_evidence(code)``, ``catalog.evidence_summary()``,
   ``catalog.import_evidence(path, kind, ...)``, ``catalog.matches_to_review()``,

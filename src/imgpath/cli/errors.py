@@ -9,7 +9,6 @@ line saying so and how to report it (exit 70), never a traceback, unless they as
 
 from __future__ import annotations
 
-import os
 import traceback
 
 from rich.console import Console
@@ -23,6 +22,7 @@ from imgpath.errors import (
     NotFoundError,
     Problem,
 )
+from imgpath.settings import library_settings
 
 __all__ = [
     "EXIT_CODES",
@@ -98,6 +98,13 @@ def _say(console: Console | None, label: str, message: str) -> None:
     console.print(Text.assemble((label, "bold red"), " ", message), emoji=False)
 
 
+def _wants_traceback() -> bool:
+    try:
+        return library_settings().traceback
+    except InvalidInputError:
+        return False
+
+
 def report_unexpected(error: Exception, console: Console | None = None) -> int:
     """Report an error imgpath did not raise on purpose; returns the exit code.
 
@@ -121,7 +128,7 @@ def report_unexpected(error: Exception, console: Console | None = None) -> int:
     if isinstance(error, MemoryError):
         _say(console, "error:", "not enough memory for this input; try a smaller one")
         return 1
-    if os.environ.get("IMGPATH_TRACEBACK") == "1":
+    if _wants_traceback():
         traceback.print_exception(error)
     what = f"{type(error).__name__}: {error}"[:300]
     _say(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
-import platformdirs
 from sqlalchemy.exc import IntegrityError
 
 from imgpath.core.catalog.canada import CanadaQuery
@@ -75,6 +73,7 @@ from imgpath.services.evidence_import import (
     source_from_options,
 )
 from imgpath.services.outcomes import OutcomeSharing
+from imgpath.settings import library_settings
 from imgpath.storage.catalog_store import CatalogStore
 from imgpath.storage.database import connect
 from imgpath.storage.evidence_store import EvidenceStore
@@ -107,14 +106,7 @@ PROGRAM_LIST_SOURCE = (
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else $IMGPATH_DATABASE_URL, else ``imgpath.sqlite3`` in
     $IMGPATH_DATA_DIR or the user's data folder."""
-    if url:
-        return url
-    if os.environ.get(DATABASE_ENV):
-        return os.environ[DATABASE_ENV]
-    folder = Path(
-        os.environ.get("IMGPATH_DATA_DIR") or platformdirs.user_data_dir("imgpath", appauthor=False)
-    )  # the same default as the web app's settings (imgpath.settings)
-    return f"sqlite:///{folder / 'imgpath.sqlite3'}"
+    return url or library_settings().resolved_database_url()
 
 
 def _rows(*parts: str) -> list[dict[str, str]]:
