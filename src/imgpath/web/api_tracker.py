@@ -165,7 +165,8 @@ def api_remove_letter(request: Request, me: Me, letter_id: RowId) -> dict[str, A
 
 @router.put("/letters/{letter_id}/programs/{code}", dependencies=[Csrf])
 def api_assign(request: Request, me: Me, letter_id: RowId, code: str) -> dict[str, Any]:
-    return {"letters_for_program": _tracker(request).assign_letter(me, letter_id, code)}
+    held = _tracker(request).assign_letter(me, letter_id, code, on=today(request))
+    return {"letters_for_program": held}
 
 
 @router.delete("/letters/{letter_id}/programs/{code}", dependencies=[Csrf])

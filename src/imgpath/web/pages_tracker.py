@@ -22,7 +22,6 @@ from imgpath.services.tracker import (
     APPLICATION_STATUSES,
     DOCUMENT_KINDS,
     LETTER_KINDS,
-    LETTERS_PER_PROGRAM,
     ROTATION_KINDS,
     SERVICES,
 )
@@ -33,8 +32,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 CHOICES = {"statuses": APPLICATION_STATUSES, "services": SERVICES, "letter_kinds": LETTER_KINDS,
-           "document_kinds": DOCUMENT_KINDS, "rotation_kinds": ROTATION_KINDS,
-           "letters_per_program": LETTERS_PER_PROGRAM}  # fmt: skip
+           "document_kinds": DOCUMENT_KINDS, "rotation_kinds": ROTATION_KINDS}  # fmt: skip
 
 
 def _page(request: Request, me: Account, name: str, user: UserId = None, *, status: int = 200,
@@ -47,6 +45,7 @@ def _page(request: Request, me: Account, name: str, user: UserId = None, *, stat
     context: dict[str, Any] = {"me": me, "owner": owner, "readonly": readonly, "errors": errors or {},
                                "values": values or {}, "user": user, **CHOICES, **extra}  # fmt: skip
     on = today(request)
+    context["letters_per_program"] = tracker.letters_limit(on)
     if name == "applications.html":
         context["applications"] = tracker.applications(me, user)
         context["costs"] = tracker.costs(me, user, on=on)
@@ -155,7 +154,7 @@ def letter_status(request: Request, me: Me, letter_id: RowId, form: Form) -> Res
 def assign_letter(request: Request, me: Me, letter_id: RowId, form: Form) -> Response:
     tracker = request.app.state.tracker
     return _change(request, me, form, "letters.html", f"/letters#letter-{letter_id}",
-                         lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", "")),
+                         lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", ""), on=today(request)),
                          )  # fmt: skip
 
 
