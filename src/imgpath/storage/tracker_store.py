@@ -2,7 +2,7 @@
 and rotation slots run by organisations (SQLAlchemy Core).
 
 Like the accounts store, methods take ids and plain data; who may touch what is decided in
-``services.tracker``.  Every change is one transaction, so a server killed mid-write leaves the
+``services.workspace.season``.  Every change is one transaction, so a server killed mid-write leaves the
 old state or the new one, never half of an import or half of a reordered rank list.
 """
 

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from imgpath.errors import FormError
 from imgpath.services.accounts import Account
 from imgpath.services.inputs import check_id
-from imgpath.services.tracker import (
+from imgpath.services.workspace.season import (
     APPLICATION_STATUSES,
     DOCUMENT_KINDS,
     LETTER_KINDS,

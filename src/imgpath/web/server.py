@@ -19,7 +19,7 @@ __all__ = ["run_worker", "serve"]
 def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> None:
     import uvicorn
 
-    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
     from imgpath.settings import load_settings
     from imgpath.web.app import build_services
 

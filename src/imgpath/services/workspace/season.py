@@ -36,12 +36,14 @@ from imgpath.core.season.records import (
 )
 from imgpath.core.season.timeline import calendar_file, timeline
 from imgpath.core.season.usce import months, rotation_totals, usce_check
-from imgpath.errors import FormError, ImgpathError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.errors import FormError, ImgpathError, NotFoundError, Problem
 from imgpath.services.accounts import Account
 from imgpath.services.inputs import check_id
 from imgpath.services.pathway import application_costs
 from imgpath.services.pathway_data import load_rulebook
-from imgpath.services.workspace import Workspace
+from imgpath.services.workspace.access import Access
+from imgpath.services.workspace.account_export import export_account
+from imgpath.services.workspace.workspace import Workspace
 from imgpath.storage.tracker_store import (
     TrackerStore,
     applications,
@@ -352,15 +354,9 @@ class Tracker:
         return calendar_file(items, owner_id=owner.id, stamp=datetime.now(UTC))
 
     # ----------------------------------------------------------- rotation slots
-    def _organisation(self, viewer: Account) -> Account:
-        if viewer.role != "advisor":
-            msg = "rotation slots are run by advisors' organisations"
-            raise PermissionDeniedError(msg)
-        return viewer
-
     def slots(self, viewer: Account) -> list[dict[str, Any]]:
         """An organisation's rotation slots, each with the applicants placed in it."""
-        org = self._organisation(viewer)
+        org = Access.organisation(viewer)
         rows = self.store.rows(rotation_slots, org.id, ("start_on", "id"))
         people = {p["id"]: p for p in self.workspace.cohort(org)}
         placed: dict[int, list[dict[str, Any]]] = {}
@@ -372,19 +368,19 @@ class Tracker:
         return [{**r, "placed": placed.get(r["id"], [])} for r in rows]
 
     def add_slot(self, viewer: Account, raw: Mapping[str, Any]) -> int:
-        org = self._organisation(viewer)
+        org = Access.organisation(viewer)
         slot = Slot.read(raw)
         return self.store.add(rotation_slots, {**slot.values(), "user_id": org.id})
 
     def remove_slot(self, viewer: Account, slot_id: int) -> None:
-        org = self._organisation(viewer)
+        org = Access.organisation(viewer)
         if not self.store.remove(rotation_slots, org.id, slot_id):
             msg = f"no rotation slot {slot_id} of yours"
             raise NotFoundError(msg)
 
     def place(self, viewer: Account, slot_id: int, applicant_id: int) -> None:
         """Place an applicant who shared with this organisation; a full slot is refused."""
-        org = self._organisation(viewer)
+        org = Access.organisation(viewer)
         _, bad = check_id(applicant_id, "applicant")
         if bad:
             raise FormError(bad)
@@ -400,7 +396,7 @@ class Tracker:
                                      f"({slot['capacity']} placed)", "remove someone or add a slot")])  # fmt: skip
 
     def unplace(self, viewer: Account, slot_id: int, applicant_id: int) -> None:
-        org = self._organisation(viewer)
+        org = Access.organisation(viewer)
         self._row(rotation_slots, org, slot_id, "rotation slot")
         if not self.store.unplace(slot_id, applicant_id):
             msg = f"applicant {applicant_id} is not placed in slot {slot_id}"
@@ -413,15 +409,7 @@ class Tracker:
     # ------------------------------------------------------------------- export
     def export(self, viewer: Account) -> dict[str, Any]:
         """Everything stored about the signed-in user: the workspace and the season's records."""
-        owner = self.workspace.owner(viewer, write=True)
-        out = self.workspace.export(owner)
-        out.update({
-            "applications": self.applications(owner), "letters": self.letters(owner),
-            "documents": self.documents(owner), "rotations": self.rotations(owner)["rotations"],
-            "rank_list": self.store.rank_list(owner.id), "placements": self.placements(owner),
-            "rotation_slots": self.slots(owner) if owner.role == "advisor" else [],
-        })  # fmt: skip
-        return out
+        return export_account(self.workspace, self, viewer)
 
     # ------------------------------------------------------------------ cohort
     def cohort(self, viewer: Account, *, on: date, words: str = "", stage: str = "",

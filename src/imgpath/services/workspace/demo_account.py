@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 
 from imgpath.services.accounts import Accounts
-from imgpath.services.tracker import Tracker
-from imgpath.services.workspace import Workspace
+from imgpath.services.workspace.season import Tracker
+from imgpath.services.workspace.workspace import Workspace
 
 __all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "ensure_demo"]
 

@@ -1,0 +1,108 @@
+"""The applicant's profile and the pathway report made from it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from imgpath.core.pathway.profile import InvalidProfileError, parse_profile
+from imgpath.core.pathway.report import Report
+from imgpath.errors import FormError, Problem
+from imgpath.services.accounts import Account
+from imgpath.services.inputs import document_problems, require
+from imgpath.services.pathway import plan
+from imgpath.services.workspace.access import Access
+from imgpath.storage.accounts_store import AccountsStore
+
+__all__ = ["PROFILE_MAX_BYTES", "Profiles", "SharingPolicy", "deadline_times", "plan_stored"]
+
+ET = ZoneInfo("America/New_York")
+PROFILE_MAX_BYTES = 64_000
+"""The largest profile kept (settings: IMGPATH_MAX_PROFILE_BYTES)."""
+
+
+@dataclass(frozen=True)
+class SharingPolicy:
+    pending_days: int = 30
+    """A share to an address without a verified advisor account lapses after this many days."""
+    profile_max_bytes: int = PROFILE_MAX_BYTES
+
+
+def deadline_times(day: str | None, time_et: str | None, zone: str) -> dict[str, str | None]:
+    """A deadline in ET and in the user's zone ("09:00 ET" on a day; noon ET when no time is given
+    is not assumed: the day alone is shown)."""
+    if not day:
+        return {"et": None, "local": None}
+    if not time_et:
+        return {"et": day, "local": None}
+    hh, mm = (int(x) for x in time_et.split()[0].split(":"))
+    moment = datetime.fromisoformat(day).replace(hour=hh, minute=mm, tzinfo=ET)
+    local = moment.astimezone(ZoneInfo(zone))
+    return {"et": f"{day} {time_et}", "local": local.strftime(f"%Y-%m-%d %H:%M {zone}")}
+
+
+def _json_ready(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile as stored: YAML gives dates as date objects; the database keeps ISO strings."""
+    ready: dict[str, Any] = json.loads(json.dumps(dict(data), default=_iso))
+    return ready
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    msg = f"a profile value of type {type(value).__name__} cannot be stored"
+    raise TypeError(msg)
+
+
+def plan_stored(data: Mapping[str, Any], on: date) -> Report:
+    """The pathway report of a stored profile; one saved under older rules (or an older day) that
+    no longer reads is a FormError naming ``profile``."""
+    try:
+        return plan(parse_profile(dict(data), on=on), on)
+    except InvalidProfileError as exc:
+        raise FormError([Problem("profile", "the saved profile needs fixing", str(exc))]) from None
+
+
+class Profiles:
+    def __init__(self, store: AccountsStore, access: Access, policy: SharingPolicy) -> None:
+        self.store = store
+        self.access = access
+        self.policy = policy
+
+    def profile(self, viewer: Account, owner_id: int | None = None) -> dict[str, Any]:
+        owner = self.access.owner(viewer, owner_id)
+        return self.store.profile(owner.id) or {}
+
+    def save_profile(self, viewer: Account, data: Mapping[str, Any], *, on: date) -> dict[str, Any]:
+        """Validate (every problem keyed by its field) and save; nothing is saved if any is wrong."""
+        owner = self.access.owner(viewer, write=True)
+        if not isinstance(data, Mapping):
+            raise FormError([Problem("profile", "must be a mapping of profile fields")])
+        require(document_problems(data, field="", most_bytes=self.policy.profile_max_bytes))
+        try:
+            parse_profile(dict(data), on=on)
+        except InvalidProfileError as exc:
+            raise FormError(list(exc.problems)) from None
+        except (ValueError, TypeError, RecursionError, OverflowError) as exc:
+            raise FormError([Problem("profile", f"cannot be read ({type(exc).__name__})",
+                                     "check the values' types")]) from None  # fmt: skip
+        stored = _json_ready(data)
+        self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
+        return stored
+
+    def report(self, owner: Account, on: date) -> Report:
+        """The pathway report of the owner's saved profile (the caller has authorized)."""
+        return plan_stored(self.store.profile(owner.id) or {}, on)
+
+    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
+        owner = self.access.owner(viewer, owner_id)
+        report: dict[str, Any] = self.report(owner, on).to_dict()
+        for deadline in report.get("deadlines", []):
+            deadline["times"] = deadline_times(
+                deadline.get("date"), deadline.get("time_et"), viewer.time_zone
+            )
+        return report

@@ -1,0 +1,66 @@
+"""The program search and the saved list, for the applicant (or an advisor reading theirs)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from typing import Any
+
+from imgpath.core.catalog.search import SearchQuery
+from imgpath.errors import NotFoundError
+from imgpath.services.accounts import Account
+from imgpath.services.catalog import Catalog, ProgramView, SearchResult, applicant_from_report
+from imgpath.services.inputs import require, text_problems
+from imgpath.services.workspace.access import Access
+from imgpath.services.workspace.profiles import Profiles
+from imgpath.storage.accounts_store import AccountsStore
+
+__all__ = ["Programs"]
+
+
+class Programs:
+    def __init__(
+        self, store: AccountsStore, catalog: Catalog, access: Access, profiles: Profiles
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.access = access
+        self.profiles = profiles
+
+    def search(
+        self, viewer: Account, query: SearchQuery, *, on: date, owner_id: int | None = None
+    ) -> SearchResult:
+        """The catalog's search for the owner's profile; by name until there is one (fit needs it)."""
+        owner = self.access.owner(viewer, owner_id)
+        has_profile = bool(self.store.profile(owner.id))
+        if query.sort == "fit" and not has_profile:
+            query = dataclasses.replace(query, sort="name")
+        applicant = applicant_from_report(self.profiles.report(owner, on)) if has_profile else None
+        return self.catalog.search(query, applicant)
+
+    def program(self, viewer: Account, code: str, *, on: date) -> ProgramView:
+        has_profile = bool(self.store.profile(viewer.id))
+        applicant = applicant_from_report(self.profiles.report(viewer, on)) if has_profile else None
+        return self.catalog.show(code, applicant)
+
+    def saved(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
+        owner = self.access.owner(viewer, owner_id)
+        out = []
+        for row in self.store.saved(owner.id):
+            program = self.catalog.show(row["program_code"]).program
+            out.append({"code": program.code, "name": program.name, "institution": program.institution,
+                        "state": program.state, "specialty": program.specialty, "note": row["note"],
+                        "saved_at": row["saved_at"].isoformat()})  # fmt: skip
+        return out
+
+    def save_program(self, viewer: Account, code: str, note: str = "") -> bool:
+        owner = self.access.owner(viewer, write=True)
+        self.catalog.show(code)  # NotFoundError names an unknown code
+        require(text_problems(note, "note", most=2000, single_line=False))
+        return self.store.save_program(owner.id, code, note, now=datetime.now(UTC))
+
+    def unsave_program(self, viewer: Account, code: str) -> None:
+        owner = self.access.owner(viewer, write=True)
+        if not self.store.unsave_program(owner.id, code):
+            msg = f"program {code} is not on your list"
+            raise NotFoundError(msg)
