@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from imgpath.catalog import parse_search
 from imgpath.errors import FormError, InvalidInputError
-from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.web.deps import Csrf, Form, Me, SettingsDep, UserId, WorkspaceDep, today
 from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
 from imgpath.web.responses import render, see_other
 
@@ -24,8 +24,9 @@ router = APIRouter(include_in_schema=False)
 
 # ---------------------------------------------------------------------------- profile
 @router.get("/profile")
-def profile_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def profile_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     profile = workspace.profile(me, user)
     owner = workspace.owner(me, user)
     return render(request, "profile.html", me=me, owner=owner, sections=SECTIONS, values=form_values(profile),
@@ -40,14 +41,15 @@ def _yaml(profile: dict[str, Any]) -> str:
 
 
 @router.post("/profile", dependencies=[Csrf])
-def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def save_profile(
+    request: Request, me: Me, workspace: WorkspaceDep, settings: SettingsDep, form: Form
+) -> HTMLResponse:
     stored = workspace.profile(me)
     try:
         data = apply_form(
             stored if not form.get("yaml", "").strip() else {},
             form,
-            most_bytes=request.app.state.settings.max_profile_bytes,
+            most_bytes=settings.max_profile_bytes,
         )
         saved = workspace.save_profile(me, data, on=today(request))
     except FormError as exc:
@@ -69,8 +71,9 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
 
 # ---------------------------------------------------------------------------- pathway
 @router.get("/pathway")
-def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def pathway_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     owner = workspace.owner(me, user)
     if not workspace.profile(me, user):
         return render(request, "pathway.html", me=me, owner=owner, report=None, error="")
@@ -83,9 +86,8 @@ def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 # ---------------------------------------------------------------------------- programs
 @router.get("/programs")
-def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", state: str = "", visa: str = "",
+def programs_page(request: Request, me: Me, workspace: WorkspaceDep, q: str = "", specialty: str = "", state: str = "", visa: str = "",
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0, user: UserId = None) -> HTMLResponse:  # fmt: skip
-    workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     filters = {"q": q, "specialty": specialty, "state": state, "visa": visa}
     errors: dict[str, str] = {}
@@ -105,28 +107,29 @@ def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", st
 
 
 @router.get("/programs/{code}")
-def program_page(request: Request, me: Me, code: str) -> HTMLResponse:
-    view = request.app.state.workspace.program(me, code, on=today(request))
-    saved = {s["code"] for s in request.app.state.workspace.saved(me)}
+def program_page(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    view = workspace.program(me, code, on=today(request))
+    saved = {s["code"] for s in workspace.saved(me)}
     return render(request, "program.html", me=me, view=view.to_dict(), saved=saved)
 
 
 @router.post("/programs/{code}/save", dependencies=[Csrf])
-def save_program(request: Request, me: Me, code: str) -> HTMLResponse:
-    request.app.state.workspace.save_program(me, code)
+def save_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    workspace.save_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=True)
 
 
 @router.post("/programs/{code}/unsave", dependencies=[Csrf])
-def unsave_program(request: Request, me: Me, code: str) -> HTMLResponse:
-    request.app.state.workspace.unsave_program(me, code)
+def unsave_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    workspace.unsave_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=False)
 
 
 # ---------------------------------------------------------------------------- odds
 @router.get("/odds")
-def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def odds_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     owner = workspace.owner(me, user)
     job = workspace.latest_odds(me, user)
     specialty = (workspace.profile(me, user).get("targets") or {}).get("specialty", "")
@@ -135,8 +138,7 @@ def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 
 @router.post("/odds", dependencies=[Csrf])
-def start_odds(request: Request, me: Me, form: Form) -> Response:
-    workspace = request.app.state.workspace
+def start_odds(request: Request, me: Me, workspace: WorkspaceDep, form: Form) -> Response:
     try:
         workspace.start_odds(me, specialty=form.get("specialty", ""), on=today(request))
     except InvalidInputError as exc:
@@ -146,12 +148,10 @@ def start_odds(request: Request, me: Me, form: Form) -> Response:
 
 
 @router.get("/odds/jobs/{job}")
-def odds_job(request: Request, me: Me, job: str) -> HTMLResponse:
-    return render(
-        request, "_odds_job.html", me=me, job=request.app.state.workspace.odds_job(me, job)
-    )
+def odds_job(request: Request, me: Me, workspace: WorkspaceDep, job: str) -> HTMLResponse:
+    return render(request, "_odds_job.html", me=me, job=workspace.odds_job(me, job))
 
 
 @router.get("/odds/jobs/{job}/plot.png")
-def odds_plot(request: Request, me: Me, job: str) -> Response:
-    return Response(request.app.state.workspace.odds_plot(me, job), media_type="image/png")
+def odds_plot(me: Me, workspace: WorkspaceDep, job: str) -> Response:
+    return Response(workspace.odds_plot(me, job), media_type="image/png")
