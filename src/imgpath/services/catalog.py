@@ -277,10 +277,11 @@ class Actor:
 class Catalog:
     """The catalog of one database, with an in-memory view of programs and claims for searching."""
 
-    def __init__(self, store: CatalogStore, evidence: Evidence) -> None:
+    def __init__(self, store: CatalogStore, evidence: Evidence, programs: list[Program]) -> None:
+        """No I/O: ``open_catalog`` reads the programs and the evidence and passes them in."""
         self.store = store
         self.evidence = evidence
-        self.programs: list[Program] = store.programs()
+        self.programs = programs
         self.by_code = {p.code: i for i, p in enumerate(self.programs)}
         self.specialty_names = specialty_names(self.programs)
         self.ranks = alphabetical_ranks(self.programs)
@@ -786,7 +787,7 @@ def open_catalog(url: str | None = None) -> Catalog:
         except IntegrityError:  # another process built it at the same moment
             if not store.is_built():
                 raise
-    catalog = Catalog(store, load_evidence())
+    catalog = Catalog(store, load_evidence(), store.programs())
     install_bundled_evidence(catalog.evidence_store, catalog.programs)
     return catalog
 

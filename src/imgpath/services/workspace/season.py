@@ -44,14 +44,7 @@ from imgpath.services.pathway_data import load_rulebook
 from imgpath.services.workspace.access import Access
 from imgpath.services.workspace.account_export import export_account
 from imgpath.services.workspace.workspace import Workspace
-from imgpath.storage.tracker_store import (
-    TrackerStore,
-    applications,
-    documents,
-    letters,
-    rotation_slots,
-    rotations,
-)
+from imgpath.storage.tracker_store import Kind, TrackerStore
 
 __all__ = [
     "APPLICATION_STATUSES",
@@ -81,14 +74,14 @@ class Tracker:
             raise FormError([Problem(field, f"no program with code {code.strip()!r}",
                                      "copy the code from the program's page, e.g. 1234140C0")]) from None  # fmt: skip
 
-    def _remove(self, viewer: Account, table: Any, row_id: int, what: str) -> None:
+    def _remove(self, viewer: Account, kind: Kind, row_id: int, what: str) -> None:
         owner = self.workspace.owner(viewer, write=True)
-        if not self.store.remove(table, owner.id, row_id):
+        if not self.store.remove(kind, owner.id, row_id):
             msg = f"no {what} {row_id} of yours"
             raise NotFoundError(msg)
 
-    def _row(self, table: Any, owner: Account, row_id: int, what: str) -> dict[str, Any]:
-        found = self.store.row(table, owner.id, row_id)
+    def _row(self, kind: Kind, owner: Account, row_id: int, what: str) -> dict[str, Any]:
+        found = self.store.row(kind, owner.id, row_id)
         if found is None:
             msg = f"no {what} {row_id} of yours"
             raise NotFoundError(msg)
@@ -98,7 +91,7 @@ class Tracker:
     def applications(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
         owner = self.workspace.owner(viewer, owner_id)
         out = []
-        for row in self.store.rows(applications, owner.id, ("program_code",)):
+        for row in self.store.rows("applications", owner.id, ("program_code",)):
             program = self.catalog.show(row["program_code"]).program
             out.append({**row, "program": {"code": program.code, "name": program.name,
                                            "specialty": program.specialty, "state": program.state,
@@ -127,7 +120,7 @@ class Tracker:
         if found is None:
             msg = f"no application to {code} of yours"
             raise NotFoundError(msg)
-        self.store.remove(applications, owner.id, int(found["id"]))
+        self.store.remove("applications", owner.id, int(found["id"]))
 
     def import_csv(self, viewer: Account, data: bytes | str, *, on: date) -> int:
         """Applications from a spreadsheet's CSV; every row checked, nothing saved if one is wrong."""
@@ -173,21 +166,21 @@ class Tracker:
         for letter_id, code in self.store.assignments(owner.id):
             assigned.setdefault(letter_id, []).append(code)
         return [{**row, "programs": assigned.get(row["id"], [])}
-                for row in self.store.rows(letters, owner.id)]  # fmt: skip
+                for row in self.store.rows("letters", owner.id)]  # fmt: skip
 
     def add_letter(self, viewer: Account, raw: Mapping[str, Any]) -> int:
         owner = self.workspace.owner(viewer, write=True)
         letter = Letter.read(raw)
-        return self.store.add(letters, {**letter.values(), "user_id": owner.id})
+        return self.store.add("letters", {**letter.values(), "user_id": owner.id})
 
     def set_letter_status(self, viewer: Account, letter_id: int, status: str) -> None:
         owner = self.workspace.owner(viewer, write=True)
-        self._row(letters, owner, letter_id, "letter")
+        self._row("letters", owner, letter_id, "letter")
         value = Letter.read_status(status)
-        self.store.change(letters, owner.id, letter_id, {"status": value})
+        self.store.change("letters", owner.id, letter_id, {"status": value})
 
     def remove_letter(self, viewer: Account, letter_id: int) -> None:
-        self._remove(viewer, letters, letter_id, "letter")
+        self._remove(viewer, "letters", letter_id, "letter")
 
     def assign_letter(self, viewer: Account, letter_id: int, code: str, *, on: date) -> int:
         """Assign a letter to a program; the program's letter count afterwards.
@@ -195,7 +188,7 @@ class Tracker:
         A letter past ERAS's limit for one program (four) is refused, and nothing changes.
         """
         owner = self.workspace.owner(viewer, write=True)
-        letter = self._row(letters, owner, letter_id, "letter")
+        letter = self._row("letters", owner, letter_id, "letter")
         program = self._program(code, "program_code")
         most = self.letters_limit(on)
         held = self.store.assign(owner.id, letter_id, program.code, most=most)
@@ -215,33 +208,33 @@ class Tracker:
     # ---------------------------------------------------------------- documents
     def documents(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
         return self.store.rows(
-            documents, self.workspace.owner(viewer, owner_id).id, ("due_on", "id")
+            "documents", self.workspace.owner(viewer, owner_id).id, ("due_on", "id")
         )
 
     def add_document(self, viewer: Account, raw: Mapping[str, Any]) -> int:
         owner = self.workspace.owner(viewer, write=True)
         document = Document.read(raw)
-        return self.store.add(documents, {**document.values(), "user_id": owner.id})
+        return self.store.add("documents", {**document.values(), "user_id": owner.id})
 
     def set_document_done(self, viewer: Account, doc_id: int, *, done: bool) -> None:
         owner = self.workspace.owner(viewer, write=True)
-        if not self.store.change(documents, owner.id, doc_id, {"done": done}):
+        if not self.store.change("documents", owner.id, doc_id, {"done": done}):
             msg = f"no document {doc_id} of yours"
             raise NotFoundError(msg)
 
     def remove_document(self, viewer: Account, doc_id: int) -> None:
-        self._remove(viewer, documents, doc_id, "document")
+        self._remove(viewer, "documents", doc_id, "document")
 
     # ---------------------------------------------------------------- rotations
     def rotations(self, viewer: Account, owner_id: int | None = None) -> dict[str, Any]:
         """The rotations, their totals in months, and the USCE asked for by programs on my lists."""
         owner = self.workspace.owner(viewer, owner_id)
-        rows = self.store.rows(rotations, owner.id, ("start_on", "id"))
+        rows = self.store.rows("rotations", owner.id, ("start_on", "id"))
         for r in rows:
             r["months"] = months(date.fromisoformat(r["start_on"]), date.fromisoformat(r["end_on"]))
         totals = rotation_totals(rows)
         codes = dict.fromkeys([s["code"] for s in self.workspace.saved(owner)]
-                              + [a["program_code"] for a in self.store.rows(applications, owner.id)])  # fmt: skip
+                              + [a["program_code"] for a in self.store.rows("applications", owner.id)])  # fmt: skip
         checks = []
         for code in codes:
             view = self.catalog.show(code)
@@ -255,10 +248,10 @@ class Tracker:
     def add_rotation(self, viewer: Account, raw: Mapping[str, Any]) -> int:
         owner = self.workspace.owner(viewer, write=True)
         rotation = Rotation.read(raw)
-        return self.store.add(rotations, {**rotation.values(), "user_id": owner.id})
+        return self.store.add("rotations", {**rotation.values(), "user_id": owner.id})
 
     def remove_rotation(self, viewer: Account, rotation_id: int) -> None:
-        self._remove(viewer, rotations, rotation_id, "rotation")
+        self._remove(viewer, "rotations", rotation_id, "rotation")
 
     # ---------------------------------------------------------------- rank list
     def rank_list(
@@ -268,7 +261,7 @@ class Tracker:
         fee = load_rulebook().at("US.COST.NRMP", on)  # ranks covered by the registration fee
         owner = self.workspace.owner(viewer, owner_id)
         entries = [RankEntry.from_row(e) for e in self.store.rank_list(owner.id)]
-        status = {a["program_code"]: a["status"] for a in self.store.rows(applications, owner.id)}
+        status = {a["program_code"]: a["status"] for a in self.store.rows("applications", owner.id)}
         out = []
         for rank, entry in enumerate(entries, start=1):
             program = self.catalog.show(entry.program).program
@@ -357,7 +350,7 @@ class Tracker:
     def slots(self, viewer: Account) -> list[dict[str, Any]]:
         """An organisation's rotation slots, each with the applicants placed in it."""
         org = Access.organisation(viewer)
-        rows = self.store.rows(rotation_slots, org.id, ("start_on", "id"))
+        rows = self.store.rows("rotation_slots", org.id, ("start_on", "id"))
         people = {p["id"]: p for p in self.workspace.cohort(org)}
         placed: dict[int, list[dict[str, Any]]] = {}
         for slot_id, applicant_id in self.store.placed([r["id"] for r in rows]):
@@ -370,11 +363,11 @@ class Tracker:
     def add_slot(self, viewer: Account, raw: Mapping[str, Any]) -> int:
         org = Access.organisation(viewer)
         slot = Slot.read(raw)
-        return self.store.add(rotation_slots, {**slot.values(), "user_id": org.id})
+        return self.store.add("rotation_slots", {**slot.values(), "user_id": org.id})
 
     def remove_slot(self, viewer: Account, slot_id: int) -> None:
         org = Access.organisation(viewer)
-        if not self.store.remove(rotation_slots, org.id, slot_id):
+        if not self.store.remove("rotation_slots", org.id, slot_id):
             msg = f"no rotation slot {slot_id} of yours"
             raise NotFoundError(msg)
 
@@ -384,7 +377,7 @@ class Tracker:
         _, bad = check_id(applicant_id, "applicant")
         if bad:
             raise FormError(bad)
-        slot = self._row(rotation_slots, org, slot_id, "rotation slot")
+        slot = self._row("rotation_slots", org, slot_id, "rotation slot")
         person = self.workspace.owner(org, applicant_id)  # only applicants who shared with us
         if person.role != "applicant":
             raise FormError(
@@ -397,7 +390,7 @@ class Tracker:
 
     def unplace(self, viewer: Account, slot_id: int, applicant_id: int) -> None:
         org = Access.organisation(viewer)
-        self._row(rotation_slots, org, slot_id, "rotation slot")
+        self._row("rotation_slots", org, slot_id, "rotation slot")
         if not self.store.unplace(slot_id, applicant_id):
             msg = f"applicant {applicant_id} is not placed in slot {slot_id}"
             raise NotFoundError(msg)
