@@ -16,6 +16,7 @@
     ├── CsrfError                 a form or API change without this session's CSRF token
     ├── RateLimitedError          too many attempts; says when to try again
     ├── BusyError                 the service is busy (a lock, a full queue); try again shortly
+    ├── MissingExtraError         an optional part (imgpath[web], [dask], ...) is not installed
     └── EngineError               the engine could not finish; a bug report, not a user mistake
 
 The command line and the web app each translate this tree into exit codes and HTTP statuses in
@@ -40,6 +41,7 @@ __all__ = [
     "ImgpathError",
     "InvalidInputError",
     "InvalidInstanceError",
+    "MissingExtraError",
     "NotFoundError",
     "PermissionDeniedError",
     "Problem",
@@ -160,3 +162,7 @@ class BusyError(ImgpathError):
     def __init__(self, message: str, *, retry_after: int = 5) -> None:
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class MissingExtraError(ImgpathError):
+    """An optional part of imgpath is not installed; the message says how to install it."""

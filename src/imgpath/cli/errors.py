@@ -53,6 +53,7 @@ def exit_code(error: ImgpathError) -> int:
 
 FLAGS: dict[str, str] = {
     "changes_since": "--changes-since",
+    "entered_by": "--by",
     "explain": "--explain",
     "limit": "--limit",
     "ranks": "--ranks",

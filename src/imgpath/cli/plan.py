@@ -15,8 +15,7 @@ import typer
 
 from imgpath.cli.files import write_output
 from imgpath.errors import InvalidInputError
-from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
-from imgpath.services.pathway import SUMMARY_COLUMNS
+from imgpath.pathway import SUMMARY_COLUMNS, plan_batch, plan_file, summary, to_markdown, to_text
 
 __all__ = ["PlanFormat", "parse_day", "plan_command"]
 

@@ -35,7 +35,6 @@ from imgpath.cli.files import write_output
 from imgpath.cli.plan import parse_day
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, terminal_console
-from imgpath.core.text_checks import text_problem
 from imgpath.errors import InvalidInputError
 
 __all__ = ["programs_app"]
@@ -556,9 +555,6 @@ def claims_import_command(
     imgpath programs claims fields.
     """
     now = datetime.now(UTC)
-    if entered_by is not None and (problem := text_problem(entered_by)) is not None:
-        msg = f"--by: {problem}"
-        raise InvalidInputError(msg)
     with _catalog(db) as catalog:
         report = catalog.import_claims(path, entered_by=entered_by or "", today=now.date(), now=now)
     if output_format is ShowFormat.json:

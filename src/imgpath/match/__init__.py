@@ -24,6 +24,7 @@ from imgpath.services.matching import (
     import_rank_list,
     load,
     loads,
+    match_file,
     save,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "instance_json_schema",
     "load",
     "loads",
+    "match_file",
     "save",
     "solve",
     "solve_market",

@@ -56,6 +56,7 @@ from imgpath.core.catalog.sources import IMPORT_KINDS
 from imgpath.core.csv_reading import table
 from imgpath.core.pathway.profile import Profile
 from imgpath.core.pathway.report import Report
+from imgpath.core.text_checks import text_problem
 from imgpath.errors import (
     FormError,
     InvalidInputError,
@@ -635,6 +636,8 @@ class Catalog:
         self, path: str | Path, *, entered_by: str, today: date, now: datetime
     ) -> ImportReport:
         """Read a claims CSV; store the good rows, report every bad one with its row number."""
+        if (problem := text_problem(entered_by)) is not None:
+            raise FormError([Problem("entered_by", problem)])
         text, source = read_text(path)
         sheet = table(text, source=source, known=CLAIM_COLUMNS, required=CLAIM_COLUMNS[:6])
         if not sheet.rows:
