@@ -7,7 +7,12 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-APP = {"imgpath.services.accounts", "imgpath.services.mail", "imgpath.services.workspace"}
+APP = {
+    "imgpath.services.accounts",
+    "imgpath.services.inputs",  # form and email checks (email-validator: imgpath[web])
+    "imgpath.services.mail",
+    "imgpath.services.workspace",
+}
 
 
 def test_every_service_module_is_library_or_app() -> None:
