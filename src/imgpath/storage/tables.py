@@ -1,5 +1,5 @@
-"""The database tables (SQLAlchemy Core), in one place: the catalog's, the accounts' and the
-season tracker's.  Alembic migrations create and change them.  (The security tables are in
+"""The database tables (SQLAlchemy Core), in one place: the catalog's, the accounts', the
+season tracker's, and the rotation organisations' and couples'.  Alembic migrations create and change them.  (The security tables are in
 ``security_store`` and the evidence tables in ``evidence_tables``, on the same ``metadata``,
 until the work on them in parallel has merged.)
 
@@ -23,21 +23,26 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 
 __all__ = [
     "applications",
     "claims",
+    "couples",
     "documents",
     "letter_assignments",
     "letters",
     "meta",
     "metadata",
     "odds_jobs",
+    "offered_rotations",
+    "organisation_profiles",
     "placements",
     "profiles",
     "programs",
     "rank_lists",
+    "rotation_requests",
     "rotation_slots",
     "rotations",
     "saved_programs",
@@ -238,4 +243,69 @@ placements = Table(
     Column("slot_id", Integer, ForeignKey("rotation_slots.id", ondelete="CASCADE"),
            primary_key=True),
     Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)  # fmt: skip
+
+
+# ------------------------------------------------- organisations and couples
+organisation_profiles = Table(
+    "organisation_profiles", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("about", Text, nullable=False, server_default=""),
+    Column("website", String(300), nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)  # fmt: skip
+offered_rotations = Table(
+    "offered_rotations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),  # the organisation
+    Column("specialty", String(120), nullable=False),
+    Column("site", String(200), nullable=False),
+    Column("setting", String(32), nullable=False),  # inpatient | outpatient | ...
+    Column("kind", String(16), nullable=False),  # hands_on | observership
+    Column("weeks", Integer, nullable=False),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("cost", Float, nullable=True),  # US dollars; NULL: not stated
+    Column("places", Integer, nullable=False),
+    Column("letter_needs", Text, nullable=False, server_default=""),
+    Column("open", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)  # fmt: skip
+rotation_requests = Table(
+    "rotation_requests", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rotation_id", Integer, ForeignKey("offered_rotations.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("status", String(16), nullable=False),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("completed_on", Date, nullable=True),
+    Column("letter_id", Integer, ForeignKey("letters.id", ondelete="SET NULL"), nullable=True),
+    Column("record_id", Integer, ForeignKey("rotations.id", ondelete="SET NULL"), nullable=True),
+    # the applicant's own rotation record, added at completion (it counts in their USCE totals)
+    UniqueConstraint("rotation_id", "applicant_id"),
+    sqlite_autoincrement=True,
+)  # fmt: skip
+couples = Table(
+    "couples", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("inviter_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("partner_email", String(320), nullable=False, index=True),
+    Column("partner_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True,
+           index=True),
+    Column("status", String(12), nullable=False),  # invited | linked
+    Column("entries", JSON, nullable=False),  # [{"inviter": code|None, "partner": code|None}]
+    Column("inviter_certified_at", DateTime(timezone=True), nullable=True),
+    Column("partner_certified_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
 )  # fmt: skip

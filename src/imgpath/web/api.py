@@ -12,7 +12,17 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from imgpath.catalog import parse_search
-from imgpath.web.deps import Csrf, Me, RowId, SeasonDep, Today, UserId, WorkspaceDep
+from imgpath.web.deps import (
+    CouplesDep,
+    Csrf,
+    Me,
+    OrganisationsDep,
+    RowId,
+    SeasonDep,
+    Today,
+    UserId,
+    WorkspaceDep,
+)
 from imgpath.web.schemas import (
     CohortOut,
     ExportOut,
@@ -151,6 +161,9 @@ def api_odds_plot(me: Me, workspace: WorkspaceDep, job: str) -> Response:
 
 
 @router.get("/export", response_model=ExportOut)
-def api_export(me: Me, season: SeasonDep) -> dict[str, Any]:
+def api_export(
+    me: Me, season: SeasonDep, organisations: OrganisationsDep, couples: CouplesDep
+) -> dict[str, Any]:
     out: dict[str, Any] = season.export(me)
+    out.update(organisations.export(me), couple=couples.export(me))
     return out

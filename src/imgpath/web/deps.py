@@ -18,6 +18,8 @@ from imgpath.errors import FormError, Problem
 from imgpath.services.accounts import Account, Accounts
 from imgpath.services.catalog import Catalog
 from imgpath.services.inputs import text_problems
+from imgpath.services.workspace.couples import Couples
+from imgpath.services.workspace.organisations import Organisations
 from imgpath.services.workspace.season import Tracker
 from imgpath.services.workspace.workspace import Workspace
 from imgpath.settings import Settings
@@ -26,9 +28,11 @@ from imgpath.web.security import check_csrf, current_account
 __all__ = [
     "AccountsDep",
     "CatalogDep",
+    "CouplesDep",
     "Csrf",
     "Form",
     "Me",
+    "OrganisationsDep",
     "RowId",
     "SeasonDep",
     "SettingsDep",
@@ -38,8 +42,10 @@ __all__ = [
     "accounts_of",
     "catalog_of",
     "clean_parameters",
+    "couples_of",
     "download",
     "form_data",
+    "organisations_of",
     "season_of",
     "settings_of",
     "today",
@@ -161,6 +167,16 @@ def catalog_of(request: Request) -> Catalog:
     return catalog
 
 
+def organisations_of(request: Request) -> Organisations:
+    organisations: Organisations = _services(request).organisations
+    return organisations
+
+
+def couples_of(request: Request) -> Couples:
+    couples: Couples = _services(request).couples
+    return couples
+
+
 Today = Annotated[date, Depends(today)]
 """The evaluation day: pinned in tests, else the real date (the web edge owns the clock)."""
 SettingsDep = Annotated[Settings, Depends(settings_of)]
@@ -168,6 +184,8 @@ AccountsDep = Annotated[Accounts, Depends(accounts_of)]
 WorkspaceDep = Annotated[Workspace, Depends(workspace_of)]
 SeasonDep = Annotated[Tracker, Depends(season_of)]
 CatalogDep = Annotated[Catalog, Depends(catalog_of)]
+OrganisationsDep = Annotated[Organisations, Depends(organisations_of)]
+CouplesDep = Annotated[Couples, Depends(couples_of)]
 
 
 def download(body: bytes | str, media_type: str, filename: str) -> Response:

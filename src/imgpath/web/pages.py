@@ -1,7 +1,8 @@
 """The HTML pages of the workspace: read the form, make one call, render a template.
 
 Handlers are plain ``def`` (run in the thread pool); the form is read by the ``Form``
-dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``.
+dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``, the
+pathway and rule pages in ``pages_pathway``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from imgpath.catalog import parse_search
 from imgpath.errors import FormError, InvalidInputError
 from imgpath.web.deps import Csrf, Form, Me, SettingsDep, UserId, WorkspaceDep, today
-from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
+from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
 from imgpath.web.responses import render, see_other
 
 __all__ = ["router"]
@@ -53,35 +54,11 @@ def save_profile(
         )
         saved = workspace.save_profile(me, data, on=today(request))
     except FormError as exc:
-        errors: dict[str, str] = {}
-        for problem in exc.problems:
-            key = (
-                problem.location
-                if problem.location in form or problem.location == "yaml"
-                else field_of(problem.location)
-            )
-            errors.setdefault(
-                key, f"{problem.message}; {problem.hint}" if problem.hint else problem.message
-            )
+        errors = form_errors(exc.problems, form)
         return render(request, "profile.html", 422, me=me, owner=me, sections=SECTIONS, values=form,
                       yaml_text=form.get("yaml", ""), errors=errors, saved=False, readonly=False)  # fmt: skip
     return render(request, "profile.html", me=me, owner=me, sections=SECTIONS, values=form_values(saved),
                   yaml_text=_yaml(saved), errors={}, saved=True, readonly=False)  # fmt: skip
-
-
-# ---------------------------------------------------------------------------- pathway
-@router.get("/pathway")
-def pathway_page(
-    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
-) -> HTMLResponse:
-    owner = workspace.owner(me, user)
-    if not workspace.profile(me, user):
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error="")
-    try:
-        report = workspace.pathway(me, user, on=today(request))
-    except InvalidInputError as exc:
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error=str(exc))
-    return render(request, "pathway.html", me=me, owner=owner, report=report, error="")
 
 
 # ---------------------------------------------------------------------------- programs

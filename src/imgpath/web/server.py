@@ -20,6 +20,11 @@ def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> Non
     import uvicorn
 
     from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.workspace.demo_organisation import (
+        DEMO_ORGANISATION_EMAIL,
+        DEMO_ORGANISATION_PASSWORD,
+        ensure_demo_organisation,
+    )
     from imgpath.settings import load_settings
     from imgpath.web.app import build_services
 
@@ -28,10 +33,16 @@ def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> Non
     if demo:
         ensure_demo(services.accounts, services.workspace, tracker=services.tracker,
                     on=date.today())  # noqa: DTZ011  # fmt: skip
+        ensure_demo_organisation(
+            services.accounts,
+            services.organisations,
+            on=date.today(),  # noqa: DTZ011
+        )
     services.close()
     out.write(f"imgpath is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     if demo:
         out.write(f"demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}\n")
+        out.write(f"demo organisation: {DEMO_ORGANISATION_EMAIL} / {DEMO_ORGANISATION_PASSWORD}\n")
     if settings.mail_mode == "outbox":
         out.write(f"emails are written to {settings.resolved_outbox()} (links printed below)\n")
     out.flush()

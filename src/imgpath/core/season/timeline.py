@@ -40,7 +40,8 @@ def timeline(deadlines: Iterable[Mapping[str, Any]], applications: Iterable[Mapp
         items.append({"date": r["start_on"], "end": r["end_on"], "kind": "rotation", "uid": f"rotation-{r['id']}",
                       "title": f"Rotation ({kind}): {r['specialty']} at {r['site']}",
                       "detail": r["supervisor"], "needs_confirmation": False})  # fmt: skip
-    items.extend({"date": p["start_on"], "end": p["end_on"], "kind": "rotation", "uid": f"placement-{p['id']}",
+    items.extend({"date": p["start_on"], "end": p["end_on"], "kind": "rotation",
+                  "uid": f"placement-{p['id']}" if p["source"] == "slot" else f"placement-request-{p['id']}",
                   "title": f"Placed by {p['organisation']}: {p['specialty']} at {p['site']}",
                   "detail": p["kind"].replace("_", "-"), "needs_confirmation": False}
                  for p in placements)  # fmt: skip

@@ -1,4 +1,5 @@
-"""The applicant's profile and the pathway report made from it."""
+"""The applicant's profile, the pathway report made from it, and the support directory for
+the situation that report describes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from imgpath.errors import FormError, Problem
 from imgpath.services.accounts import Account
 from imgpath.services.inputs import document_problems, require
 from imgpath.services.pathway import plan
+from imgpath.services.support import support_for, support_listing
 from imgpath.services.workspace.access import Access
 from imgpath.storage.accounts_store import AccountsStore
 
@@ -58,11 +60,12 @@ def _iso(value: Any) -> str:
     raise TypeError(msg)
 
 
-def plan_stored(data: Mapping[str, Any], on: date) -> Report:
-    """The pathway report of a stored profile; one saved under older rules (or an older day) that
-    no longer reads is a FormError naming ``profile``."""
+def plan_stored(data: Mapping[str, Any], on: date, *, changes_since: date | None = None) -> Report:
+    """The pathway report of a stored profile, with the rules that changed since
+    ``changes_since`` when given; one saved under older rules (or an older day) that no longer
+    reads is a FormError naming ``profile``."""
     try:
-        return plan(parse_profile(dict(data), on=on), on)
+        return plan(parse_profile(dict(data), on=on), on, changes_since=changes_since)
     except InvalidProfileError as exc:
         raise FormError([Problem("profile", "the saved profile needs fixing", str(exc))]) from None
 
@@ -94,15 +97,43 @@ class Profiles:
         self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
         return stored
 
-    def report(self, owner: Account, on: date) -> Report:
+    def report(self, owner: Account, on: date, *, changes_since: date | None = None) -> Report:
         """The pathway report of the owner's saved profile (the caller has authorized)."""
-        return plan_stored(self.store.profile(owner.id) or {}, on)
+        return plan_stored(self.store.profile(owner.id) or {}, on, changes_since=changes_since)
 
-    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
+    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date,
+                changes_since: date | None = None) -> dict[str, Any]:  # fmt: skip
+        """The owner's plan on ``on`` as a dict (``Report.to_dict``), deadlines also in the viewer's
+        time zone; ``changes_since`` adds the policy alert (rules that began, ended or changed
+        since then and touch the owner; ``InvalidInputError`` if it is after ``on``)."""
         owner = self.access.owner(viewer, owner_id)
-        report: dict[str, Any] = self.report(owner, on).to_dict()
+        report: dict[str, Any] = self.report(owner, on, changes_since=changes_since).to_dict()
         for deadline in report.get("deadlines", []):
             deadline["times"] = deadline_times(
                 deadline.get("date"), deadline.get("time_et"), viewer.time_zone
             )
         return report
+
+    def support(
+        self,
+        viewer: Account,
+        owner_id: int | None = None,
+        *,
+        on: date,
+        kinds: tuple[str, ...] = (),
+        states: tuple[str, ...] = (),
+        include_unfit: bool = False,
+    ) -> dict[str, Any]:
+        """The support directory for the owner's situation on ``on`` (``services.support``):
+        ``support_for`` with the plan already computed for the pathway page, or, without a
+        saved profile, the whole directory (``support_listing``) with ``"profile": False``.
+        Bad ``kinds`` or ``states`` raise ``InvalidInputError`` naming each."""
+        owner = self.access.owner(viewer, owner_id)
+        data = self.store.profile(owner.id)
+        if not data:
+            listing = support_listing(on, kinds=kinds, states=states).to_dict()
+            return {**listing, "profile": False}
+        report = plan_stored(data, on)
+        found = support_for(parse_profile(data, on=on), on, kinds=kinds, states=states,
+                            include_unfit=include_unfit, report=report)  # fmt: skip
+        return {**found.to_dict(), "profile": True}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 from imgpath.core.catalog.search import SearchQuery
-from imgpath.errors import NotFoundError
+from imgpath.core.geography import is_us_state
+from imgpath.errors import InvalidInputError, NotFoundError
 from imgpath.services.accounts import Account
 from imgpath.services.catalog import Catalog, ProgramView, SearchResult, applicant_from_report
 from imgpath.services.inputs import require, text_problems
@@ -15,7 +17,11 @@ from imgpath.services.workspace.access import Access
 from imgpath.services.workspace.profiles import Profiles
 from imgpath.storage.accounts_store import AccountsStore
 
-__all__ = ["Programs"]
+__all__ = ["PICK_LIMIT", "Programs"]
+
+PICK_LIMIT = 12
+"""The most programs a pick-by-name answers (the search boxes of the season's pages)."""
+_STATE = re.compile(r"\b[A-Z]{2}\b")
 
 
 class Programs:
@@ -26,6 +32,31 @@ class Programs:
         self.catalog = catalog
         self.access = access
         self.profiles = profiles
+
+    def pick(self, text: str) -> list[Any]:
+        """Up to :data:`PICK_LIMIT` programs (``Program``) for the words ``text``: those whose
+        name, institution (which often names the city) or specialty has them, an exact NRMP code
+        first; a two-letter capital word that is a US state filters by state (``cardiology NY``).
+        Words the search refuses find nothing more."""
+        catalog = self.catalog
+        text = text.strip()[:200]
+        found: list[Any] = []
+        if text.upper() in catalog.by_code:
+            found.append(catalog.show(text.upper()).program)
+        states = tuple(s for s in _STATE.findall(text) if is_us_state(s))
+        words = _STATE.sub(lambda m: "" if is_us_state(m.group(0)) else m.group(0), text).strip()
+        if words or states:
+            query = SearchQuery(
+                text=words, states=states, all_specialties=True, sort="name", limit=PICK_LIMIT
+            )
+            try:
+                result = catalog.search(query)
+            except InvalidInputError:
+                return found
+            found += [
+                v.program for v in result.programs if v.program.code not in {p.code for p in found}
+            ]
+        return found[:PICK_LIMIT]
 
     def search(
         self, viewer: Account, query: SearchQuery, *, on: date, owner_id: int | None = None

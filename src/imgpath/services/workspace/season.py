@@ -396,7 +396,8 @@ class Tracker:
             raise NotFoundError(msg)
 
     def placements(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
-        """The rotation slots an organisation placed this applicant in."""
+        """Where organisations placed this applicant: advisors' rotation slots and organisations'
+        rotations (placed or completed), each with the organisation's name."""
         return self.store.placements_of(self.workspace.owner(viewer, owner_id).id)
 
     # ------------------------------------------------------------------- export

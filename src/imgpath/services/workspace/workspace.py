@@ -1,7 +1,7 @@
 """An applicant's workspace, one object for the web app: the use cases of each concern, wired.
 
-Each concern lives in its own module: who may see what (``access``), the profile and pathway
-(``profiles``), the program search and saved list (``programs``), sharing and the advisor's
+Each concern lives in its own module: who may see what (``access``), the profile, pathway and support
+directory (``profiles``), the program search and saved list (``programs``), sharing and the advisor's
 cohort (``sharing``), odds runs behind a queue (``odds_jobs``).  ``Workspace`` builds them from
 the stores and exposes their calls under one name, so the web layer asks one object.
 """
@@ -42,7 +42,9 @@ class Workspace:
         self.profile = self.profiles.profile
         self.save_profile = self.profiles.save_profile
         self.pathway = self.profiles.pathway
+        self.support = self.profiles.support
         self.search = self.programs.search
+        self.pick_programs = self.programs.pick
         self.program = self.programs.program
         self.saved = self.programs.saved
         self.save_program = self.programs.save_program
