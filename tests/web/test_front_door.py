@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from imgpath.services.demo_account import DEMO_EMAIL, ensure_demo
+from imgpath.services.workspace.demo_account import DEMO_EMAIL, ensure_demo
 
 from imgpath.services.guides import guides
 from tests.web.conftest import TODAY
