@@ -157,7 +157,7 @@ def test_profile_from_yaml_with_dates_is_saved_through_the_page(client: Any) -> 
 
 
 def test_the_demo_applicant_is_created_once_with_a_profile_and_a_saved_program(app: Any) -> None:
-    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
     from tests.web.conftest import TODAY
 
     for _ in range(2):

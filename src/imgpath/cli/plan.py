@@ -126,8 +126,7 @@ def _batch(path: Path, day: date, output: Path | None) -> None:
     error when the CSV takes standard output), written plainly: 10,000 lines through a rich
     console would take longer than planning the people.
     """
-    from imgpath.pathway import plan_batch, summary
-    from imgpath.services.pathway import SUMMARY_COLUMNS
+    from imgpath.pathway import SUMMARY_COLUMNS, plan_batch, summary
 
     buffer = io.StringIO()
     writer = csv.DictWriter(

@@ -25,18 +25,17 @@ from imgpath.catalog import (
     Applicant,
     CanadaQuery,
     Catalog,
-    SearchQuery,
     applicant_from_file,
     export_bundle,
     import_bundle,
     open_catalog,
+    parse_search,
 )
 from imgpath.cli.claim_reviewers import reviewers_app
 from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, terminal_console
-from imgpath.core.text_checks import text_problem
 from imgpath.errors import InvalidInputError
 
 __all__ = ["programs_app"]
@@ -253,9 +252,21 @@ def search_command(
       imgpath programs search --country CA -s "family medicine" --img-only
     """
     applicant = _applicant(profile, on)
-    if sort is Sort.fit and applicant is None:
-        msg = "--sort fit: sorting by fit needs a profile (--for PROFILE)"
-        raise InvalidInputError(msg)
+    query = parse_search(
+        text=text or "",
+        specialties=specialty or (),
+        states=state or (),
+        regions=region or (),
+        types=track_type or (),
+        visa=visa,
+        visa_unknown=visa_unknown,
+        all_specialties=all_specialties,
+        include_excluded=show_excluded,
+        sort=sort.value if sort else None,
+        limit=limit,
+        offset=offset,
+        has_profile=applicant is not None,
+    )
     wanted_country = (country or "").strip().upper() or (
         applicant.destination if applicant is not None else "US"
     )
@@ -268,20 +279,6 @@ def search_command(
     if wanted_country == "CA":
         _canada(specialty, img_only, limit, offset, output_format, output, db)
         return
-    query = SearchQuery(
-        text=text or "",
-        specialties=tuple(specialty or ()),
-        states=tuple(s.strip().upper() for s in state or ()),
-        regions=tuple(r.strip().lower() for r in region or ()),
-        types=tuple(t.strip().upper() for t in track_type or ()),
-        visa=visa.strip().lower() if visa else None,
-        visa_unknown=visa_unknown,
-        all_specialties=all_specialties,
-        include_excluded=show_excluded,
-        sort=(sort.value if sort else ("fit" if applicant else "name")),
-        limit=limit,
-        offset=offset,
-    )
     with _catalog(db) as catalog:
         result = catalog.search(query, applicant)
     data = result.to_dict()
@@ -560,9 +557,6 @@ def claims_import_command(
     imgpath programs claims fields.
     """
     now = datetime.now(UTC)
-    if entered_by is not None and (problem := text_problem(entered_by)) is not None:
-        msg = f"--by: {problem}"
-        raise InvalidInputError(msg)
     with _catalog(db) as catalog:
         report = catalog.import_claims(path, entered_by=entered_by or "", today=now.date(), now=now)
     if output_format is ShowFormat.json:

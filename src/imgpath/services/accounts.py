@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 ROLES = ("applicant", "advisor", "organisation")
-"""An organisation places IMGs in US clinical rotations (see ``services.organisations``)."""
+"""An organisation places IMGs in US clinical rotations (see ``services.workspace.organisations``)."""
 MIN_PASSWORD = 8
 """NIST SP 800-63B §3.1.1.2 (rev. 4 §5.1.1.2): at least 8 characters when chosen by the user."""
 MAX_PASSWORD = 256

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
-import platformdirs
 from sqlalchemy.exc import IntegrityError
 
 from imgpath.core.catalog.canada import CanadaQuery
@@ -58,7 +56,14 @@ from imgpath.core.catalog.sources import IMPORT_KINDS
 from imgpath.core.csv_reading import table
 from imgpath.core.pathway.profile import Profile
 from imgpath.core.pathway.report import Report
-from imgpath.errors import InvalidInputError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.core.text_checks import text_problem
+from imgpath.errors import (
+    FormError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+)
 from imgpath.services.canada import CanadaResult, search_canada
 from imgpath.services.documents import read_text
 from imgpath.services.evidence_assembly import assemble_evidence
@@ -69,6 +74,7 @@ from imgpath.services.evidence_import import (
     source_from_options,
 )
 from imgpath.services.outcomes import OutcomeSharing
+from imgpath.settings import library_settings
 from imgpath.storage.catalog_store import CatalogStore
 from imgpath.storage.database import connect
 from imgpath.storage.evidence_store import EvidenceStore
@@ -101,14 +107,7 @@ PROGRAM_LIST_SOURCE = (
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else $IMGPATH_DATABASE_URL, else ``imgpath.sqlite3`` in
     $IMGPATH_DATA_DIR or the user's data folder."""
-    if url:
-        return url
-    if os.environ.get(DATABASE_ENV):
-        return os.environ[DATABASE_ENV]
-    folder = Path(
-        os.environ.get("IMGPATH_DATA_DIR") or platformdirs.user_data_dir("imgpath", appauthor=False)
-    )  # the same default as the web app's settings (imgpath.settings)
-    return f"sqlite:///{folder / 'imgpath.sqlite3'}"
+    return url or library_settings().resolved_database_url()
 
 
 def _rows(*parts: str) -> list[dict[str, str]]:
@@ -279,10 +278,11 @@ class Actor:
 class Catalog:
     """The catalog of one database, with an in-memory view of programs and claims for searching."""
 
-    def __init__(self, store: CatalogStore, evidence: Evidence) -> None:
+    def __init__(self, store: CatalogStore, evidence: Evidence, programs: list[Program]) -> None:
+        """No I/O: ``open_catalog`` reads the programs and the evidence and passes them in."""
         self.store = store
         self.evidence = evidence
-        self.programs: list[Program] = store.programs()
+        self.programs = programs
         self.by_code = {p.code: i for i, p in enumerate(self.programs)}
         self.specialty_names = specialty_names(self.programs)
         self.ranks = alphabetical_ranks(self.programs)
@@ -345,9 +345,7 @@ class Catalog:
             notes.append(f"Combined and related specialties are not included: {listed}; "
                          "ask for them by code or name")  # fmt: skip
         if problems:
-            raise InvalidInputError(
-                "; ".join(str(Problem(where, message)) for where, message in problems)
-            )
+            raise FormError([Problem(where, message) for where, message in problems])
         if query.sort == "fit" and applicant is None:
             query = replace(query, sort="name")
             notes.append("Listed by name: fill in your profile to rank programs for you")
@@ -638,6 +636,8 @@ class Catalog:
         self, path: str | Path, *, entered_by: str, today: date, now: datetime
     ) -> ImportReport:
         """Read a claims CSV; store the good rows, report every bad one with its row number."""
+        if (problem := text_problem(entered_by)) is not None:
+            raise FormError([Problem("entered_by", problem)])
         text, source = read_text(path)
         sheet = table(text, source=source, known=CLAIM_COLUMNS, required=CLAIM_COLUMNS[:6])
         if not sheet.rows:
@@ -790,7 +790,7 @@ def open_catalog(url: str | None = None) -> Catalog:
         except IntegrityError:  # another process built it at the same moment
             if not store.is_built():
                 raise
-    catalog = Catalog(store, load_evidence())
+    catalog = Catalog(store, load_evidence(), store.programs())
     install_bundled_evidence(catalog.evidence_store, catalog.programs)
     return catalog
 

@@ -27,12 +27,12 @@ from starlette.exceptions import HTTPException
 from imgpath.errors import ImgpathError
 from imgpath.services.accounts import AccountPolicy, Accounts
 from imgpath.services.catalog import Catalog, open_catalog
-from imgpath.services.couples import Couples
 from imgpath.services.mail import Mailer, MailSettings
-from imgpath.services.odds_queue import OddsQueue, OddsWorker, QueueLimits
-from imgpath.services.organisations import Organisations
-from imgpath.services.tracker import Tracker
 from imgpath.services.workspace import OddsSettings, SharingPolicy, Workspace
+from imgpath.services.workspace.couples import Couples
+from imgpath.services.workspace.odds_queue import OddsQueue, OddsWorker, QueueLimits
+from imgpath.services.workspace.organisations import Organisations
+from imgpath.services.workspace.season import Tracker
 from imgpath.settings import Settings, load_settings, prepare_data_dir
 from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.jobs_store import JobsStore

@@ -12,10 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from imgpath.core.catalog.search import SearchQuery
-from imgpath.errors import InvalidInputError
-from imgpath.services.inputs import FormError
-from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.catalog import parse_search
+from imgpath.errors import FormError, InvalidInputError
+from imgpath.web.deps import Csrf, Form, Me, SettingsDep, UserId, WorkspaceDep, today
 from imgpath.web.pages_claims import program_response
 from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
 from imgpath.web.responses import render, see_other
@@ -27,8 +26,9 @@ router = APIRouter(include_in_schema=False)
 
 # ---------------------------------------------------------------------------- profile
 @router.get("/profile")
-def profile_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def profile_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     profile = workspace.profile(me, user)
     owner = workspace.owner(me, user)
     return render(request, "profile.html", me=me, owner=owner, sections=SECTIONS, values=form_values(profile),
@@ -43,14 +43,15 @@ def _yaml(profile: dict[str, Any]) -> str:
 
 
 @router.post("/profile", dependencies=[Csrf])
-def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def save_profile(
+    request: Request, me: Me, workspace: WorkspaceDep, settings: SettingsDep, form: Form
+) -> HTMLResponse:
     stored = workspace.profile(me)
     try:
         data = apply_form(
             stored if not form.get("yaml", "").strip() else {},
             form,
-            most_bytes=request.app.state.settings.max_profile_bytes,
+            most_bytes=settings.max_profile_bytes,
         )
         saved = workspace.save_profile(me, data, on=today(request))
     except FormError as exc:
@@ -63,20 +64,17 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
 
 # ---------------------------------------------------------------------------- programs
 @router.get("/programs")
-def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", state: str = "", visa: str = "",
+def programs_page(request: Request, me: Me, workspace: WorkspaceDep, q: str = "", specialty: str = "", state: str = "", visa: str = "",
                   all_specialties: bool = False, visa_unknown: bool = False,
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0, user: UserId = None) -> HTMLResponse:  # fmt: skip
-    workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     filters = {"q": q, "specialty": specialty, "state": state, "visa": visa,
                "all_specialties": all_specialties, "visa_unknown": visa_unknown}  # fmt: skip
-    query = SearchQuery(text=q.strip()[:200], specialties=(specialty.strip()[:200],) if specialty.strip() else (),
-                        states=(state.strip().upper()[:10],) if state.strip() else (), visa=visa[:10] or None,
-                        visa_unknown=visa_unknown, all_specialties=all_specialties,
-                        sort="fit", limit=20, offset=offset)  # fmt: skip
     errors: dict[str, str] = {}
     result = None
     try:
+        query = parse_search(text=q, specialties=[specialty], states=[state], visa=visa[:10],
+                             visa_unknown=visa_unknown, all_specialties=all_specialties, offset=offset)  # fmt: skip
         result = workspace.search(me, query, on=today(request), owner_id=user)
     except FormError as exc:
         errors = exc.by_field()
@@ -93,21 +91,22 @@ def program_page(request: Request, me: Me, code: str) -> HTMLResponse:
 
 
 @router.post("/programs/{code}/save", dependencies=[Csrf])
-def save_program(request: Request, me: Me, code: str) -> HTMLResponse:
-    request.app.state.workspace.save_program(me, code)
+def save_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    workspace.save_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=True)
 
 
 @router.post("/programs/{code}/unsave", dependencies=[Csrf])
-def unsave_program(request: Request, me: Me, code: str) -> HTMLResponse:
-    request.app.state.workspace.unsave_program(me, code)
+def unsave_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    workspace.unsave_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=False)
 
 
 # ---------------------------------------------------------------------------- odds
 @router.get("/odds")
-def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def odds_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     owner = workspace.owner(me, user)
     job = workspace.latest_odds(me, user)
     specialty = (workspace.profile(me, user).get("targets") or {}).get("specialty", "")
@@ -116,8 +115,7 @@ def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 
 @router.post("/odds", dependencies=[Csrf])
-def start_odds(request: Request, me: Me, form: Form) -> Response:
-    workspace = request.app.state.workspace
+def start_odds(request: Request, me: Me, workspace: WorkspaceDep, form: Form) -> Response:
     try:
         workspace.start_odds(me, specialty=form.get("specialty", ""), on=today(request))
     except InvalidInputError as exc:
@@ -127,12 +125,10 @@ def start_odds(request: Request, me: Me, form: Form) -> Response:
 
 
 @router.get("/odds/jobs/{job}")
-def odds_job(request: Request, me: Me, job: str) -> HTMLResponse:
-    return render(
-        request, "_odds_job.html", me=me, job=request.app.state.workspace.odds_job(me, job)
-    )
+def odds_job(request: Request, me: Me, workspace: WorkspaceDep, job: str) -> HTMLResponse:
+    return render(request, "_odds_job.html", me=me, job=workspace.odds_job(me, job))
 
 
 @router.get("/odds/jobs/{job}/plot.png")
-def odds_plot(request: Request, me: Me, job: str) -> Response:
-    return Response(request.app.state.workspace.odds_plot(me, job), media_type="image/png")
+def odds_plot(me: Me, workspace: WorkspaceDep, job: str) -> Response:
+    return Response(workspace.odds_plot(me, job), media_type="image/png")

@@ -15,7 +15,16 @@ from fastapi.responses import HTMLResponse, Response
 from imgpath.errors import AuthenticationError, PermissionDeniedError, RateLimitedError
 from imgpath.services.inputs import FormError
 from imgpath.web.api_accounts import CHECK_INBOX
-from imgpath.web.deps import Csrf, Form, Me, RowId, download
+from imgpath.web.deps import (
+    CouplesDep,
+    Csrf,
+    Form,
+    Me,
+    OrganisationsDep,
+    RowId,
+    SeasonDep,
+    download,
+)
 from imgpath.web.responses import render, see_other
 from imgpath.web.security import client_address, current_session, sign_in, sign_out
 from imgpath.web.viewer import HOME
@@ -223,11 +232,11 @@ def revoke(request: Request, me: Me, share_id: RowId) -> Response:
 
 
 @router.get("/account/export.json")
-def export(request: Request, me: Me) -> Response:
-    data = request.app.state.tracker.export(me)
-    data.update(
-        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
-    )
+def export(
+    me: Me, season: SeasonDep, organisations: OrganisationsDep, couples: CouplesDep
+) -> Response:
+    data = season.export(me)
+    data.update(organisations.export(me), couple=couples.export(me))
     return download(
         json.dumps(data, indent=2, default=str), "application/json", "imgpath-my-data.json"
     )
