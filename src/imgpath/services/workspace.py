@@ -101,7 +101,7 @@ class Workspace:
             row is not None
             and not write
             and viewer.role == "advisor"
-            and viewer.verified
+            and (viewer.verified or viewer.legacy)
             and row["role"] == "applicant"
             and self.store.is_shared(owner_id, viewer.id)
         )
@@ -240,8 +240,8 @@ class Workspace:
             raise NotFoundError(msg)
 
     def cohort(self, viewer: Account) -> list[dict[str, Any]]:
-        """The applicants whose shares are attached to this (verified) advisor."""
-        if viewer.role != "advisor" or not viewer.verified:
+        """The applicants whose shares are attached to this (verified, or legacy) advisor."""
+        if viewer.role != "advisor" or not (viewer.verified or viewer.legacy):
             return []
         return self.store.shared_with(viewer.id)
 
