@@ -51,9 +51,11 @@ def upgrade() -> None:
     with op.batch_alter_table("shares") as batch:
         batch.add_column(
             sa.Column("advisor_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE",
-                      name="fk_shares_advisor_id_users"), nullable=True, index=True)
+                      name="fk_shares_advisor_id_users"), nullable=True)
         )  # fmt: skip
         batch.add_column(_when("expires_at", nullable=True))
+        # named here: an index=True column in SQLite's batch copy was named after the copy
+        batch.create_index("ix_shares_advisor_id", ["advisor_id"])
     op.execute(sa.text(
         "UPDATE shares SET advisor_id = (SELECT users.id FROM users WHERE users.email = "
         "shares.advisor_email AND users.role = 'advisor')"))  # fmt: skip
@@ -112,6 +114,7 @@ def downgrade() -> None:
         for column in ("plot", "attempts", "lease_until"):
             batch.drop_column(column)
     with op.batch_alter_table("shares") as batch:
+        batch.drop_index("ix_shares_advisor_id")
         batch.drop_column("expires_at")
         batch.drop_column("advisor_id")
     with op.batch_alter_table("users") as batch:
