@@ -11,7 +11,6 @@ advisor wait until its owner confirms the address.  Run with Alembic on SQLite a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +35,7 @@ BEFORE = datetime(2026, 10, 1, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database at revision 0005."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
@@ -49,7 +48,7 @@ def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         config.attributes["connection"] = connection
         command.upgrade(config, "0005")
     engine.dispose()
-    yield url
+    return url
 
 
 def _fill_as_0005(url: str) -> None:
