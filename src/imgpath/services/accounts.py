@@ -414,6 +414,10 @@ class Accounts:
                 raise self._invalid_link()
             user_id = int(found["user_id"])
             if signed_in is None or signed_in.id != user_id:
+                if not password:  # not a guess: not counted
+                    raise FormError([Problem("password", "is needed to use this link",
+                                             "sign in first, or type the password of the account "
+                                             "the link was sent for")])  # fmt: skip
                 self._check_password(user_id, password)
         row = self.security.use_token(digest, purpose, self.clock()) if digest else None
         if row is None:
