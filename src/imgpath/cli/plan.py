@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -14,6 +13,7 @@ from typing import Annotated
 import typer
 
 from imgpath.cli.files import write_output
+from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
 from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
 from imgpath.services.pathway import SUMMARY_COLUMNS
@@ -137,8 +137,8 @@ def _batch(path: Path, day: date, output: Path | None) -> None:
     console would take longer than planning the people.
     """
     buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    writer = csv_safety.dict_writer(
+        buffer, SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"
     )
     writer.writeheader()
     lines = sys.stderr if output is None else sys.stdout

@@ -17,6 +17,7 @@ import numpy as np
 import platformdirs
 from sqlalchemy.exc import IntegrityError
 
+from imgpath.core import csv_safety
 from imgpath.core.catalog.canada import CanadaQuery
 from imgpath.core.catalog.claims import (
     CLAIM_COLUMNS,
@@ -773,7 +774,7 @@ class Catalog:
     ) -> str:
         """Claims as CSV in the import format (so an export can be edited and re-imported)."""
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
+        writer = csv_safety.dict_writer(out, CLAIM_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for claim in self.store.claims(program_code, field_name):
             writer.writerow(claim_to_row(claim))

@@ -24,6 +24,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from imgpath.core.csv_safety import neutralise_cell
 from imgpath.errors import InvalidInputError, Problem
 
 __all__ = [
@@ -43,9 +44,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}($|T)")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-"""OWASP's list (= + - @ tab CR), line feed, and their full-width forms, which spreadsheets
-also read as formula starts."""
 
 
 class FormError(InvalidInputError):
@@ -194,12 +192,3 @@ def document_problems(data: Any, *, field: str, most_bytes: int, depth: int = 24
             out.append(Problem(field or "profile", f"is {size:,} bytes; at most {most_bytes:,} are kept",
                                "remove what the profile does not need"))  # fmt: skip
     return out
-
-
-def neutralise_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP CSV Injection):
-    text starting with = + - @ tab CR LF (or their full-width forms, after spaces) gets a
-    leading apostrophe.  Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
-        return "'" + value
-    return value

@@ -17,10 +17,11 @@ from typing import Any
 
 import icalendar
 
+from imgpath.core import csv_safety
 from imgpath.core.matching.instance import NRMP_MAX_RANKS
 from imgpath.errors import ImgpathError, NotFoundError, PermissionDeniedError, Problem
 from imgpath.services.accounts import Account, FormError
-from imgpath.services.inputs import check_id, neutralise_cell, text_problems
+from imgpath.services.inputs import check_id, text_problems
 from imgpath.services.pathway import application_costs
 from imgpath.services.pathway_data import load_rulebook
 from imgpath.services.workspace import Workspace
@@ -259,7 +260,8 @@ class Tracker:
                 raise FormError([Problem("file", "has no program code column",
                                          'add a column headed "Program code" (the NRMP code)')])  # fmt: skip
             for row in reader:
-                raw = {str(fields[k]): v for k, v in row.items() if k is not None and fields.get(k)}
+                raw = {str(fields[k]): csv_safety.restore_cell(v) if isinstance(v, str) else v
+                       for k, v in row.items() if k is not None and fields.get(k)}  # fmt: skip
                 if not any(str(v or "").strip() for v in raw.values()):
                     continue
                 code = str(raw.get("program_code") or "").strip().upper()
@@ -278,14 +280,14 @@ class Tracker:
 
     def export_csv(self, viewer: Account, owner_id: int | None = None) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
+        writer = csv_safety.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         for a in self.applications(viewer, owner_id):
             p = a["program"]
-            writer.writerow([neutralise_cell(cell) for cell in (
+            writer.writerow((
                 p["code"], p["name"], p["specialty"], p["state"], a["service"], a["status"],
                 *(a["dates"].get(s, "") for s in APPLICATION_STATUSES),
-                a["dates"].get("interview", ""), a["notes"])])  # fmt: skip
+                a["dates"].get("interview", ""), a["notes"]))  # fmt: skip
         return out.getvalue()
 
     def costs(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
@@ -791,15 +793,15 @@ class Tracker:
 
     def cohort_csv(self, viewer: Account, *, on: date) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
+        writer = csv_safety.writer(out, lineterminator="\r\n")
         writer.writerow(
             ["Name", "Email", "Applications", "Furthest stage", "Next date", "Next item", "Missing"]
         )
         for r in self.cohort(viewer, on=on):
             nxt = r["next"] or {}
-            writer.writerow([neutralise_cell(cell) for cell in (
+            writer.writerow((
                 r["name"], r["email"], r["applications"], r["stage"], nxt.get("date", ""),
-                nxt.get("title", ""), "; ".join(r["missing"]))])  # fmt: skip
+                nxt.get("title", ""), "; ".join(r["missing"])))  # fmt: skip
         return out.getvalue()
 
 
