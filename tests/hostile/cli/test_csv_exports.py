@@ -47,10 +47,8 @@ def test_the_writers_neutralise_every_cell(row: list[object]) -> None:
     dict_writer(out, columns).writerow(dict(zip(columns, row, strict=True)))
     for cells in csv.reader(io.StringIO(out.getvalue())):
         for cell in cells:
-            assert (
-                not cell.lstrip(" ").startswith(FORMULA_START)
-                or cell.startswith("-")
-                and _number(cell)
+            assert not cell.lstrip(" ").startswith(FORMULA_START) or (
+                cell.startswith("-") and _number(cell)
             )
 
 
