@@ -95,6 +95,14 @@ def server_env(folder: Path, database: str = "") -> dict[str, str]:
             "IMGPATH_SIGNIN_ATTEMPTS": "1000", "IMGPATH_SIGNUPS_PER_HOUR": "100000"}  # fmt: skip
 
 
+def profile_of(n: int) -> dict[str, object]:
+    """Person ``n``'s profile: the same shape, a different Step 2 CK score, so no two people
+    share a fit (caches keyed by the profile get no help from identical people)."""
+    exams = {"step1": [{"date": "2023-02-10", "result": "pass"}],
+             "step2ck": [{"date": "2024-01-20", "result": "pass", "score": 200 + n % 60}]}  # fmt: skip
+    return {**PROFILE, "exams": exams}
+
+
 def prepare_users(env: dict[str, str], count: int) -> None:
     """Verified applicants with profiles, made before the server starts (sign-up by email is
     measured separately)."""
@@ -113,7 +121,7 @@ def prepare_users(env: dict[str, str], count: int) -> None:
                                       role="applicant", verified=True)  # fmt: skip
             row = services.accounts.store.user_by_email(f"load{n}@example.org")
             services.workspace.save_profile(
-                services.accounts.get(row["id"]), PROFILE, on=datetime.now(UTC).date()
+                services.accounts.get(row["id"]), profile_of(n), on=datetime.now(UTC).date()
             )
     finally:
         services.close()

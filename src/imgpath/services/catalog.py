@@ -248,6 +248,21 @@ class _Snapshot:
     claims: Mapping[str, list[Claim]]
     table: FitTable
     evidence: Mapping[str, ProgramEvidence]
+    fits: dict[Applicant, tuple[Any, Any, Any, Any]] = field(default_factory=dict)
+    """Each applicant's fit arrays (scores, excluded, confidence, thin) over this snapshot,
+    read-only: a search page asked again (or by 50 people alike) is not scored again."""
+
+    def fit(self, applicant: Applicant) -> tuple[Any, Any, Any, Any]:
+        found = self.fits.get(applicant)
+        if found is None:
+            scores, excluded, confidence = score_all(applicant, self.table)
+            found = (scores, excluded, confidence, thin_samples(applicant, self.table))
+            for array in found:
+                array.flags.writeable = False
+            if len(self.fits) >= 1024:
+                self.fits.clear()
+            self.fits[applicant] = found
+        return found
 
 
 CLAIM_ROLES = {
@@ -365,8 +380,7 @@ class Catalog:
             keep &= wanted_visa
         scores = excluded = confidence = thin = None
         if applicant is not None:
-            scores, excluded, confidence = score_all(applicant, snap.table)
-            thin = thin_samples(applicant, snap.table)
+            scores, excluded, confidence, thin = snap.fit(applicant)
             n_excluded = int(np.count_nonzero(keep & excluded))
             if not query.include_excluded:
                 keep &= ~excluded

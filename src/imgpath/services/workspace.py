@@ -88,6 +88,7 @@ class Workspace:
         self.odds_settings = odds or OddsSettings()
         self.reauthenticate = reauthenticate
         self.policy = policy or SharingPolicy()
+        self._applicants: dict[tuple[str, date], Any] = {}
 
     # ------------------------------------------------------------ authorization
     def owner(
@@ -161,20 +162,27 @@ class Workspace:
         problems = query.problems()
         if problems:
             raise FormError([Problem(name, message) for name, message in problems])
-        has_profile = bool(self.store.profile(owner.id))
-        if (
-            query.sort == "fit" and not has_profile
-        ):  # fit needs a profile: by name until there is one
+        data = self.store.profile(owner.id)
+        if query.sort == "fit" and not data:  # fit needs a profile: by name until there is one
             query = dataclasses.replace(query, sort="name")
-        applicant = applicant_from_report(self._report(owner, on)) if has_profile else None
+        applicant = self._applicant(owner, on, data) if data else None
         return self.catalog.search(query, applicant)
 
+    def _applicant(self, owner: Account, on: date, data: Mapping[str, Any]) -> Any:
+        """What the fit needs of this profile on this day, remembered per profile and day (the
+        pathway is evaluated once, not on every search page)."""
+        key = (json.dumps(data, sort_keys=True, default=str), on)
+        found = self._applicants.get(key)
+        if found is None:
+            found = applicant_from_report(self._report(owner, on, data))
+            if len(self._applicants) >= 1024:
+                self._applicants.clear()
+            self._applicants[key] = found
+        return found
+
     def program(self, viewer: Account, code: str, *, on: date) -> Any:
-        applicant = (
-            applicant_from_report(self._report(viewer, on))
-            if self.store.profile(viewer.id)
-            else None
-        )
+        data = self.store.profile(viewer.id)
+        applicant = self._applicant(viewer, on, data) if data else None
         return self.catalog.show(code, applicant)
 
     def saved(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
