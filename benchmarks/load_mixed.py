@@ -115,7 +115,23 @@ async def run(args: argparse.Namespace) -> int:
                 with engine.begin() as conn:
                     conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
                 engine.dispose()
-    return report(args, latencies, failures, others, wall)
+    code = report(args, latencies, failures, others, wall)
+    print(_cpu_use(wall))
+    return code
+
+
+def _cpu_use(wall: float) -> str:
+    """CPU seconds of this load generator and of the server processes (reaped children), over
+    the whole run, to tell a busy server from a busy generator on a small machine."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (
+        f"  CPU over the run: load generator {own.ru_utime + own.ru_stime:.0f} s, server processes "
+        f"{children.ru_utime + children.ru_stime:.0f} s; the loaded part lasted {wall:.0f} s "
+        f"on {os.cpu_count()} cores"
+    )
 
 
 def report(args: argparse.Namespace, latencies: list[float], failures: list[str],
