@@ -72,7 +72,15 @@ def start_server(folder: Path, port: int, env: dict[str, str] | None = None, wor
         "--workers",
         str(workers),
     ]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = (folder / "server.log").open("wb")  # read by server_problems() (a worker restarted?)
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def server_problems(folder: Path) -> list[str]:
+    """Lines of the server's log that say a worker process died or was restarted."""
+    path = folder / "server.log"
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    return [line for line in text.splitlines() if "died" in line or "Traceback" in line][:10]
 
 
 async def wait_until_up(base: str, seconds: float = 120) -> None:
@@ -145,7 +153,11 @@ async def user(http: httpx.AsyncClient, requests: int, think: float, stop: float
             return
         params = rng.choice(SEARCHES)
         start = time.perf_counter()
-        r = await http.get("/programs", params=params)
+        try:
+            r = await http.get("/programs", params=params)
+        except httpx.TransportError as exc:  # a dropped connection is a failure, not a crash
+            failures.append(f"{type(exc).__name__} for /programs?{params}")
+            continue
         elapsed = time.perf_counter() - start
         if r.status_code != 200 or "programs" not in r.text:
             failures.append(f"{r.status_code} for /programs?{params}")

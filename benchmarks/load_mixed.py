@@ -30,7 +30,15 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.load import free_port, new_user, server_env, start_server, user, wait_until_up
+from benchmarks.load import (
+    free_port,
+    new_user,
+    server_env,
+    server_problems,
+    start_server,
+    user,
+    wait_until_up,
+)
 
 POSTGRES = os.environ.get(
     "IMGPATH_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -79,6 +87,8 @@ async def run(args: argparse.Namespace) -> int:
         engine = create_engine(POSTGRES)
         with engine.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
+    latencies: list[float] = []
+    failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = server_env(Path(tmp), database)
         server = start_server(Path(tmp), port, env, workers=args.workers, users=args.users + 1)
@@ -95,8 +105,6 @@ async def run(args: argparse.Namespace) -> int:
                 ).json()["programs"]
             ]
             body = big_csv(codes)
-            latencies: list[float] = []
-            failures: list[str] = []
             others: list[tuple[str, int, float]] = []
             started = time.monotonic()
             await asyncio.gather(
@@ -111,6 +119,7 @@ async def run(args: argparse.Namespace) -> int:
         finally:
             server.terminate()
             server.wait(timeout=60)
+            failures.extend(f"server: {line}" for line in server_problems(Path(tmp)))
             if args.postgres:
                 with engine.begin() as conn:
                     conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
