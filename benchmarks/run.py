@@ -10,6 +10,7 @@ fresh processes: compiling from an empty cache, and loading the compiled code fr
     python benchmarks/run.py --only catalog   # just the program catalog (seconds)
     python benchmarks/run.py --only market    # national simulations: 3 x 200 Matches, workers, Dask (~6 min)
     python benchmarks/run.py --only evidence  # the LCA importer on 30,000 and 300,000 rows (~1 min)
+    python benchmarks/run.py --only pages     # page medians, --help, first match after make run (~2 min)
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--only",
-        choices=["match", "pathway", "catalog", "market", "evidence"],
+        choices=["match", "pathway", "catalog", "market", "evidence", "pages"],
         help="run one section",
     )
     args = parser.parse_args()
@@ -146,6 +147,8 @@ def main() -> int:
         rows += market_rows(extra=extra)
     if args.only in (None, "evidence"):
         rows += evidence_rows()
+    if args.only in (None, "pages"):
+        rows += pages_rows(tmp, runs)
     return report(rows, extra, args.json)
 
 
@@ -188,6 +191,14 @@ def pathway_rows(tmp: Path, runs: int) -> list[Row]:
         )
     )
     return rows
+
+
+def pages_rows(tmp: Path, runs: int) -> list[Row]:
+    """Every page under 300 ms, --help under 0.3 s, no compile wait after make run (issue 15)."""
+    from benchmarks.web_pages import page_rows, startup_rows
+
+    console.print("timing the pages, --help and the first imgpath match after make run ...")
+    return [Row(**r) for r in page_rows(tmp, max(runs, 9)) + startup_rows(tmp, runs)]
 
 
 def evidence_rows() -> list[Row]:

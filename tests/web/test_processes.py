@@ -64,7 +64,7 @@ def test_two_server_processes_and_a_worker_share_one_state(
            "IMGPATH_SECRET_KEY": "p" * 40, "IMGPATH_ODDS_WORKER": "external", "IMGPATH_ODDS_RUNS": "2",
            "IMGPATH_ODDS_SCALE": "0.05"}  # fmt: skip
     log = tmp_path / "serve.log"
-    server = _start(["serve", "--port", str(port), "--workers", "2"], env, log)
+    server = _start(["serve", "--port", str(port), "--workers", "2", "--no-warm"], env, log)
     worker: subprocess.Popen[bytes] | None = None
     http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
     copy = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
@@ -91,7 +91,7 @@ def test_two_server_processes_and_a_worker_share_one_state(
         time.sleep(2)
         assert http.get(f"/api/odds/{job}").json()["status"] == "queued"  # external: no worker yet
         _stop(server)  # a restart ...
-        server = _start(["serve", "--port", str(port), "--workers", "2"], env, log)
+        server = _start(["serve", "--port", str(port), "--workers", "2", "--no-warm"], env, log)
         worker = _start(["worker"], env, tmp_path / "worker.log")
         _up(base, server, log)
         assert http.get("/api/me").status_code == 200  # ... keeps the session

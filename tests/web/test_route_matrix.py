@@ -10,22 +10,45 @@ from typing import Any
 
 import pytest
 
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_claims,
+    api_couples,
+    api_organisations,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_claims,
+    pages_couples,
+    pages_front,
+    pages_organisations,
+    pages_outcomes,
+    pages_pathway,
+    pages_support,
+    pages_tracker,
+)
 from tests.web.conftest import PASSWORD, PROFILE
 
-MODULES = (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker)
+MODULES = (api, api_accounts, api_tracker, api_claims, docs, pages, pages_accounts, pages_tracker, pages_front,
+           pages_pathway, pages_support, api_organisations, api_couples, pages_organisations, pages_couples,
+           pages_claims, pages_outcomes)  # fmt: skip
 PUBLIC = {  # anyone, signed in or not: nothing personal is shown
     ("POST", "/api/signup"), ("POST", "/api/verify"), ("POST", "/api/signin"), ("POST", "/api/password/forgot"),
     ("POST", "/api/password/reset"), ("POST", "/api/email/confirm"), ("GET", "/api/docs"), ("GET", "/"),
     ("GET", "/signup"), ("POST", "/signup"), ("GET", "/verify"), ("POST", "/verify"), ("GET", "/signin"),
     ("POST", "/signin"), ("POST", "/signout"), ("GET", "/forgot"), ("POST", "/forgot"), ("GET", "/reset"),
-    ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"),
+    ("POST", "/reset"), ("GET", "/email/confirm"), ("POST", "/email/confirm"), ("GET", "/about"), ("GET", "/guides"),
+    ("GET", "/docs/{section}/{name}"), ("GET", "/docs/{section}/images/{name}"), ("GET", "/rules/{rule_id}"), ("GET", "/rules"),
+    # organisations' rotations: listings only (see test_organisation_authorization.py)
+    ("GET", "/api/claims/fields"), ("GET", "/api/usce"), ("GET", "/api/organisations/{org_id}"), ("GET", "/usce"), ("GET", "/organisations/{org_id}"),
 }  # fmt: skip
 SHARED_READS = {  # an advisor may add ?user=ID of an applicant who shared; nobody else may
     "/api/profile", "/api/pathway", "/api/programs", "/api/saved", "/profile", "/pathway", "/programs", "/odds",
     "/api/applications", "/api/applications.csv", "/api/costs", "/api/letters", "/api/documents", "/api/rotations",
     "/api/rank-list", "/api/timeline", "/api/calendar.ics", "/applications", "/applications.csv", "/letters",
-    "/rotations", "/rank-list", "/timeline", "/calendar.ics",
+    "/rotations", "/rank-list", "/timeline", "/calendar.ics", "/support",
 }  # fmt: skip
 
 
@@ -33,13 +56,16 @@ def all_routes() -> set[tuple[str, str]]:
     return {
         (m, r.path)
         for module in MODULES
-        for r in module.router.routes
+        for router in (module.router, getattr(module, "api", None))
+        if router is not None
+        for r in router.routes
         for m in (r.methods or set()) - {"HEAD"}
     }
 
 
 def _fill(path: str) -> str:
-    for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id"):
+    for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id", "request_id",
+                 "couple_id", "rank", "org_id", "claim_id"):  # fmt: skip
         path = path.replace("{" + name + "}", "1")
     return path.replace("{code}", "1414140C0").replace("{job}", "0" * 32)
 
@@ -99,9 +125,20 @@ def test_account_routes_act_only_on_the_signed_in_account(people: dict[str, Any]
 
 
 def test_every_route_is_classified_here() -> None:
+    from tests.web.test_organisation_authorization import APPLICANT, ORGANISATION, SIGNED_IN
     from tests.web.test_tracker_authorization import ADVISOR_ONLY, READS
 
     classified = {path for _, path in PUBLIC} | SHARED_READS | set(READS) | set(ADVISOR_ONLY)
+    classified |= {path for _, path in ORGANISATION + APPLICANT + SIGNED_IN}  # role by role, there
+    classified |= {  # by role (advisor/organisation propose, applicant votes, reviewer reviews):
+        # test_claims_and_evidence.py checks each refusal
+        "/api/claims/pending", "/api/claims/{claim_id}/review", "/api/claims/{claim_id}/vote",
+        "/api/programs/{code}/claims", "/claims", "/claims/{claim_id}/review", "/claims/{claim_id}/vote",
+        "/programs/{code}/claims",
+        # the applicant's own outcome sharing (no ids of others): test_claims_and_evidence.py
+        "/outcomes", "/outcomes/consent", "/outcomes/opt-out", "/outcomes/{code}/{year}/withdraw",
+        "/api/outcomes", "/api/outcomes/consent", "/api/outcomes/{code}/{year}",
+    }  # fmt: skip
     own = {  # the signed-in account's own things (no ids of others are accepted: see above)
         "/api/signout", "/api/signout-everywhere", "/api/me", "/api/sessions", "/api/password", "/api/email",
         "/api/account", "/api/profile", "/api/programs/{code}", "/api/saved/{code}", "/api/shares",
@@ -109,7 +146,7 @@ def test_every_route_is_classified_here() -> None:
         "/api/export", "/signout-everywhere", "/account", "/account/settings", "/account/password",
         "/account/email", "/account/share", "/account/shares/{share_id}/revoke", "/account/export.json",
         "/account/delete", "/programs/{code}", "/programs/{code}/save", "/programs/{code}/unsave",
-        "/odds/jobs/{job}", "/odds/jobs/{job}/plot.png",
+        "/odds/jobs/{job}", "/odds/jobs/{job}/plot.png", "/pathway/answer",
     }  # fmt: skip
     tracker = {r.path for module in (api_tracker, pages_tracker) for r in module.router.routes}
     missing = {path for _, path in all_routes()} - classified - own - tracker

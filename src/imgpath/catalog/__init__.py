@@ -46,6 +46,7 @@ from imgpath.services.catalog import (
     database_url,
     open_catalog,
 )
+from imgpath.services.claim_desk import ClaimDesk
 from imgpath.services.evidence_import import ImportResult
 from imgpath.services.open_bundle import LICENCES, export_bundle, import_bundle
 from imgpath.services.outcomes import APPLICANT_KINDS, OutcomeSharing
@@ -74,6 +75,7 @@ __all__ = [
     "CanadaStream",
     "Catalog",
     "Claim",
+    "ClaimDesk",
     "Fit",
     "ImportReport",
     "ImportResult",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from imgpath.cli.plan import parse_day
+from imgpath.cli.dates import parse_day
 from imgpath.cli.render import dump_json
 from imgpath.pathway import application_costs
 

@@ -10,17 +10,8 @@ import typer
 from rich.console import Console
 
 from imgpath import __version__
-from imgpath.cli.costs import costs_command
 from imgpath.cli.errors import exit_code, report, report_unexpected
-from imgpath.cli.market import market_app
-from imgpath.cli.match import match_command
-from imgpath.cli.odds import odds_command
-from imgpath.cli.plan import plan_command
-from imgpath.cli.programs import programs_app
-from imgpath.cli.rank_lists import rol_app
-from imgpath.cli.rules import rules_command
-from imgpath.cli.serve import serve_command, worker_command
-from imgpath.cli.support import support_command
+from imgpath.cli.lazy import LazyGroup
 from imgpath.errors import ImgpathError
 
 __all__ = ["app", "main"]
@@ -37,18 +28,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
+    cls=LazyGroup,  # match, plan, programs...: imported when they run (imgpath.cli.lazy)
 )
-app.command("match")(match_command)
-app.command("plan")(plan_command)
-app.command("rules")(rules_command)
-app.add_typer(programs_app, name="programs")
-app.command("costs")(costs_command)
-app.command("odds")(odds_command)
-app.command("serve")(serve_command)
-app.command("worker")(worker_command)
-app.add_typer(market_app, name="market")
-app.add_typer(rol_app, name="rol")
-app.command("support")(support_command)
 
 
 class SchemaName(StrEnum):

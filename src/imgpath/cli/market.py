@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from imgpath.cli.files import write_output
-from imgpath.cli.progress import DelayedProgress
+from imgpath.cli.progress import DelayedProgress, compiling
 from imgpath.cli.render import dump_json, stats_table
 from imgpath.errors import InvalidInputError
 from imgpath.market import (
@@ -115,7 +115,8 @@ def generate_command(
         msg = "say which market to generate: --national is the one available (see --help)"
         raise InvalidInputError(msg)
     fmt = "yaml" if output is not None and output.suffix.lower() in {".yaml", ".yml"} else "json"
-    text = generate_example(seed=seed, scale=scale, fmt=fmt)
+    with compiling("odds"):
+        text = generate_example(seed=seed, scale=scale, fmt=fmt)
     write_output(text, output)
     if output is not None:
         Console(stderr=True).print(f"wrote {output}")
@@ -165,7 +166,7 @@ def simulate_command(
     model = load_model(scenario)
     pool = executor_from(executor, workers, dask)
     try:
-        with DelayedProgress() as bar:
+        with compiling("odds", spinner=False), DelayedProgress() as bar:
             report = simulate(model, runs=runs, seed=seed, scale=scale, executor=pool,
                               use_cache=not no_cache, progress=Ticker(bar, "simulating"))  # fmt: skip
     finally:
@@ -270,7 +271,7 @@ def calibrate_command(
 
     pool = executor_from(executor, workers, dask)
     try:
-        with DelayedProgress() as bar:
+        with compiling("odds", spinner=False), DelayedProgress() as bar:
             result = run_calibration(executor=pool, iterations=iterations, runs=runs, scale=scale,
                                      final_iterations=final_iterations, verify_runs=check_runs, seed=seed,
                                      progress=lambda stage, done, total: bar(stage, done / max(total, 1)))  # fmt: skip
@@ -297,7 +298,8 @@ def calibrate_command(
 def print_demo(*, seed: int, scale: float) -> None:
     """Run the demo and print what it found."""
     console = Console(highlight=False)
-    report = run_demo(seed=seed, scale=scale)
+    with compiling("odds"):
+        report = run_demo(seed=seed, scale=scale)
     s = report.summary
     console.print(
         f"[bold]A simulated national Match[/] (seed {seed}): the calibrated 2025 model, with invented "

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from imgpath.cli.files import write_output
+from imgpath.cli.progress import compiling
 from imgpath.cli.render import dump_json, match_csv, match_table, terminal_console
 from imgpath.match import NRMP_MAX_RANKS, Limits
 from imgpath.services.matching import match_file
@@ -85,9 +86,9 @@ def match_command(
 
       cat market.json | imgpath match - --format csv
     """
-    run = match_file(
-        instance, seed=seed, attempts=attempts, limits=Limits(max_ranks), explain_applicant=explain
-    )
+    with compiling("match"):
+        run = match_file(instance, seed=seed, attempts=attempts, limits=Limits(max_ranks),
+                         explain_applicant=explain)  # fmt: skip
     if output_format is OutputFormat.json:
         data = run.result.to_dict()
         if run.explanation is not None:

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from imgpath.cli.dates import parse_day
 from imgpath.cli.market import DaskAddress, Execution, Executor, Ticker, Workers, executor_from
-from imgpath.cli.plan import parse_day
-from imgpath.cli.progress import DelayedProgress
+from imgpath.cli.progress import DelayedProgress, compiling
 from imgpath.cli.render import dump_json
 from imgpath.errors import InvalidInputError
 from imgpath.market import TYPE_NAMES, odds_for_profile, odds_plot
@@ -95,7 +95,7 @@ def odds_command(
     """
     pool = executor_from(executor, workers, dask)
     try:
-        with DelayedProgress() as bar:
+        with compiling("odds", spinner=False), DelayedProgress() as bar:
             result = odds_for_profile(profile, on=parse_day(on), runs=runs, seed=seed, ranks=_ranks(ranks), at_ranks=at,
                                       specialties=specialty or (), kind=kind, scenario=scenario, executor=pool,
                                       use_cache=not no_cache, progress=Ticker(bar, "simulating"))  # fmt: skip

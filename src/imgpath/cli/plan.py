@@ -12,30 +12,18 @@ from typing import Annotated
 
 import typer
 
+from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
 from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
-from imgpath.pathway import plan_batch, plan_file, summary, to_markdown, to_text
-from imgpath.services.pathway import SUMMARY_COLUMNS
 
-__all__ = ["PlanFormat", "parse_day", "plan_command"]
+__all__ = ["PlanFormat", "plan_command"]
 
 
 class PlanFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-def parse_day(value: str | None) -> date:
-    """The evaluation day: --on, or today (the only place the CLI reads the clock)."""
-    if value is None:
-        return date.today()  # noqa: DTZ011 - "today" is the user's local day by design
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        msg = f"--on {value!r}: not a date; write it as YYYY-MM-DD"
-        raise InvalidInputError(msg) from None
 
 
 def plan_command(
@@ -98,6 +86,8 @@ def plan_command(
 
       imgpath plan --batch cohort.csv -o summary.csv
     """
+    from imgpath.pathway import plan_file, to_markdown, to_text  # the engine: only when it runs
+
     day = parse_day(on)
     since = _since(changes_since)
     if batch is not None:
@@ -136,6 +126,9 @@ def _batch(path: Path, day: date, output: Path | None) -> None:
     error when the CSV takes standard output), written plainly: 10,000 lines through a rich
     console would take longer than planning the people.
     """
+    from imgpath.pathway import plan_batch, summary
+    from imgpath.services.pathway import SUMMARY_COLUMNS
+
     buffer = io.StringIO()
     writer = csv_safety.dict_writer(
         buffer, SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"

@@ -30,8 +30,9 @@ from imgpath.catalog import (
     import_bundle,
     open_catalog,
 )
+from imgpath.cli.claim_reviewers import reviewers_app
+from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
-from imgpath.cli.plan import parse_day
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, terminal_console
 from imgpath.core import csv_safety
@@ -55,6 +56,7 @@ claims_app = typer.Typer(
     no_args_is_help=True,
 )
 programs_app.add_typer(claims_app, name="claims")
+claims_app.add_typer(reviewers_app, name="reviewers")
 bundle_app = typer.Typer(
     help="The open data bundle (a .zip of CSV and JSON under a stated licence): export what this "
     "catalog knows, import what another organisation published (docs/reference/open-bundle.md).",

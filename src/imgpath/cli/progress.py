@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-__all__ = ["DelayedProgress"]
+__all__ = ["DelayedProgress", "compiling"]
 
 
 class DelayedProgress:
@@ -50,3 +52,26 @@ class DelayedProgress:
     ) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+@contextmanager
+def compiling(part: str = "match", *, spinner: bool = True) -> Iterator[None]:
+    """Around a command's work that runs the Match engine (``part`` "match") or the market
+    simulation ("odds"): the first time on this machine it compiles them, so say so, with a
+    spinner on stderr (or, when the command shows its own progress bar, one line); once the
+    work has finished, later runs say nothing (they load the compiled code in about a second)."""
+    from imgpath.services.engine_warmup import is_compiled, mark_compiled
+
+    if is_compiled(part):
+        yield
+        return
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    what = "the Match engine" if part == "match" else "the market simulation and the Match engine"
+    text = f"Compiling {what} (the first run on this machine; about a minute, once)..."
+    if spinner:
+        with console.status(text):
+            yield
+    else:
+        console.print(text)
+        yield
+    mark_compiled(part, "compiled by a command")

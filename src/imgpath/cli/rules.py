@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from imgpath.cli.plan import parse_day
+from imgpath.cli.dates import parse_day
 from imgpath.cli.render import dump_json, terminal_console
 from imgpath.core.pathway.rule_reference import REVIEW_REASONS, ReviewItem, review_markdown
 from imgpath.errors import NotFoundError

@@ -21,6 +21,12 @@ def serve_command(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes (use PostgreSQL beyond 1).")
     ] = 1,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            help="Compile (or load) the Match engine before serving, so no user waits on it."
+        ),
+    ] = True,
 ) -> None:
     """Run the web app (pages and the /api with its docs at /api/docs).
 
@@ -36,7 +42,7 @@ def serve_command(
     """
     from imgpath.web.server import serve
 
-    serve(host=host, port=port, demo=demo, workers=workers, out=sys.stdout)
+    serve(host=host, port=port, demo=demo, workers=workers, out=sys.stdout, warm=warm)
 
 
 def worker_command(

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
-from imgpath.cli.plan import parse_day
 from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
 

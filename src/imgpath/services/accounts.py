@@ -62,7 +62,8 @@ __all__ = [
     "password_problems",
 ]
 
-ROLES = ("applicant", "advisor")
+ROLES = ("applicant", "advisor", "organisation")
+"""An organisation places IMGs in US clinical rotations (see ``services.organisations``)."""
 MIN_PASSWORD = 8
 """NIST SP 800-63B §3.1.1.2 (rev. 4 §5.1.1.2): at least 8 characters when chosen by the user."""
 MAX_PASSWORD = 256
@@ -337,7 +338,11 @@ class Accounts:
         problems += password_problems(password, email=address)
         if role not in ROLES:
             problems.append(
-                Problem("role", f"{role[:20]!r} is not a role", "choose applicant or advisor")
+                Problem(
+                    "role",
+                    f"{role[:20]!r} is not a role",
+                    "choose applicant, advisor or organisation",
+                )
             )
         problems += text_problems(name, "name", most=200)
         zone_problem = check_time_zone(time_zone)

@@ -12,7 +12,7 @@ from imgpath.services.accounts import Accounts
 from imgpath.services.tracker import Tracker
 from imgpath.services.workspace import Workspace
 
-__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "ensure_demo"]
+__all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "demo_available", "ensure_demo"]
 
 DEMO_EMAIL = "demo@imgpath.example"
 DEMO_PASSWORD = "demo-applicant"
@@ -51,3 +51,8 @@ def ensure_demo(
         tracker.add_document(account, document)
     for code in season["rank_list"]:
         tracker.rank_add(account, code)
+
+
+def demo_available(accounts: Accounts) -> bool:
+    """Whether the demo applicant exists here (``imgpath serve --demo``, which ``make run`` uses)."""
+    return accounts.store.user_by_email(DEMO_EMAIL) is not None

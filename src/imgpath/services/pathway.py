@@ -12,12 +12,12 @@ from typing import Any
 from imgpath.core.csv_reading import table
 from imgpath.core.pathway.costs import CostEstimate, season_costs
 from imgpath.core.pathway.profile import InvalidProfileError, Profile, parse_profile
-from imgpath.core.pathway.report import PathBook, Report
+from imgpath.core.pathway.report import PathBook, Report, rule_summary
 from imgpath.core.pathway.report import evaluate as _evaluate
 from imgpath.core.pathway.rule_reference import ReviewItem, review_rules
 from imgpath.core.pathway.rules import RuleBook
 from imgpath.core.pathway.usage import RuleUse, rule_uses
-from imgpath.errors import DocumentSyntaxError, InvalidInputError
+from imgpath.errors import DocumentSyntaxError, InvalidInputError, NotFoundError
 from imgpath.services.documents import parse_document, read_document, read_text
 from imgpath.services.pathway_data import load_path_book, load_rulebook
 
@@ -34,6 +34,8 @@ __all__ = [
     "plan_file",
     "profile_from_row",
     "review",
+    "rule_index",
+    "rule_record",
     "summary",
     "uses",
 ]
@@ -94,6 +96,43 @@ def plan_file(path: str | Path, *, on: date, changes_since: date | None = None) 
 def review(on: date) -> list[ReviewItem]:
     """The maintainer's worklist on ``on``: rules past review, older than 12 months, or L/U."""
     return review_rules(load_rulebook(), on)
+
+
+def rule_index(on: date) -> list[dict[str, Any]]:
+    """Every bundled rule as a plan cites it on ``on`` (``rule_summary`` with ``id``,
+    ``jurisdiction`` and ``topic``), sorted by jurisdiction, topic and id."""
+    rules = load_rulebook().rules.values()
+    return [
+        {**rule_summary(r, on), "id": r.id, "jurisdiction": r.jurisdiction, "topic": r.topic}
+        for r in sorted(rules, key=lambda r: (r.jurisdiction, r.topic, r.id))
+    ]
+
+
+def rule_record(rule_id: str, on: date) -> dict[str, Any]:
+    """One bundled rule as a reader sees it on ``on``: what a plan cites (title, statement, grade,
+    dates, sources, review status, ``needs_confirmation`` for L/U or past review) plus its
+    jurisdiction, topic, notes, history and how the engine uses it.
+
+    Raises ``NotFoundError`` for an id that no pack defines.
+    """
+    rule = load_rulebook().rules.get(rule_id)
+    if rule is None:
+        msg = f"no rule has the id {rule_id!r}; rule ids look like US.VISA.H1B.FEE_100K"
+        raise NotFoundError(msg)
+    out = rule_summary(rule, on)
+    use = uses().get(rule_id)
+    out.update(
+        id=rule.id,
+        jurisdiction=rule.jurisdiction,
+        topic=rule.topic,
+        notes=rule.notes,
+        review_note=rule.review_note,
+        informational=rule.informational,
+        history=[{"date": str(c.date), "text": c.text, "kind": c.kind} for c in rule.history],
+        evaluated=bool(use and use.evaluated),
+        where=list(use.where) if use else [],
+    )
+    return out
 
 
 def uses() -> dict[str, RuleUse]:

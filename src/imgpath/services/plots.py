@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from imgpath.core.market.model import TYPE_LABELS
 from imgpath.errors import InvalidInputError
 
-__all__ = ["calibration_plot", "odds_plot"]
+__all__ = ["calibration_plot", "describe_odds", "odds_plot"]
 
 
 def _figure(width: float, height: float) -> Any:
@@ -19,6 +20,15 @@ def _figure(width: float, height: float) -> Any:
     import matplotlib.pyplot as plt
 
     return plt.subplots(figsize=(width, height), dpi=110)
+
+
+def _figure_pair(width: float, height: float) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(1, 2, figsize=(width, height), dpi=110)
 
 
 def _save(fig: Any, path: Path) -> None:
@@ -32,23 +42,82 @@ def _save(fig: Any, path: Path) -> None:
     plt.close(fig)
 
 
+def _fit_title(title: str, width_inches: float, fontsize: float = 10) -> str:
+    """The title broken into lines that fit ``width_inches`` (about 0.55 em per character)."""
+    per_line = max(20, int(width_inches * 72 / (fontsize * 0.55)))
+    return textwrap.fill(title, per_line)
+
+
 def odds_plot(report: Mapping[str, Any], path: Path, *, title: str) -> None:
-    """P(match) against the number of programs ranked, with the 90% band across simulated markets."""
+    """P(match) against the number of programs ranked (whole numbers), with the 90% band across
+    simulated markets; with several specialties chosen, a second panel draws each of them at
+    the rank-list length the report compares them at.  :func:`describe_odds` says the same in
+    words (for screen readers and the text beside the chart)."""
+    from matplotlib.ticker import MaxNLocator
+
     rows: Sequence[Mapping[str, Any]] = report["by_ranks"]
+    specialties: Sequence[Mapping[str, Any]] = report.get("by_specialty") or []
     ks = [r["ranks"] for r in rows]
     mean = [100 * r["p_match"] for r in rows]
     lo = [100 * r["interval_90"][0] for r in rows]
     hi = [100 * r["interval_90"][1] for r in rows]
-    fig, ax = _figure(6.4, 4.0)
+    several = len(specialties) > 1
+    width = 10.5 if several else 6.4
+    if several:
+        fig, (ax, right) = _figure_pair(width, 4.2)
+    else:
+        fig, ax = _figure(width, 4.0)
     ax.fill_between(ks, lo, hi, alpha=0.25, label="90% of simulated markets")
     ax.plot(ks, mean, marker="o", label="estimated chance")
     ax.set_xlabel("programs ranked")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(ks) <= 12:
+        ax.set_xticks(ks)
     ax.set_ylabel("chance of matching (%)")
     ax.set_ylim(0, 100)
-    ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
+    if several:
+        names = [str(r["specialty"]) for r in specialties]
+        p = [100 * r["p_match"] for r in specialties]
+        err = [[100 * (r["p_match"] - r["interval_90"][0]) for r in specialties],
+               [100 * (r["interval_90"][1] - r["p_match"]) for r in specialties]]  # fmt: skip
+        ys = list(range(len(names)))
+        right.barh(ys, p, xerr=err, capsize=3, alpha=0.8)
+        right.set_yticks(ys, [textwrap.fill(n, 22) for n in names], fontsize=8)
+        right.invert_yaxis()
+        right.set_xlim(0, 100)
+        right.set_xlabel("chance of matching (%), 90% of simulated markets")
+        ranks = specialties[0].get("ranks")
+        right.set_title(
+            _fit_title(f"Each chosen specialty, ranking {ranks} programs", width / 2), fontsize=10
+        )
+        right.grid(alpha=0.3, axis="x")
+        ax.set_title(
+            _fit_title(f"{report['specialty']}: by programs ranked", width / 2), fontsize=10
+        )
+        fig.suptitle(_fit_title(title, width, 11), fontsize=11)
+    else:
+        ax.set_title(_fit_title(title, width), fontsize=10)
     _save(fig, path)
+
+
+def describe_odds(report: Mapping[str, Any]) -> str:
+    """The odds chart in words: the curve's points and each chosen specialty's chance."""
+
+    def pct(x: float) -> str:
+        return f"{round(100 * x)}%"
+
+    rows = report["by_ranks"]
+    points = "; ".join(f"{r['ranks']} programs: {pct(r['p_match'])} ({pct(r['interval_90'][0])} to "
+                       f"{pct(r['interval_90'][1])})" for r in rows)  # fmt: skip
+    text = (f"Chance of matching in {report['specialty']} by programs ranked, across "
+            f"{report['runs']} simulated national Matches (90% of markets in brackets): {points}.")  # fmt: skip
+    specialties = report.get("by_specialty") or []
+    if len(specialties) > 1:
+        each = "; ".join(f"{r['specialty']} {pct(r['p_match'])}" for r in specialties)
+        text += f" Ranking {specialties[0].get('ranks')} programs, by specialty: {each}."
+    return text
 
 
 def calibration_plot(report: Mapping[str, Any], path: Path) -> None:
@@ -108,5 +177,6 @@ def odds_plot_bytes(report: Mapping[str, Any] | None) -> bytes:
         raise NotFoundError(msg)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "odds.png"
-        odds_plot(report, path, title=f"{report['specialty']}: chance by programs ranked")
+        odds_plot(report, path, title=f"{report['specialty']}: chance of matching by programs ranked "
+                                      f"({report['runs']} simulated Matches)")  # fmt: skip
         return path.read_bytes()

@@ -637,7 +637,8 @@ class Tracker:
             items.append({"date": r["start_on"], "end": r["end_on"], "kind": "rotation", "uid": f"rotation-{r['id']}",
                           "title": f"Rotation ({kind}): {r['specialty']} at {r['site']}",
                           "detail": r["supervisor"], "needs_confirmation": False})  # fmt: skip
-        items.extend({"date": p["start_on"], "end": p["end_on"], "kind": "rotation", "uid": f"placement-{p['id']}",
+        items.extend({"date": p["start_on"], "end": p["end_on"], "kind": "rotation",
+                      "uid": f"placement-{p['id']}" if p["source"] == "slot" else f"placement-request-{p['id']}",
                       "title": f"Placed by {p['organisation']}: {p['specialty']} at {p['site']}",
                       "detail": p["kind"].replace("_", "-"), "needs_confirmation": False}
                      for p in self.placements(viewer, owner_id))  # fmt: skip
@@ -738,7 +739,8 @@ class Tracker:
             raise NotFoundError(msg)
 
     def placements(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
-        """The rotation slots an organisation placed this applicant in."""
+        """Where organisations placed this applicant: advisors' rotation slots and organisations'
+        rotations (placed or completed), each with the organisation's name."""
         return self.store.placements_of(self.workspace.owner(viewer, owner_id).id)
 
     # ------------------------------------------------------------------- export

@@ -7,7 +7,6 @@ workspace; an advisor reaches, read-only, the workspaces of applicants who share
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from imgpath.services.odds import odds_for_report
 from imgpath.services.odds_queue import OddsQueue
 from imgpath.services.pathway import plan
 from imgpath.services.simulation import DEFAULT_RANKS
+from imgpath.services.support import support_for, support_listing
 from imgpath.storage.accounts_store import AccountsStore
 
 __all__ = ["OddsSettings", "Workspace", "deadline_times"]
@@ -134,25 +134,78 @@ class Workspace:
         self.store.save_profile(owner.id, stored, now=datetime.now(UTC))
         return stored
 
-    def _report(self, owner: Account, on: date, data: Mapping[str, Any] | None = None) -> Any:
-        """The pathway report of the owner's saved profile (``data``, if already read)."""
+    def _report(self, owner: Account, on: date, data: Mapping[str, Any] | None = None, *,
+                changes_since: date | None = None) -> Any:  # fmt: skip
+        """The pathway report of the owner's saved profile (``data``, if already read), with the
+        rules that changed since ``changes_since`` when given."""
         data = dict(data if data is not None else self.store.profile(owner.id) or {})
         try:
-            return plan(parse_profile(data, on=on), on)
+            return plan(parse_profile(data, on=on), on, changes_since=changes_since)
         except InvalidProfileError as exc:  # saved under older rules, or an older day
             raise FormError(
                 [Problem("profile", "the saved profile needs fixing", str(exc))]
             ) from None
 
+    def _applicant(self, owner: Account, on: date) -> Any:
+        """What the fit needs (profile targets included: the target specialty is a search's
+        default filter), or None without a saved profile."""
+        data = self.store.profile(owner.id)
+        if not data:
+            return None
+        key = (json.dumps(data, sort_keys=True, default=str), on)
+        found = self._applicants.get(key)  # remembered per profile and day: the pathway is
+        if found is not None:  # evaluated once, not on every search page
+            return found
+        try:
+            profile = parse_profile(dict(data), on=on)
+        except InvalidProfileError as exc:
+            raise FormError(
+                [Problem("profile", "the saved profile needs fixing", str(exc))]
+            ) from None
+        found = applicant_from_report(plan(profile, on), profile)
+        if len(self._applicants) >= 1024:
+            self._applicants.clear()
+        self._applicants[key] = found
+        return found
+
     # ------------------------------------------------------------------ pathway
-    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date) -> dict[str, Any]:
+    def pathway(self, viewer: Account, owner_id: int | None = None, *, on: date,
+                changes_since: date | None = None) -> dict[str, Any]:  # fmt: skip
+        """The owner's plan on ``on`` as a dict (``Report.to_dict``), deadlines also in the viewer's
+        time zone; ``changes_since`` adds the policy alert (rules that began, ended or changed
+        since then and touch the owner; ``InvalidInputError`` if it is after ``on``)."""
         owner = self.owner(viewer, owner_id)
-        report: dict[str, Any] = self._report(owner, on).to_dict()
+        report: dict[str, Any] = self._report(owner, on, changes_since=changes_since).to_dict()
         for deadline in report.get("deadlines", []):
             deadline["times"] = deadline_times(
                 deadline.get("date"), deadline.get("time_et"), viewer.time_zone
             )
         return report
+
+    # ------------------------------------------------------------------ support
+    def support(
+        self,
+        viewer: Account,
+        owner_id: int | None = None,
+        *,
+        on: date,
+        kinds: tuple[str, ...] = (),
+        states: tuple[str, ...] = (),
+        include_unfit: bool = False,
+    ) -> dict[str, Any]:
+        """The support directory for the owner's situation on ``on`` (``services.support``):
+        ``support_for`` with the plan already computed for the pathway page, or, without a
+        saved profile, the whole directory (``support_listing``) with ``"profile": False``.
+        Bad ``kinds`` or ``states`` raise ``InvalidInputError`` naming each."""
+        owner = self.owner(viewer, owner_id)
+        data = self.store.profile(owner.id)
+        if not data:
+            listing = support_listing(on, kinds=kinds, states=states).to_dict()
+            return {**listing, "profile": False}
+        report = self._report(owner, on, data)
+        found = support_for(parse_profile(data, on=on), on, kinds=kinds, states=states,
+                            include_unfit=include_unfit, report=report)  # fmt: skip
+        return {**found.to_dict(), "profile": True}
 
     # ----------------------------------------------------------------- programs
     def search(
@@ -162,28 +215,11 @@ class Workspace:
         problems = query.problems()
         if problems:
             raise FormError([Problem(name, message) for name, message in problems])
-        data = self.store.profile(owner.id)
-        if query.sort == "fit" and not data:  # fit needs a profile: by name until there is one
-            query = dataclasses.replace(query, sort="name")
-        applicant = self._applicant(owner, on, data) if data else None
-        return self.catalog.search(query, applicant)
-
-    def _applicant(self, owner: Account, on: date, data: Mapping[str, Any]) -> Any:
-        """What the fit needs of this profile on this day, remembered per profile and day (the
-        pathway is evaluated once, not on every search page)."""
-        key = (json.dumps(data, sort_keys=True, default=str), on)
-        found = self._applicants.get(key)
-        if found is None:
-            found = applicant_from_report(self._report(owner, on, data))
-            if len(self._applicants) >= 1024:
-                self._applicants.clear()
-            self._applicants[key] = found
-        return found
+        # Without a profile the catalog lists by name and says so in the result's notes.
+        return self.catalog.search(query, self._applicant(owner, on))
 
     def program(self, viewer: Account, code: str, *, on: date) -> Any:
-        data = self.store.profile(viewer.id)
-        applicant = self._applicant(viewer, on, data) if data else None
-        return self.catalog.show(code, applicant)
+        return self.catalog.show(code, self._applicant(viewer, on))
 
     def saved(self, viewer: Account, owner_id: int | None = None) -> list[dict[str, Any]]:
         owner = self.owner(viewer, owner_id)
@@ -303,6 +339,11 @@ class Workspace:
             if k not in hidden
         }
         out["request"] = {k: v for k, v in (job["request"] or {}).items() if k != "profile"}
+        result = out.get("result")
+        if isinstance(result, dict) and result.get("by_ranks"):
+            from imgpath.services.plots import describe_odds
+
+            out["result"] = {**result, "description": describe_odds(result)}  # the chart in words
         return out
 
     def odds_plot(self, viewer: Account, job_id: str) -> bytes:

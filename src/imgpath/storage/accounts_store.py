@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from imgpath.storage.reviewers_store import forget_contributions
 from imgpath.storage.tables import metadata
 from imgpath.storage.tracker_store import delete_user_records
 
@@ -151,6 +152,7 @@ class AccountsStore:
                 select(users.c.email, users.c.email_verified_at).where(users.c.id == user_id)
             ).first()
             delete_user_records(conn, user_id)
+            forget_contributions(conn, user_id)  # votes, shared outcomes: out of every aggregate
             for table in (odds_jobs, saved_programs, profiles, sessions, email_tokens):
                 conn.execute(delete(table).where(table.c.user_id == user_id))
             addressed = shares.c.advisor_email == (found[0] if found else "")

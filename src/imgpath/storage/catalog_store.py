@@ -204,12 +204,15 @@ class CatalogStore:
             if vote is not None:
                 conn.execute(insert(claim_votes).values(claim_id=claim_id, voter=voter, vote=vote,
                                                         note=note, voted_at=at))  # fmt: skip
+            self._bump(conn)  # the counts shown with each claim change
 
     def forget_voter(self, voter: str) -> int:
         with self.engine.begin() as conn:
-            return int(
+            gone = int(
                 conn.execute(delete(claim_votes).where(claim_votes.c.voter == voter)).rowcount or 0
             )
+            self._bump(conn)
+            return gone
 
     def votes(self, claim_id: int) -> list[dict[str, object]]:
         """Each vote on a claim: who, which, when (for the claim's reviewer)."""

@@ -145,6 +145,9 @@ def _plain(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 def delete_user_records(conn: Connection, user_id: int) -> None:
     """Everything the user owns here, inside the caller's transaction (account deletion)."""
+    from imgpath.storage.organisations_store import delete_organisation_records  # imports this
+
+    delete_organisation_records(conn, user_id)
     slots = select(rotation_slots.c.id).where(rotation_slots.c.user_id == user_id)
     conn.execute(delete(placements).where(placements.c.slot_id.in_(slots)))
     conn.execute(delete(placements).where(placements.c.applicant_id == user_id))
@@ -335,17 +338,24 @@ class TrackerStore:
             return [(int(a), int(b)) for a, b in found]
 
     def placements_of(self, applicant_id: int) -> list[dict[str, Any]]:
-        """The slots an applicant is placed in, with the organisation's email."""
+        """The slots an applicant is placed in (``source`` "slot"), with the organisation's name
+        (its email if it has none), and the organisations' rotations they are placed in or
+        completed (``source`` "organisation", see ``organisations_store``), by first day."""
         users = metadata.tables["users"]  # defined by the accounts store, which imports this one
+        name = func.coalesce(func.nullif(users.c.name, ""), users.c.email)
         with self.engine.connect() as conn:
             found = conn.execute(
-                select(rotation_slots, users.c.email.label("organisation"))
+                select(rotation_slots, name.label("organisation"))
                 .join(placements, placements.c.slot_id == rotation_slots.c.id)
                 .join(users, users.c.id == rotation_slots.c.user_id)
                 .where(placements.c.applicant_id == applicant_id)
                 .order_by(rotation_slots.c.start_on)
             ).mappings()
-            return [_plain(r) for r in found]
+            slots = [{**_plain(r), "source": "slot"} for r in found]
+        from imgpath.storage.organisations_store import OrganisationsStore  # imports this
+
+        placed = slots + OrganisationsStore(self.engine).placements_of(applicant_id)
+        return sorted(placed, key=lambda p: (p["start_on"], p["source"], p["id"]))
 
     def place(self, owner_id: int, slot_id: int, applicant_id: int, capacity: int) -> bool | None:
         """True when placed, False when the slot is full, None when placed already."""

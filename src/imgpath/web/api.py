@@ -58,6 +58,12 @@ def api_programs(
     specialty: Annotated[list[str] | None, Query(max_length=50)] = None,
     state: Annotated[list[str] | None, Query(max_length=60)] = None,
     visa: Annotated[str | None, Query(max_length=10)] = None,
+    visa_unknown: Annotated[
+        bool, Query(description="with visa: also list those whose sponsorship is unknown")
+    ] = False,
+    all_specialties: Annotated[
+        bool, Query(description="do not keep only the profile's target specialty")
+    ] = False,
     sort: Annotated[
         str, Query(max_length=20, description="fit (name without a profile), name, ...")
     ] = "fit",
@@ -66,6 +72,7 @@ def api_programs(
     user: UserId = None,
 ) -> dict[str, Any]:
     query = SearchQuery(text=q, specialties=tuple(specialty or ()), states=tuple(state or ()), visa=visa or None,
+                        visa_unknown=visa_unknown, all_specialties=all_specialties,
                         sort=sort, limit=limit, offset=offset)  # fmt: skip
     result = request.app.state.workspace.search(me, query, on=today(request), owner_id=user)
     out: dict[str, Any] = result.to_dict()
@@ -140,4 +147,7 @@ def api_odds_plot(request: Request, me: Me, job: str) -> Response:
 @router.get("/export")
 def api_export(request: Request, me: Me) -> dict[str, Any]:
     out: dict[str, Any] = request.app.state.tracker.export(me)
+    out.update(
+        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
+    )
     return out

@@ -27,19 +27,41 @@ from starlette.exceptions import HTTPException
 from imgpath.errors import ImgpathError
 from imgpath.services.accounts import AccountPolicy, Accounts
 from imgpath.services.catalog import Catalog, open_catalog
+from imgpath.services.couples import Couples
 from imgpath.services.mail import Mailer, MailQueue, MailSettings
 from imgpath.services.odds_queue import OddsQueue, OddsWorker, QueueLimits
+from imgpath.services.organisations import Organisations
 from imgpath.services.tracker import Tracker
 from imgpath.services.workspace import OddsSettings, SharingPolicy, Workspace
 from imgpath.settings import Settings, load_settings, prepare_data_dir
 from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.jobs_store import JobsStore
+from imgpath.storage.organisations_store import CouplesStore, OrganisationsStore
 from imgpath.storage.security_store import SecurityStore
 from imgpath.storage.tracker_store import TrackerStore
-from imgpath.web import api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker
+from imgpath.web import (
+    api,
+    api_accounts,
+    api_claims,
+    api_couples,
+    api_organisations,
+    api_tracker,
+    docs,
+    pages,
+    pages_accounts,
+    pages_claims,
+    pages_couples,
+    pages_front,
+    pages_organisations,
+    pages_outcomes,
+    pages_pathway,
+    pages_support,
+    pages_tracker,
+)
 from imgpath.web.deps import clean_body, clean_parameters, form_data
 from imgpath.web.errors import handle, handle_http, handle_unexpected
 from imgpath.web.middleware import BodyLimit, ResponseHeaders
+from imgpath.web.page_help import doc_links, page_help
 
 __all__ = ["Services", "build_services", "create_app"]
 
@@ -58,6 +80,8 @@ class Services:
     workspace: Workspace
     tracker: Tracker
     queue: OddsQueue
+    organisations: Organisations
+    couples: Couples
     mail: MailQueue
 
     def worker(self) -> OddsWorker:
@@ -100,7 +124,10 @@ def build_services(settings: Settings, *, echo_mail: bool = True) -> Services:
                           policy=SharingPolicy(pending_days=settings.share_pending_days,
                                                profile_max_bytes=settings.max_profile_bytes))  # fmt: skip
     tracker = Tracker(TrackerStore(engine), workspace)
-    return Services(settings, catalog, accounts, workspace, tracker, queue, mail_queue)
+    organisations = Organisations(OrganisationsStore(engine))
+    couples = Couples(CouplesStore(engine), catalog, reauthenticate=accounts.reauthenticate)
+    return Services(settings, catalog, accounts, workspace, tracker, queue, organisations, couples,
+                    mail_queue)  # fmt: skip
 
 
 class _Housekeeping:
@@ -173,6 +200,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
     app.state.accounts = services.accounts
     app.state.workspace = services.workspace
     app.state.tracker = services.tracker
+    app.state.organisations = services.organisations
+    app.state.couples = services.couples
     app.state.key = settings.key()
     app.state.today = today
     app.state.close = close
@@ -183,6 +212,8 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
 
     app.state.body_limit = body_limit
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.filters["doc_links"] = doc_links
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)
     app.add_exception_handler(ImgpathError, handle)
@@ -195,8 +226,11 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(clean_body),
         Depends(form_data),
     ]  # NUL, surrogates
-    for router in (api_accounts.router, api.router, api_tracker.router, pages_accounts.router, pages.router,
-                   pages_tracker.router):  # fmt: skip
+    for router in (api_accounts.router, api.router, api_tracker.router, api_organisations.router,
+                   api_couples.router, api_claims.router, pages_accounts.router, pages.router,
+                   pages_tracker.router, pages_pathway.router, pages_support.router, pages_front.router,
+                   pages_organisations.router, pages_couples.router, pages_claims.router,
+                   pages_outcomes.router, pages_outcomes.api):  # fmt: skip
         app.include_router(router, dependencies=checked)
     if settings.api_docs:
         app.include_router(docs.router)

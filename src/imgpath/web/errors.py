@@ -130,8 +130,21 @@ async def handle_unexpected(request: Request, error: Exception) -> Response:
 def error_page(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None
 ) -> Response:
+    from imgpath.web.viewer import signed_in  # security imports this module
+
+    me = signed_in(request)  # the signed-in menu stays on error pages
+    context = {"status": status, "message": message, "me": me, "csrf": _csrf(request) if me else ""}
     page: Response = request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "csrf": ""},
+        request, "error.html", context,
         status_code=status, headers=headers,
     )  # fmt: skip
     return page
+
+
+def _csrf(request: Request) -> str:
+    from imgpath.web.security import csrf_token
+
+    try:
+        return csrf_token(request)
+    except Exception:  # noqa: BLE001 - an error page never fails on its sign-out button
+        return ""

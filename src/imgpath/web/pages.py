@@ -1,7 +1,8 @@
 """The HTML pages of the workspace: read the form, make one call, render a template.
 
 Handlers are plain ``def`` (run in the thread pool); the form is read by the ``Form``
-dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``.
+dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``, the
+pathway and rule pages in ``pages_pathway``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from imgpath.core.catalog.search import SearchQuery
 from imgpath.errors import InvalidInputError
 from imgpath.services.inputs import FormError
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
-from imgpath.web.profile_form import SECTIONS, apply_form, field_of, form_values
+from imgpath.web.pages_claims import program_response
+from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
 from imgpath.web.responses import render, see_other
 
 __all__ = ["router"]
@@ -52,45 +54,25 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
         )
         saved = workspace.save_profile(me, data, on=today(request))
     except FormError as exc:
-        errors: dict[str, str] = {}
-        for problem in exc.problems:
-            key = (
-                problem.location
-                if problem.location in form or problem.location == "yaml"
-                else field_of(problem.location)
-            )
-            errors.setdefault(
-                key, f"{problem.message}; {problem.hint}" if problem.hint else problem.message
-            )
+        errors = form_errors(exc.problems, form)
         return render(request, "profile.html", 422, me=me, owner=me, sections=SECTIONS, values=form,
                       yaml_text=form.get("yaml", ""), errors=errors, saved=False, readonly=False)  # fmt: skip
     return render(request, "profile.html", me=me, owner=me, sections=SECTIONS, values=form_values(saved),
                   yaml_text=_yaml(saved), errors={}, saved=True, readonly=False)  # fmt: skip
 
 
-# ---------------------------------------------------------------------------- pathway
-@router.get("/pathway")
-def pathway_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
-    owner = workspace.owner(me, user)
-    if not workspace.profile(me, user):
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error="")
-    try:
-        report = workspace.pathway(me, user, on=today(request))
-    except InvalidInputError as exc:
-        return render(request, "pathway.html", me=me, owner=owner, report=None, error=str(exc))
-    return render(request, "pathway.html", me=me, owner=owner, report=report, error="")
-
-
 # ---------------------------------------------------------------------------- programs
 @router.get("/programs")
 def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", state: str = "", visa: str = "",
+                  all_specialties: bool = False, visa_unknown: bool = False,
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0, user: UserId = None) -> HTMLResponse:  # fmt: skip
     workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
-    filters = {"q": q, "specialty": specialty, "state": state, "visa": visa}
+    filters = {"q": q, "specialty": specialty, "state": state, "visa": visa,
+               "all_specialties": all_specialties, "visa_unknown": visa_unknown}  # fmt: skip
     query = SearchQuery(text=q.strip()[:200], specialties=(specialty.strip()[:200],) if specialty.strip() else (),
                         states=(state.strip().upper()[:10],) if state.strip() else (), visa=visa[:10] or None,
+                        visa_unknown=visa_unknown, all_specialties=all_specialties,
                         sort="fit", limit=20, offset=offset)  # fmt: skip
     errors: dict[str, str] = {}
     result = None
@@ -107,9 +89,7 @@ def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", st
 
 @router.get("/programs/{code}")
 def program_page(request: Request, me: Me, code: str) -> HTMLResponse:
-    view = request.app.state.workspace.program(me, code, on=today(request))
-    saved = {s["code"] for s in request.app.state.workspace.saved(me)}
-    return render(request, "program.html", me=me, view=view.to_dict(), saved=saved)
+    return program_response(request, me, code)
 
 
 @router.post("/programs/{code}/save", dependencies=[Csrf])

@@ -19,18 +19,11 @@ from imgpath.web.api_accounts import CHECK_INBOX
 from imgpath.web.deps import Csrf, Form, Me, RowId, download
 from imgpath.web.responses import render, see_other
 from imgpath.web.security import client_address, current_session, sign_in, sign_out
+from imgpath.web.viewer import HOME
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-
-@router.get("/")
-def home(request: Request) -> Response:
-    session = current_session(request)
-    if session is None:
-        return see_other("/signin")
-    return see_other("/pathway" if session.account.role == "applicant" else "/cohort")
 
 
 # ---------------------------------------------------------------------- sign-up
@@ -98,7 +91,7 @@ def signin(request: Request, form: Form) -> Response:
             page.headers.update(headers)
         return page
     sign_in(request, account)
-    return see_other("/pathway" if account.role == "applicant" else "/cohort")
+    return see_other(HOME.get(account.role, "/cohort"))
 
 
 @router.post("/signout", dependencies=[Csrf])
@@ -251,6 +244,9 @@ def revoke(request: Request, me: Me, share_id: RowId) -> Response:
 @router.get("/account/export.json")
 def export(request: Request, me: Me) -> Response:
     data = request.app.state.tracker.export(me)
+    data.update(
+        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
+    )
     return download(
         json.dumps(data, indent=2, default=str), "application/json", "imgpath-my-data.json"
     )

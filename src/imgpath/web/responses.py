@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from imgpath.services.inputs import FormError
 from imgpath.web.security import csrf_token
 
-__all__ = ["render", "see_other"]
+__all__ = ["changed", "render", "see_other"]
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -23,3 +25,14 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
 
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def changed(url: str, action: Callable[[], object],
+            refused: Callable[[dict[str, str]], Response]) -> Response:  # fmt: skip
+    """Run a form's change and redirect to ``url``; a refused change answers ``refused`` with
+    the problems by field (the page again, status 422)."""
+    try:
+        action()
+    except FormError as exc:
+        return refused(exc.by_field())
+    return see_other(url)

@@ -16,10 +16,33 @@ from typing import Any, TextIO
 __all__ = ["run_worker", "serve"]
 
 
-def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> None:
+def _warm(out: TextIO) -> None:
+    """Compile (or load) the engines before listening, saying so: no user waits on a compile."""
+    from imgpath.services.engine_warmup import is_compiled, warm_engines
+
+    how = "loading" if is_compiled() else "compiling once per install, about a minute"
+    out.write(f"Preparing the Match engine and the odds simulation ({how})...\n")
+    out.flush()
+
+    def say(part: str) -> None:
+        out.write(f"  {part}...\n")
+        out.flush()
+
+    timings = warm_engines(date.today(), progress=say)  # noqa: DTZ011 - the server's local day
+    out.write(f"Engines ready in {sum(timings.values()):.1f} s\n")
+
+
+def serve(
+    *, host: str, port: int, demo: bool, workers: int, out: TextIO, warm: bool = True
+) -> None:
     import uvicorn
 
     from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.demo_organisation import (
+        DEMO_ORGANISATION_EMAIL,
+        DEMO_ORGANISATION_PASSWORD,
+        ensure_demo_organisation,
+    )
     from imgpath.settings import load_settings
     from imgpath.web.app import build_services
 
@@ -28,10 +51,14 @@ def serve(*, host: str, port: int, demo: bool, workers: int, out: TextIO) -> Non
     if demo:
         ensure_demo(services.accounts, services.workspace, tracker=services.tracker,
                     on=date.today())  # noqa: DTZ011  # fmt: skip
+        ensure_demo_organisation(services.accounts, services.organisations, on=date.today())  # noqa: DTZ011
     services.close()
+    if warm:
+        _warm(out)
     out.write(f"imgpath is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     if demo:
         out.write(f"demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}\n")
+        out.write(f"demo organisation: {DEMO_ORGANISATION_EMAIL} / {DEMO_ORGANISATION_PASSWORD}\n")
     if settings.mail_mode == "outbox":
         out.write(f"emails are written to {settings.resolved_outbox()} (links printed below)\n")
     out.flush()

@@ -21,14 +21,19 @@ def test_m2_every_handler_runs_in_the_thread_pool() -> None:
     from imgpath.web import (
         api,
         api_accounts,
+        api_couples,
+        api_organisations,
         api_tracker,
         docs,
         pages,
         pages_accounts,
+        pages_couples,
+        pages_organisations,
         pages_tracker,
     )
 
-    for module in (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker):
+    for module in (api, api_accounts, api_tracker, docs, pages, pages_accounts, pages_tracker,
+                   api_organisations, api_couples, pages_organisations, pages_couples):  # fmt: skip
         for route in module.router.routes:
             endpoint = getattr(route, "endpoint", None)
             if endpoint is not None and route.path not in ASYNC_ALLOWED:

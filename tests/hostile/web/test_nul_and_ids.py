@@ -97,14 +97,16 @@ def test_m8_nul_before_sign_in_is_a_422(client: Any) -> None:
 def test_m8_nul_in_every_page_form_is_a_422_naming_it(client: Any) -> None:
     client.signup("formnul@example.org")
     token = client.page_token("/account")
-    from imgpath.web import pages, pages_accounts, pages_tracker
+    from imgpath.web import pages, pages_accounts, pages_couples, pages_organisations, pages_tracker
 
-    routes = [r for module in (pages, pages_accounts, pages_tracker) for r in module.router.routes
+    modules = (pages, pages_accounts, pages_tracker, pages_organisations, pages_couples)
+    routes = [r for module in modules for r in module.router.routes
               if "POST" in (getattr(r, "methods", None) or set()) and r.path != "/applications/import"]  # fmt: skip
     assert len(routes) > 30
     for route in routes:
         url = route.path.replace("{code}", "1414140C0")
-        for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id"):
+        for name in ("letter_id", "doc_id", "rotation_id", "slot_id", "applicant_id", "share_id",
+                     "request_id", "couple_id", "rank"):  # fmt: skip
             url = url.replace("{" + name + "}", "1")
         r = client.http.post(url, data={"csrf_token": token, "name": "a\x00b", "title": "a\x00b"})
         assert r.status_code == 422, (url, r.status_code)

@@ -28,6 +28,7 @@ same for every program at once on arrays.  A test checks they agree on random cl
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -462,10 +463,27 @@ def explain(
         _confidence(known, relevant, fallback),
         known,
         relevant,
-        tuple(terms),
+        tuple(_cited(t, used) for t in terms),
         tuple(kinds),
         thin,
     )
+
+
+_TERM_FIELDS = {"visa": ("j1_sponsor", "h1b_sponsor"), "img_share": tuple(_SHARE_FIELD.values())}
+
+
+def _cited(term: Term, used: Sequence[Claim]) -> Term:
+    """The term with "claims" in its source replaced by the reviewed claims it rests on, each
+    with its source and date (so the fit says where a program fact came from, and when)."""
+    if "claims" not in term.source.split("; "):
+        return term
+    fields = _TERM_FIELDS.get(term.name, (term.name,))
+    cites = sorted({f"{c.source}, as of {c.as_of.isoformat()}" for c in used if c.field in fields})
+    if not cites:
+        return term
+    named = f"reviewed claims: {' | '.join(cites)}"
+    source = "; ".join(named if part == "claims" else part for part in term.source.split("; "))
+    return dataclasses.replace(term, source=source)
 
 
 def thin_samples(applicant: Applicant, table: FitTable) -> npt.NDArray[np.bool_]:

@@ -31,7 +31,7 @@ from imgpath.core.pathway.profile import EXAMS, Profile
 from imgpath.core.pathway.rules import Rule, RuleBook
 from imgpath.core.pathway.visas import VisaOption, evaluate_visas, parse_visa_options
 
-__all__ = ["PathBook", "Report", "evaluate"]
+__all__ = ["PathBook", "Report", "evaluate", "rule_summary"]
 
 REPORT_KEYS = (
     "as_of", "img", "steps", "deadlines", "visa_options", "licensure", "timeline", "costs",
@@ -134,7 +134,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         out = self._body()
         out["rules"] = {
-            rule_id: _rule_dict(self.rules[rule_id], self.as_of) for rule_id in sorted(self.rules)
+            rule_id: rule_summary(self.rules[rule_id], self.as_of) for rule_id in sorted(self.rules)
         }
         return out
 
@@ -176,7 +176,7 @@ class Report:
         return cited
 
 
-def _rule_dict(rule: Rule, on: date) -> dict[str, Any]:
+def rule_summary(rule: Rule, on: date) -> dict[str, Any]:
     """A cited rule for a reader: grade, dates, review status and sources (what a page links to)."""
     out: dict[str, Any] = {
         "title": rule.title,
