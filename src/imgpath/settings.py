@@ -126,6 +126,11 @@ class Settings(LibrarySettings):
     """How long an email-verification link works."""
     reset_minutes: float = Field(default=60.0, gt=0, le=24 * 60)
     """How long a password-reset link works."""
+    mails_per_address_hour: int = Field(default=5, ge=1, le=10_000)
+    """Messages (verification, reset, notices) sent to one address per hour; more are dropped,
+    with the same answer (no inbox flooding, no enumeration)."""
+    mails_per_client_hour: int = Field(default=20, ge=1, le=100_000)
+    """Messages asked for from one client address per hour, to any addresses."""
     share_pending_days: int = Field(default=30, ge=1, le=365)
     """A share to an address with no verified advisor account lapses after this many days."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -36,6 +35,7 @@ from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, terminal_console
+from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
 
 __all__ = ["programs_app"]
@@ -331,7 +331,7 @@ def _canada(specialty: list[str] | None, img_only: bool, limit: int, offset: int
 
 def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csv_safety.dict_writer(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -342,7 +342,7 @@ def _search_csv(programs: list[dict[str, object]]) -> str:
     columns = ["code", "name", "specialty", "type", "institution", "state", "state_inferred",
                "j1_sponsor", "h1b_sponsor", "claims", "program_evidence", "tied_with", "fit",
                "confidence", "excluded"]  # fmt: skip
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csv_safety.dict_writer(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for p in programs:
         claims = p["claims"]

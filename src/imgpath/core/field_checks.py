@@ -4,14 +4,14 @@ records: what is wrong is returned as :class:`~imgpath.errors.Problem`\s naming 
 * Text: no NUL (PostgreSQL cannot store it), no lone surrogate (cannot be encoded as UTF-8, so
   it would break every page that shows it), no control characters in one-line fields (a name,
   a title); a length limit per field.
-* CSV cells: formulas neutralised (OWASP "CSV Injection").
+* CSV cells: formulas neutralised (OWASP "CSV Injection"): :mod:`imgpath.core.csv_safety`, re-exported.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from imgpath.core.csv_safety import neutralise_cell
 from imgpath.errors import Problem
 
 __all__ = ["neutralise_cell", "text_problems"]
@@ -19,9 +19,6 @@ __all__ = ["neutralise_cell", "text_problems"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-"""OWASP's list (= + - @ tab CR), line feed, and their full-width forms, which spreadsheets
-also read as formula starts."""
 
 
 def text_problems(value: str, field: str, *, most: int, single_line: bool = True,
@@ -44,12 +41,3 @@ def text_problems(value: str, field: str, *, most: int, single_line: bool = True
     if len(value) > most:
         out.append(Problem(field, f"is longer than {most:,} characters", "shorten it"))
     return out
-
-
-def neutralise_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP CSV Injection):
-    text starting with = + - @ tab CR LF (or their full-width forms, after spaces) gets a
-    leading apostrophe.  Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
-        return "'" + value
-    return value

@@ -15,6 +15,7 @@ from typing import Any, Self
 import numpy as np
 from sqlalchemy.exc import IntegrityError
 
+from imgpath.core import csv_safety
 from imgpath.core.catalog.canada import CanadaQuery
 from imgpath.core.catalog.claims import (
     CLAIM_COLUMNS,
@@ -246,6 +247,21 @@ class _Snapshot:
     claims: Mapping[str, list[Claim]]
     table: FitTable
     evidence: Mapping[str, ProgramEvidence]
+    fits: dict[Applicant, tuple[Any, Any, Any, Any]] = field(default_factory=dict)
+    """Each applicant's fit arrays (scores, excluded, confidence, thin) over this snapshot,
+    read-only: a search page asked again (or by 50 people alike) is not scored again."""
+
+    def fit(self, applicant: Applicant) -> tuple[Any, Any, Any, Any]:
+        found = self.fits.get(applicant)
+        if found is None:
+            scores, excluded, confidence = score_all(applicant, self.table)
+            found = (scores, excluded, confidence, thin_samples(applicant, self.table))
+            for array in found:
+                array.flags.writeable = False
+            if len(self.fits) >= 1024:
+                self.fits.clear()
+            self.fits[applicant] = found
+        return found
 
 
 CLAIM_ROLES = {
@@ -362,8 +378,7 @@ class Catalog:
             keep &= wanted_visa
         scores = excluded = confidence = thin = None
         if applicant is not None:
-            scores, excluded, confidence = score_all(applicant, snap.table)
-            thin = thin_samples(applicant, snap.table)
+            scores, excluded, confidence, thin = snap.fit(applicant)
             n_excluded = int(np.count_nonzero(keep & excluded))
             if not query.include_excluded:
                 keep &= ~excluded
@@ -773,7 +788,7 @@ class Catalog:
     ) -> str:
         """Claims as CSV in the import format (so an export can be edited and re-imported)."""
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
+        writer = csv_safety.dict_writer(out, CLAIM_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for claim in self.store.claims(program_code, field_name):
             writer.writerow(claim_to_row(claim))

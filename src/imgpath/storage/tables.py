@@ -116,9 +116,12 @@ users = Table(
     Column("time_zone", String(64), nullable=False, server_default="UTC"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("email_verified_at", DateTime(timezone=True), nullable=True),
+    Column("legacy", Boolean, nullable=False, server_default=false()),
     sqlite_autoincrement=True,
 )
-"""``sqlite_autoincrement``: a deleted user's id is never given to the next person (finding C1)."""
+"""``sqlite_autoincrement``: a deleted user's id is never given to the next person (finding C1).
+``legacy``: the account existed before email verification (migration 0006); it signs in without
+a confirmed address and keeps the shares it had then (docs/reference/security.md)."""
 profiles = Table(
     "profiles",
     metadata,

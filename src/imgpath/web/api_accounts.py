@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StringConstraints
 
+from imgpath.services.accounts import Account
 from imgpath.web.deps import Csrf, Me
 from imgpath.web.schemas import (
     Deleted,
@@ -60,6 +61,9 @@ class SignIn(BaseModel):
 
 class TokenBody(BaseModel):
     token: Token
+    password: Password = Field(
+        default="", description="the account's password (not needed when signed in as it)"
+    )
 
 
 class Reset(BaseModel):
@@ -102,10 +106,25 @@ def api_signup(request: Request, body: SignUp) -> dict[str, str]:
     return {"message": CHECK_INBOX}
 
 
+def _signed_in_account(request: Request) -> Account | None:
+    session = current_session(request)
+    return session.account if session is not None else None
+
+
 @router.post("/verify", response_model=Verified)
 def api_verify(request: Request, body: TokenBody) -> dict[str, Any]:
-    account = request.app.state.accounts.verify(body.token)
+    """Confirm the email with the emailed link: signed in as its account, or with its password."""
+    account = request.app.state.accounts.verify(
+        body.token, password=body.password, signed_in=_signed_in_account(request)
+    )
     return {"verified": account.email}
+
+
+@router.post("/verify/send", status_code=202, dependencies=[Csrf])
+def api_send_verification(request: Request, me: Me) -> dict[str, str]:
+    """Email a new link to confirm this account's address (accounts older than verification)."""
+    request.app.state.accounts.send_verification(me, client=client_address(request))
+    return {"message": CHECK_INBOX}
 
 
 @router.post("/signin", response_model=SignedIn)
@@ -170,14 +189,17 @@ def api_change_email(request: Request, me: Me, body: EmailChange) -> dict[str, s
     """Ask to change the email (the password first); it changes when the link sent to the new
     address is opened."""
     request.app.state.accounts.request_email_change(
-        me, new_email=body.new_email, password=body.password
+        me, new_email=body.new_email, password=body.password, client=client_address(request)
     )
     return {"message": CHECK_INBOX}
 
 
 @router.post("/email/confirm", response_model=EmailConfirmed)
 def api_confirm_email(request: Request, body: TokenBody) -> dict[str, Any]:
-    account = request.app.state.accounts.confirm_email_change(body.token)
+    """Move the account to the new address: signed in as the account, or with its password."""
+    account = request.app.state.accounts.confirm_email_change(
+        body.token, password=body.password, signed_in=_signed_in_account(request)
+    )
     sign_out(request)
     return {"email": account.email}
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from imgpath.core.field_checks import neutralise_cell
+from imgpath.core import csv_safety
 from imgpath.core.season.records import APPLICATION_STATUSES, Application
 from imgpath.errors import FormError, Problem
 
@@ -53,7 +53,8 @@ def read_applications_csv(data: bytes | str, *, on: date, known: Container[str],
             raise FormError([Problem("file", "has no program code column",
                                      'add a column headed "Program code" (the NRMP code)')])  # fmt: skip
         for row in reader:
-            raw = {str(fields[k]): v for k, v in row.items() if k is not None and fields.get(k)}
+            raw = {str(fields[k]): csv_safety.restore_cell(v) if isinstance(v, str) else v
+                   for k, v in row.items() if k is not None and fields.get(k)}  # fmt: skip
             if not any(str(v or "").strip() for v in raw.values()):
                 continue
             code = str(raw.get("program_code") or "").strip().upper()
@@ -73,12 +74,12 @@ def read_applications_csv(data: bytes | str, *, on: date, known: Container[str],
 def applications_csv(applications: Iterable[Mapping[str, Any]]) -> str:
     """Applications (each with its ``program``) as CSV, one row each, in :data:`CSV_COLUMNS`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_safety.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for a in applications:
         p = a["program"]
-        writer.writerow([neutralise_cell(cell) for cell in (
+        writer.writerow((
             p["code"], p["name"], p["specialty"], p["state"], a["service"], a["status"],
             *(a["dates"].get(s, "") for s in APPLICATION_STATUSES),
-            a["dates"].get("interview", ""), a["notes"])])  # fmt: skip
+            a["dates"].get("interview", ""), a["notes"]))  # fmt: skip
     return out.getvalue()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from imgpath.core.field_checks import neutralise_cell
+from imgpath.core import csv_safety
 from imgpath.core.season.records import APPLICATION_STATUSES
 
 __all__ = ["COHORT_COLUMNS", "cohort_csv", "cohort_row", "keep_row", "missing_items", "wanted"]
@@ -59,11 +58,11 @@ def keep_row(row: Mapping[str, Any], *, stage: str = "", missing_only: bool = Fa
 def cohort_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     """The table as CSV (cells that a spreadsheet would run as formulas are neutralised)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_safety.writer(out, lineterminator="\r\n")
     writer.writerow(COHORT_COLUMNS)
     for r in rows:
         nxt = r["next"] or {}
-        writer.writerow([neutralise_cell(cell) for cell in (
+        writer.writerow((
             r["name"], r["email"], r["applications"], r["stage"], nxt.get("date", ""),
-            nxt.get("title", ""), "; ".join(r["missing"]))])  # fmt: skip
+            nxt.get("title", ""), "; ".join(r["missing"])))  # fmt: skip
     return out.getvalue()

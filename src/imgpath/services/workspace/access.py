@@ -30,7 +30,7 @@ class Access:
             row is not None
             and not write
             and viewer.role == "advisor"
-            and viewer.verified
+            and (viewer.verified or viewer.legacy)
             and row["role"] == "applicant"
             and self.store.is_shared(owner_id, viewer.id)
         )

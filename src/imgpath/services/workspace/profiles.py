@@ -76,6 +76,7 @@ class Profiles:
         self.store = store
         self.access = access
         self.policy = policy
+        self._applicants: dict[tuple[str, date], Any] = {}
 
     def profile(self, viewer: Account, owner_id: int | None = None) -> dict[str, Any]:
         owner = self.access.owner(viewer, owner_id)
@@ -105,13 +106,21 @@ class Profiles:
         data = self.store.profile(owner.id)
         if not data:
             return None
+        key = (json.dumps(data, sort_keys=True, default=str), on)
+        found = self._applicants.get(key)  # remembered per profile and day: the pathway is
+        if found is not None:  # evaluated once, not on every search page
+            return found
         try:
             profile = parse_profile(dict(data), on=on)
         except InvalidProfileError as exc:
             raise FormError(
                 [Problem("profile", "the saved profile needs fixing", str(exc))]
             ) from None
-        return applicant_from_report(plan(profile, on), profile)
+        found = applicant_from_report(plan(profile, on), profile)
+        if len(self._applicants) >= 1024:
+            self._applicants.clear()
+        self._applicants[key] = found
+        return found
 
     def report(self, owner: Account, on: date, *, changes_since: date | None = None) -> Report:
         """The pathway report of the owner's saved profile (the caller has authorized)."""

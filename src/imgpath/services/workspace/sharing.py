@@ -65,7 +65,7 @@ class Sharing:
             raise NotFoundError(msg)
 
     def cohort(self, viewer: Account) -> list[dict[str, Any]]:
-        """The applicants whose shares are attached to this (verified) advisor."""
-        if viewer.role != "advisor" or not viewer.verified:
+        """The applicants whose shares are attached to this (verified, or legacy) advisor."""
+        if viewer.role != "advisor" or not (viewer.verified or viewer.legacy):
             return []
         return self.store.shared_with(viewer.id)
