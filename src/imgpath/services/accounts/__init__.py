@@ -20,28 +20,43 @@ password change and reset, email change, and deletion.
 * **Passwords** follow NIST SP 800-63B §3.1.1.2: at least 8 characters, up to 256, any
   characters, no composition rules; refused if common or breached (a bundled list), only
   whitespace, repetitive or sequential, or the email itself.  Hashed with argon2id.
+
+The package: :mod:`.records` (account, session, policy), :mod:`.passwords` (the policy),
+:mod:`.throttle` (counters), :mod:`.sessions` and :mod:`.mail_links` (mixed into
+:class:`Accounts`); this module is the facade, and hashes and checks passwords.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import itertools
 import logging
-import secrets
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import cache
-from importlib import resources
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from imgpath.errors import AuthenticationError, PermissionDeniedError, Problem, RateLimitedError
+from imgpath.services.accounts.mail_links import AccountMail
+from imgpath.services.accounts.passwords import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    normalise_password,
+    password_problems,
+    unusable,
+)
+from imgpath.services.accounts.records import (
+    ROLES,
+    Account,
+    AccountPolicy,
+    Session,
+    check_time_zone,
+    normalise_email,
+    token_digest,
+)
+from imgpath.services.accounts.sessions import SessionKeeping
+from imgpath.services.accounts.throttle import Throttle
 from imgpath.services.inputs import FormError, check_email, require, text_problems
 from imgpath.services.mail import Mailer
 from imgpath.storage.accounts_store import AccountsStore
@@ -58,16 +73,11 @@ __all__ = [
     "FormError",
     "Session",
     "Throttle",
+    "check_time_zone",
     "normalise_email",
     "password_problems",
 ]
 
-ROLES = ("applicant", "advisor", "organisation")
-"""An organisation places IMGs in US clinical rotations (see ``services.workspace.organisations``)."""
-MIN_PASSWORD = 8
-"""NIST SP 800-63B §3.1.1.2 (rev. 4 §5.1.1.2): at least 8 characters when chosen by the user."""
-MAX_PASSWORD = 256
-"""Long passphrases allowed (NIST: at least 64); the cap keeps argon2's input bounded."""
 _HASHER = PasswordHasher()
 _LOG = logging.getLogger("imgpath.security")
 """Security events (ASVS 7.1.3, 7.2.1): sign-in successes, failures and throttling, sign-ups,
@@ -76,222 +86,11 @@ are named by id, clients by address; passwords, tokens and emails are never logg
 _DUMMY_HASH = _HASHER.hash("imgpath: the same work whether or not the email exists")
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+class Accounts(SessionKeeping, AccountMail):
+    """Sign-up, sign-in, passwords, the account's own changes; the sessions
+    (:class:`~imgpath.services.accounts.sessions.SessionKeeping`) and the messages and links
+    (:class:`~imgpath.services.accounts.mail_links.AccountMail`) are mixed in."""
 
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def _normalise_password(password: str) -> str:
-    """NFKC, as NIST SP 800-63B §5.1.1.2 advises, so one passphrase types the same everywhere."""
-    return unicodedata.normalize("NFKC", password)
-
-
-@cache
-def _common_passwords() -> frozenset[str]:
-    text = resources.files("imgpath").joinpath("data", "security", "common-passwords.txt")
-    return frozenset(
-        line.strip().lower()
-        for line in text.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    )
-
-
-def _sequential(text: str) -> bool:
-    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
-    return len(steps) == 1 and steps <= {1, -1}
-
-
-def password_problems(
-    password: str, *, email: str = "", field_name: str = "password"
-) -> list[Problem]:
-    """Why this password is refused (NIST SP 800-63B); never repeats the password itself."""
-    hint = "choose a longer passphrase, e.g. three or four unrelated words"
-    if "\x00" in password or any(0xD800 <= ord(c) <= 0xDFFF for c in password):
-        return [
-            Problem(
-                field_name,
-                "contains a character that cannot be used (NUL or a lone surrogate)",
-                hint,
-            )
-        ]
-    text = _normalise_password(password)
-    if len(text) < MIN_PASSWORD:
-        return [Problem(field_name, f"is shorter than {MIN_PASSWORD} characters", hint)]
-    if len(text) > MAX_PASSWORD:
-        return [Problem(field_name, f"is longer than {MAX_PASSWORD} characters", "shorten it")]
-    lowered = text.lower()
-    bare = "".join(lowered.split())
-    local = email.split("@", maxsplit=1)[0].lower()
-    if not bare:
-        return [Problem(field_name, "is only spaces", hint)]
-    if len(set(bare)) <= 2 or _sequential(bare):
-        return [Problem(field_name, "is a repeated or sequential pattern", hint)]
-    if lowered in _common_passwords() or bare in _common_passwords():
-        return [Problem(field_name, "is on a list of common or breached passwords", hint)]
-    if email and (lowered in (email.lower(), local) or bare in (email.lower(), local)):
-        return [Problem(field_name, "is your email address", hint)]
-    if bare in ("imgpath", "imgpathimgpath") or (
-        bare.startswith("imgpath") and len(set(bare[7:])) <= 2
-    ):
-        return [Problem(field_name, "is the name of this site", hint)]
-    return []
-
-
-def check_time_zone(name: str) -> str | None:
-    """The problem with a time zone name, or None."""
-    if name in ("UTC", "Etc/UTC") or name in _zones():
-        return None
-    return f"{name[:64]!r} is not a time zone; use a name such as Africa/Lagos or America/New_York"
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-@dataclass(frozen=True)
-class Account:
-    id: int
-    email: str
-    name: str
-    role: str
-    time_zone: str
-    verified: bool = True
-    legacy: bool = False
-    """An account older than email verification whose address is not confirmed yet: it signs
-    in, and keeps the shares it had at the upgrade; new shares wait until it confirms."""
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Account:
-        verified = row.get("email_verified_at") is not None
-        return cls(row["id"], row["email"], row["name"], row["role"], row["time_zone"],
-                   verified, bool(row.get("legacy")) and not verified)  # fmt: skip
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "email": self.email, "name": self.name, "role": self.role,
-                "time_zone": self.time_zone, "verified": self.verified, "legacy": self.legacy}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Session:
-    """A signed-in browser: the account, this session's CSRF token, and its times."""
-
-    id: str
-    account: Account
-    csrf: str
-    created_at: datetime
-    last_seen_at: datetime
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class AccountPolicy:
-    session_hours: float = 12.0
-    idle_minutes: float = 30.0
-    verify_hours: float = 24.0
-    reset_minutes: float = 60.0
-    share_pending_days: int = 30
-    signin_attempts: int = 5
-    signin_window: int = 3600
-    signin_max_delay: int = 900
-    signups_per_hour: int = 10
-    mails_per_address: int = 5
-    """Messages (verification, reset, notices) to one address per hour."""
-    mails_per_client: int = 20
-    """Messages asked for from one client address per hour."""
-    public_url: str = "http://127.0.0.1:8000"
-
-
-@dataclass
-class Throttle:
-    """Counters kept in the database and changed atomically (every process shares them).
-
-    A try is counted *before* it is made (:meth:`attempt`), inside one locked transaction, so
-    concurrent tries cannot slip under a limit between a read and a write; a successful try is
-    then cleared (:meth:`clear`) or given back (:meth:`refund`).
-    """
-
-    store: SecurityStore
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-    @staticmethod
-    def key(*parts: str) -> str:
-        """Counters are keyed by a hash: the table holds no email or address in clear."""
-        return parts[0] + ":" + hashlib.sha256("\x1f".join(parts[1:]).encode()).hexdigest()
-
-    def attempt(self, key: str, *, free: int, window: int, most: int) -> None:
-        """Count one try, or refuse it (RateLimitedError) while ``key`` must wait.  From the
-        ``free``-th try within ``window`` seconds on, the next waits 2, 4, 8 … ``most`` seconds."""
-        now = self.clock()
-        waiting: list[datetime] = []
-
-        def change(row: dict[str, Any]) -> dict[str, Any] | None:
-            if row["window_start"] < now - timedelta(seconds=window):
-                row = {"count": 0, "window_start": now, "blocked_until": None}
-            blocked = row["blocked_until"]
-            if blocked is not None and blocked > now:
-                waiting.append(blocked)
-                return None
-            count = int(row["count"]) + 1
-            until = None
-            if count >= free:
-                until = now + timedelta(seconds=min(most, 2 ** min(count - free + 1, 30)))
-            return {"count": count, "window_start": row["window_start"], "blocked_until": until}
-
-        self.store.change_counter(key, now, change)
-        if waiting:
-            wait = max(1, int((waiting[0] - now).total_seconds() + 0.999))
-            msg = f"too many failed tries; wait {wait} seconds before the next one"
-            raise RateLimitedError(msg, retry_after=wait)
-
-    def refund(self, key: str, *, free: int) -> None:
-        """Give back one counted try (it succeeded, or it was refused elsewhere)."""
-
-        def change(row: dict[str, Any]) -> dict[str, Any] | None:
-            if not row["count"]:
-                return None
-            count = int(row["count"]) - 1
-            return {"count": count, "window_start": row["window_start"],
-                    "blocked_until": row["blocked_until"] if count >= free else None}  # fmt: skip
-
-        self.store.change_counter(key, self.clock(), change)
-
-    def clear(self, key: str) -> None:
-        self.store.clear_counter(key)
-
-    def allow(self, key: str, *, most: int, window: int) -> bool:
-        """Count one use if fewer than ``most`` were counted within ``window`` seconds."""
-        return self._use(key, most=most, window=window) is None
-
-    def hit(self, key: str, *, most: int, window: int) -> None:
-        """Count one use; the ``most``+1-th within ``window`` seconds is refused (429)."""
-        wait = self._use(key, most=most, window=window)
-        if wait is not None:
-            msg = f"too many requests from your address; try again in {wait} seconds"
-            raise RateLimitedError(msg, retry_after=wait)
-
-    def _use(self, key: str, *, most: int, window: int) -> int | None:
-        now = self.clock()
-        waits: list[int] = []
-
-        def change(row: dict[str, Any]) -> dict[str, Any] | None:
-            if not row["count"] or row["window_start"] < now - timedelta(seconds=window):
-                return {"count": 1, "window_start": now, "blocked_until": None}
-            if row["count"] >= most:
-                ends = row["window_start"] + timedelta(seconds=window)
-                waits.append(max(1, int((ends - now).total_seconds())))
-                return None
-            return {"count": int(row["count"]) + 1, "window_start": row["window_start"],
-                    "blocked_until": None}  # fmt: skip
-
-        self.store.change_counter(key, now, change)
-        return waits[0] if waits else None
-
-
-class Accounts:
     def __init__(self, store: AccountsStore, security: SecurityStore, mailer: Mailer,
                  policy: AccountPolicy | None = None,
                  clock: Callable[[], datetime] | None = None,
@@ -305,31 +104,6 @@ class Accounts:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.throttle = Throttle(security, self.clock)
         self.deliver: Callable[[Callable[[], None]], None] = deliver or (lambda job: job())
-
-    # -------------------------------------------------------------------- mail
-    def _may_mail(self, address: str, client: str) -> bool:
-        """Count one message to ``address`` asked for from ``client``; False past either hourly
-        cap (then nothing is sent, and the answer stays the same: no enumeration, no flooding).
-        Counted whether or not the address has an account."""
-        p = self.policy
-        to_address = self.throttle.allow(
-            Throttle.key("mail-to", address), most=p.mails_per_address, window=3600
-        )
-        from_client = self.throttle.allow(Throttle.key("mail-from", client), most=p.mails_per_client, window=3600)  # fmt: skip
-        if not (to_address and from_client):
-            _LOG.warning("email not sent: hourly cap reached (%s) client=%s",
-                         "address" if not to_address else "client", client)  # fmt: skip
-            return False
-        return True
-
-    def _send_verification(self, user_id: int, address: str, intro: str) -> None:
-        link = self._link(
-            user_id, "verify", address, hours=self.policy.verify_hours, path="/verify"
-        )
-        self.mailer.send(address, "imgpath: confirm your email",
-                         f"{intro}\n\n{link}\n\nOpen it and type your imgpath password to confirm. The link "
-                         f"works once, for {self.policy.verify_hours:g} hours. If you did not create an "
-                         "account, ignore this message.\n", link=link)  # fmt: skip
 
     # ------------------------------------------------------------------ sign-up
     def _signup_problems(self, email: str, password: str, role: str, name: str,
@@ -364,7 +138,7 @@ class Accounts:
         self.throttle.hit(
             Throttle.key("signup", client), most=self.policy.signups_per_hour, window=3600
         )
-        password_hash = _HASHER.hash(_normalise_password(password))
+        password_hash = _HASHER.hash(normalise_password(password))
         user_id = self.store.add_user(email=address, name=name.strip(), password_hash=password_hash, role=role,
                                       time_zone=time_zone, now=self.clock(), verified=verified)  # fmt: skip
         if verified:  # the demo account and tests: no message, whether it was there or not
@@ -377,30 +151,6 @@ class Accounts:
         else:
             self.deliver(lambda: self._tell_owner_of_signup(address))
 
-    def _tell_owner_of_signup(self, address: str) -> None:
-        row = self.store.user_by_email(address)
-        unconfirmed = row is not None and row["email_verified_at"] is None and not row["legacy"]
-        self.mailer.send(address, "imgpath: someone tried to create an account with your email",
-                         "Someone (perhaps you) tried to create an imgpath account with this address, "
-                         "which already has one. Nothing changed: the account and everything in it are "
-                         "as they were.\n\n"
-                         + ("The account's email is not confirmed yet: sign in with the password you chose "
-                            "to get a new confirmation link. " if unconfirmed else "")
-                         + "If it was you, sign in, or reset your password at "
-                         f"{self.policy.public_url}/forgot\n")  # fmt: skip
-
-    def _link(self, user_id: int, purpose: str, email: str, *, hours: float, path: str) -> str:
-        token = secrets.token_urlsafe(32)
-        now = self.clock()
-        self.security.add_token({"id": _digest(token), "user_id": user_id, "purpose": purpose, "email": email,
-                                 "created_at": now, "expires_at": now + timedelta(hours=hours)})  # fmt: skip
-        return f"{self.policy.public_url}{path}?token={token}"
-
-    @staticmethod
-    def _invalid_link() -> FormError:
-        return FormError([Problem("token", "this link is not valid: it was used already, it expired, "
-                                  "or it was replaced by a newer one", "ask for a new link")])  # fmt: skip
-
     def _use_for_user(self, token: str, purpose: str, *, password: str | None = None,
                       signed_in: Account | None = None) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
         """Use a link whose account still has the address it was sent to.
@@ -410,7 +160,7 @@ class Accounts:
         sign-in): a forwarded or leaked link confirms nothing for anyone else.  A wrong password
         does not use the link up.
         """
-        digest = _digest(token.strip()) if token.strip() else ""
+        digest = token_digest(token.strip()) if token.strip() else ""
         if password is not None:
             found = self.security.token(digest) if digest else None
             now = self.clock()
@@ -453,13 +203,6 @@ class Accounts:
         if self._may_mail(account.email, client):
             self.deliver(lambda: self._send_verification(
                 account.id, account.email, "Confirm the email of your imgpath account:"))  # fmt: skip
-
-    def _mark_verified(self, user: dict[str, Any]) -> None:
-        now = self.clock()
-        if user["email_verified_at"] is None:
-            self.store.update_user(int(user["id"]), email_verified_at=now)
-        if user["role"] == "advisor":
-            self.store.attach_shares(user["email"], int(user["id"]), now)
 
     # ------------------------------------------------------------------ sign-in
     def _signin_keys(self, email: str, client: str) -> list[tuple[str, int]]:
@@ -505,7 +248,7 @@ class Accounts:
             raise PermissionDeniedError(msg)
         if _HASHER.check_needs_rehash(row["password_hash"]):
             self.store.update_user(
-                int(row["id"]), password_hash=_HASHER.hash(_normalise_password(password))
+                int(row["id"]), password_hash=_HASHER.hash(normalise_password(password))
             )
         return Account.from_row(row)
 
@@ -515,61 +258,6 @@ class Accounts:
             msg = "not signed in"
             raise AuthenticationError(msg)
         return Account.from_row(row)
-
-    # ----------------------------------------------------------------- sessions
-    def start_session(
-        self, account: Account, *, user_agent: str = "", client: str = ""
-    ) -> tuple[str, Session]:
-        """A new session; returns the cookie's token (shown once, stored only as its hash)."""
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        now = self.clock()
-        ends = now + timedelta(hours=self.policy.session_hours)
-        values: dict[str, Any] = {"id": _digest(token), "user_id": account.id, "csrf": csrf,
-                  "created_at": now, "last_seen_at": now, "expires_at": ends,
-                  "user_agent": "".join(c for c in user_agent if c.isprintable())[:200],
-                  "address": client[:64]}  # fmt: skip
-        self.security.add_session(values)
-        return token, Session(_digest(token), account, csrf, now, now, ends)
-
-    def session(self, token: str) -> Session | None:
-        """The live session of a cookie's token; None when unknown, ended, expired or idle."""
-        if not token or len(token) > 100:
-            return None
-        found = self.security.session_and_user(_digest(token))
-        if found is None:
-            return None
-        row, user = found
-        now = self.clock()
-        idle = timedelta(minutes=self.policy.idle_minutes)
-        if row["expires_at"] <= now or row["last_seen_at"] + idle <= now:
-            self.security.end_session(row["id"])
-            return None
-        if now - row["last_seen_at"] > timedelta(seconds=min(60, idle.total_seconds() / 10)):
-            self.security.touch_session(row["id"], now)
-        return Session(
-            row["id"],
-            Account.from_row(user),
-            row["csrf"],
-            row["created_at"],
-            now,
-            row["expires_at"],
-        )
-
-    def end_session(self, session_id: str) -> None:
-        self.security.end_session(session_id)
-
-    def end_other_sessions(self, account: Account, keep: str) -> int:
-        return self.security.end_sessions(account.id, keep=keep)
-
-    def sign_out_everywhere(self, account: Account) -> int:
-        _LOG.info("signed out everywhere: account=%s", account.id)
-        return self.security.end_sessions(account.id)
-
-    def sessions(self, account: Account, current: str = "") -> list[dict[str, Any]]:
-        """The account's sessions (no tokens): when each started, was last used, ends; which is this."""
-        return [{"started": r["created_at"].isoformat(), "last_seen": r["last_seen_at"].isoformat(),
-                 "expires": r["expires_at"].isoformat(), "browser": r["user_agent"], "address": r["address"],
-                 "current": r["id"] == current} for r in self.security.sessions_of(account.id)]  # fmt: skip
 
     # ---------------------------------------------------------------- passwords
     def _check_password(self, user_id: int, password: str, field_name: str = "password") -> None:
@@ -598,7 +286,7 @@ class Accounts:
         (someone who knew the old password may have asked for it); how many sessions ended."""
         require(password_problems(new, email=account.email, field_name="new_password"))
         self._reauthenticate(account, current, "current_password")
-        self.store.update_user(account.id, password_hash=_HASHER.hash(_normalise_password(new)))
+        self.store.update_user(account.id, password_hash=_HASHER.hash(normalise_password(new)))
         self.security.revoke_tokens(account.id, ("email", "reset"))
         _LOG.info("password changed: account=%s", account.id)
         return self.end_other_sessions(account, keep_session)
@@ -615,29 +303,18 @@ class Accounts:
         if self._may_mail(address, client):
             self.deliver(lambda: self._send_reset(address))
 
-    def _send_reset(self, address: str) -> None:
-        row = self.store.user_by_email(address)
-        if row is None:
-            return
-        minutes = self.policy.reset_minutes
-        link = self._link(int(row["id"]), "reset", address, hours=minutes / 60, path="/reset")
-        self.mailer.send(address, "imgpath: reset your password",
-                         f"Choose a new imgpath password here:\n\n{link}\n\nThe link works once, for "
-                         f"{minutes:g} minutes. If you did not ask for it, ignore this message: your "
-                         "password has not changed.\n", link=link)  # fmt: skip
-
     def reset_password(self, token: str, new: str) -> Account:
         """Set a new password from a reset link: it proves the address, so it confirms it; every
         session ends, every other link of the account (verification, email change) stops
         working, and the sign-in counters of the address are cleared (the owner's way past a
         lock that guessing from many places set)."""
-        digest = _digest(token.strip())
+        digest = token_digest(token.strip())
         found = self.security.token(digest)
         email = found["email"] if found else ""
         require(password_problems(new, email=email, field_name="password"))
         _, user = self._use_for_user(token, "reset")
         user_id = int(user["id"])
-        self.store.update_user(user_id, password_hash=_HASHER.hash(_normalise_password(new)))
+        self.store.update_user(user_id, password_hash=_HASHER.hash(normalise_password(new)))
         self._mark_verified(user)
         self.security.revoke_tokens(user_id, ("verify", "email", "reset"))
         self.security.end_sessions(user_id)
@@ -668,22 +345,6 @@ class Accounts:
             raise FormError([Problem("new_email", "is your email already")])
         if self._may_mail(address, client):
             self.deliver(lambda: self._send_email_change(account, address))
-
-    def _send_email_change(self, account: Account, address: str) -> None:
-        if self.store.user_by_email(address) is not None:
-            self.mailer.send(address, "imgpath: someone tried to move an account to your email",
-                             "Someone tried to change an imgpath account's email to this address, "
-                             "which already has an account. Nothing changed.\n")  # fmt: skip
-            return
-        link = self._link(
-            account.id, "email", address, hours=self.policy.verify_hours, path="/email/confirm"
-        )
-        self.mailer.send(address, "imgpath: confirm your new email",
-                         "Confirm that imgpath should use this address for your account (sign in, or "
-                         f"type your imgpath password, when you open it):\n\n{link}\n", link=link)  # fmt: skip
-        self.mailer.send(account.email, "imgpath: your email is about to change",
-                         f"Someone signed in to your account asked to change its email to {address}. "
-                         "If it was not you, reset your password now: that cancels the change.\n")  # fmt: skip
 
     def confirm_email_change(self, token: str, *, password: str = "",
                              signed_in: Account | None = None) -> Account:  # fmt: skip
@@ -729,12 +390,11 @@ def _password_matches(row: dict[str, Any] | None, password: str) -> bool:
     """Whether ``password`` is the row's; the same argon2 work whether or not there is a row
     (no account enumeration by timing): one check per form of the password (NFKC-normalised,
     and as typed when that differs: hashes made before passwords were normalised)."""
-    unusable = "\x00" in password or any(0xD800 <= ord(c) <= 0xDFFF for c in password)
-    if len(password) > 4 * MAX_PASSWORD or unusable:
+    if len(password) > 4 * MAX_PASSWORD or unusable(password):
         forms = ["x"]
         row = None
     else:
-        normalised = _normalise_password(password)
+        normalised = normalise_password(password)
         forms = [normalised] if normalised == password else [normalised, password]
     stored = row["password_hash"] if row is not None else _DUMMY_HASH
     matched = False
