@@ -40,7 +40,7 @@ def _client(app: Any, email: str, password: str) -> Any:
 
 def page_rows(tmp: Path, runs: int) -> list[dict[str, Any]]:
     """Median time of each page for the demo applicant (SQLite, in-process, no network)."""
-    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
     from imgpath.settings import Settings
     from imgpath.web.app import create_app
 
