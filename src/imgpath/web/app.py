@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -159,6 +159,21 @@ class _Housekeeping:
         s.workspace.store.purge_shares(now)
 
 
+def _install_edges(app: FastAPI, body_limit: Callable[[str], int]) -> None:
+    """What every request passes through: the templates, the body limit and response headers,
+    the error translations (``web/errors.py``) and the static files."""
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.filters["doc_links"] = doc_links
+    app.add_middleware(BodyLimit, limit=body_limit)
+    app.add_middleware(ResponseHeaders)
+    app.add_exception_handler(ImgpathError, handle)
+    app.add_exception_handler(HTTPException, handle_http)
+    app.add_exception_handler(RequestValidationError, handle_http)
+    app.add_exception_handler(Exception, handle_unexpected)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+
 def create_app(settings: Settings | None = None, *, today: date | None = None,
                start_worker: bool | None = None) -> FastAPI:  # fmt: skip
     """The app; ``today`` pins the evaluation day (tests), else each request uses the real date.
@@ -211,16 +226,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         return settings.max_upload_bytes if path in UPLOAD_PATHS else settings.max_body_bytes
 
     app.state.body_limit = body_limit
-    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.templates.env.globals["page_help"] = page_help
-    app.state.templates.env.filters["doc_links"] = doc_links
-    app.add_middleware(BodyLimit, limit=body_limit)
-    app.add_middleware(ResponseHeaders)
-    app.add_exception_handler(ImgpathError, handle)
-    app.add_exception_handler(HTTPException, handle_http)
-    app.add_exception_handler(RequestValidationError, handle_http)
-    app.add_exception_handler(Exception, handle_unexpected)
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _install_edges(app, body_limit)
     checked = [
         Depends(clean_parameters),
         Depends(clean_body),
