@@ -11,6 +11,7 @@ APP = {
     "imgpath.services.accounts",
     "imgpath.services.inputs",  # form and email checks (email-validator: imgpath[web])
     "imgpath.services.mail",
+    "imgpath.services.outcome_desk",  # applicants' reported outcomes (the web's /outcomes)
     "imgpath.services.workspace",
 }
 
