@@ -5,9 +5,10 @@ pathway report: docs/reference/plan-output.md; a program's evidence) are typed l
 whole (``extra="allow"``), so a response is exactly what the service returned.
 
 The shapes live by area (:mod:`.schemas_accounts`, :mod:`.schemas_programs`,
-:mod:`.schemas_season`, :mod:`.schemas_organisations`; :mod:`.schemas_base` holds what they
-share); this module re-exports them all, so routes import from one place, and holds the odds
-shapes.  A new area's shapes get a ``schemas_<area>`` module, re-exported here.
+:mod:`.schemas_season`, :mod:`.schemas_organisations`, :mod:`.schemas_evidence`;
+:mod:`.schemas_base` holds what they share); this module re-exports them all, so routes import
+from one place, and holds the odds shapes.  A new area's shapes get a ``schemas_<area>`` module,
+re-exported here.
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ from imgpath.web.schemas_accounts import (
     Verified,
 )
 from imgpath.web.schemas_base import Created, RemovedCode, RemovedId, Shape, file_response
+from imgpath.web.schemas_evidence import (
+    ClaimFieldsOut,
+    ClaimOut,
+    OutcomesOut,
+    OutcomesRemoved,
+    PendingClaimsOut,
+    ProgramClaimsOut,
+)
 from imgpath.web.schemas_organisations import (
     CompletionIn,
     CoupleOut,
@@ -98,6 +107,8 @@ __all__ = [
     "ApplicationOne",
     "ApplicationOut",
     "ApplicationsOut",
+    "ClaimFieldsOut",
+    "ClaimOut",
     "CohortOut",
     "CompletionIn",
     "CostsOut",
@@ -129,15 +140,19 @@ __all__ = [
     "OrganisationPageOut",
     "OrganisationProfileIn",
     "OrganisationProfileOut",
+    "OutcomesOut",
+    "OutcomesRemoved",
     "PairIn",
     "PairMove",
     "PairsOut",
     "PasswordChanged",
     "PathwayOut",
+    "PendingClaimsOut",
     "PlaceRequestIn",
     "PlaceRequestsOut",
     "PlacementLetterIn",
     "ProfileOut",
+    "ProgramClaimsOut",
     "ProgramOut",
     "RankListOut",
     "Ranked",
