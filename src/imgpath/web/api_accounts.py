@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, StringConstraints
 
 from imgpath.services.accounts import Account
+from imgpath.web.claim_schemas import MessageOut
 from imgpath.web.deps import Csrf, Me
 from imgpath.web.schemas import (
     Deleted,
@@ -120,7 +121,7 @@ def api_verify(request: Request, body: TokenBody) -> dict[str, Any]:
     return {"verified": account.email}
 
 
-@router.post("/verify/send", status_code=202, dependencies=[Csrf])
+@router.post("/verify/send", status_code=202, dependencies=[Csrf], response_model=MessageOut)
 def api_send_verification(request: Request, me: Me) -> dict[str, str]:
     """Email a new link to confirm this account's address (accounts older than verification)."""
     request.app.state.accounts.send_verification(me, client=client_address(request))

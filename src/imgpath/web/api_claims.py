@@ -13,6 +13,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from imgpath.services.claim_desk import claim_form_fields
+from imgpath.web.claim_schemas import (
+    ClaimFieldsOut,
+    ClaimOut,
+    PendingClaimsOut,
+    ProgramClaimsOut,
+)
 from imgpath.web.deps import Csrf, Me, RowId, today
 from imgpath.web.pages_claims import desk
 
@@ -44,19 +50,19 @@ class ReviewIn(BaseModel):
     note: str = Field(default="", max_length=2000, description="required to flag")
 
 
-@router.get("/claims/fields")
+@router.get("/claims/fields", response_model=ClaimFieldsOut)
 def api_claim_fields() -> dict[str, Any]:
     """The facts a claim may state, with their kinds and examples."""
     return claim_form_fields()
 
 
-@router.get("/claims/pending")
+@router.get("/claims/pending", response_model=PendingClaimsOut)
 def api_pending(request: Request, me: Me) -> dict[str, Any]:
     """Claims waiting for review (appointed reviewers only)."""
     return {"pending": desk(request).pending(me)}
 
 
-@router.get("/programs/{code}/claims")
+@router.get("/programs/{code}/claims", response_model=ProgramClaimsOut)
 def api_program_claims(request: Request, me: Me, code: str) -> dict[str, Any]:
     view = request.app.state.workspace.program(me, code, on=today(request))
     claims = desk(request)
@@ -65,7 +71,9 @@ def api_program_claims(request: Request, me: Me, code: str) -> dict[str, Any]:
             "claims": [c.to_dict() | {"my_vote": mine.get(c.id)} for c in view.claims]}  # fmt: skip
 
 
-@router.post("/programs/{code}/claims", status_code=201, dependencies=[Csrf])
+@router.post(
+    "/programs/{code}/claims", status_code=201, dependencies=[Csrf], response_model=ClaimOut
+)
 def api_propose(request: Request, me: Me, code: str, body: ClaimIn) -> dict[str, Any]:
     """Add a claim with its source and date; it waits for a reviewer (status pending)."""
     claim = desk(request).propose(
@@ -74,13 +82,13 @@ def api_propose(request: Request, me: Me, code: str, body: ClaimIn) -> dict[str,
     return claim.to_dict() | {"program_code": claim.program_code}
 
 
-@router.post("/claims/{claim_id}/vote", dependencies=[Csrf])
+@router.post("/claims/{claim_id}/vote", dependencies=[Csrf], response_model=ClaimOut)
 def api_vote(request: Request, me: Me, claim_id: RowId, body: VoteIn) -> dict[str, Any]:
     claim = desk(request).vote(me, claim_id, body.vote, note=body.note, now=datetime.now(UTC))
     return claim.to_dict() | {"program_code": claim.program_code}
 
 
-@router.post("/claims/{claim_id}/review", dependencies=[Csrf])
+@router.post("/claims/{claim_id}/review", dependencies=[Csrf], response_model=ClaimOut)
 def api_review(request: Request, me: Me, claim_id: RowId, body: ReviewIn) -> dict[str, Any]:
     claim = desk(request).review(me, claim_id, body.decision, note=body.note, now=datetime.now(UTC))
     return claim.to_dict() | {"program_code": claim.program_code}

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from imgpath.services.inputs import FormError
 from imgpath.services.outcome_desk import OutcomeDesk
+from imgpath.web.claim_schemas import DeletedOut, MyOutcomesOut
 from imgpath.web.deps import Csrf, Form, Me
 from imgpath.web.responses import render, see_other
 
@@ -83,33 +84,33 @@ class Shared(BaseModel):
     )
 
 
-@api.get("/outcomes")
+@api.get("/outcomes", response_model=MyOutcomesOut)
 def api_mine(request: Request, me: Me) -> dict[str, Any]:
     """Your consent and what you shared (only you see it)."""
     return _desk(request).mine(me)
 
 
-@api.put("/outcomes/consent", dependencies=[Csrf])
+@api.put("/outcomes/consent", dependencies=[Csrf], response_model=MyOutcomesOut)
 def api_opt_in(request: Request, me: Me, body: Consent) -> dict[str, Any]:
     _desk(request).opt_in(me, applicant_kind=body.applicant_kind, needs_visa=body.needs_visa,
                           now=datetime.now(UTC))  # fmt: skip
     return _desk(request).mine(me)
 
 
-@api.delete("/outcomes/consent", dependencies=[Csrf])
+@api.delete("/outcomes/consent", dependencies=[Csrf], response_model=DeletedOut)
 def api_opt_out(request: Request, me: Me) -> dict[str, Any]:
     """Opt out: everything you shared is deleted and leaves every aggregate at once."""
     return {"deleted": _desk(request).opt_out(me)}
 
 
-@api.post("/outcomes", dependencies=[Csrf])
+@api.post("/outcomes", dependencies=[Csrf], response_model=MyOutcomesOut)
 def api_share(request: Request, me: Me, body: Shared) -> dict[str, Any]:
     _desk(request).share(me, program_code=body.program_code, match_year=str(body.match_year),
                          stage=body.stage, now=datetime.now(UTC))  # fmt: skip
     return _desk(request).mine(me)
 
 
-@api.delete("/outcomes/{code}/{year}", dependencies=[Csrf])
+@api.delete("/outcomes/{code}/{year}", dependencies=[Csrf], response_model=MyOutcomesOut)
 def api_withdraw(request: Request, me: Me, code: str, year: Year) -> dict[str, Any]:
     _desk(request).withdraw(me, program_code=code, match_year=year)
     return _desk(request).mine(me)
