@@ -20,10 +20,8 @@ from imgpath.errors import NotFoundError, PermissionDeniedError, Problem
 from imgpath.services.accounts import Account, FormError
 from imgpath.services.catalog import Catalog, SearchResult, applicant_from_report
 from imgpath.services.inputs import check_email, document_problems, require, text_problems
-from imgpath.services.odds import odds_for_report
 from imgpath.services.odds_queue import OddsQueue
 from imgpath.services.pathway import plan
-from imgpath.services.simulation import DEFAULT_RANKS
 from imgpath.services.support import support_for, support_listing
 from imgpath.storage.accounts_store import AccountsStore
 
@@ -60,6 +58,18 @@ def _iso(value: Any) -> str:
         return value.isoformat()
     msg = f"a profile value of type {type(value).__name__} cannot be stored"
     raise TypeError(msg)
+
+
+def _check_specialty(name: str) -> None:
+    """Refuse a specialty the market model does not know now, naming the field (not in the worker)."""
+    from imgpath.errors import InvalidInputError
+    from imgpath.services.market_model import load_model
+    from imgpath.services.odds import find_specialties
+
+    try:
+        find_specialties(load_model(), [name], "non_us_img", count=1)
+    except InvalidInputError as exc:
+        raise FormError([Problem("specialty", str(exc))]) from None
 
 
 @dataclass(frozen=True)
@@ -291,17 +301,25 @@ class Workspace:
         owner = self.owner(viewer, write=True)
         require(text_problems(specialty, "specialty", most=200))
         self._report(owner, on)  # a profile that cannot be planned is refused now, not later
+        if specialty.strip():
+            _check_specialty(specialty.strip())
+        from imgpath.services.odds_funnel import DEFAULT_APPLICATIONS
+
         settings = self.odds_settings
         request = {"specialty": specialty.strip(), "on": on.isoformat(), "runs": settings.runs,
-                   "scale": settings.scale, "ranks": ranks, "profile": self.store.profile(owner.id) or {}}  # fmt: skip
+                   "scale": settings.scale, "ranks": ranks, "applications": list(DEFAULT_APPLICATIONS),
+                   "profile": self.store.profile(owner.id) or {}}  # fmt: skip
         return self.queue.submit(owner.id, request, total=settings.runs)
 
     @staticmethod
     def run_odds(
         request: Mapping[str, Any], progress: Callable[[int, int], None]
     ) -> tuple[Any, bytes | None]:
-        """Run one queued odds request (in a worker): the result and its plot, rendered once."""
-        from imgpath.services.plots import odds_plot_bytes
+        """Run one queued odds request (in a worker): the funnel answer (``OddsAnswer.to_dict()``)
+        and its plot (PNG), rendered once.  A request with ``ranks`` (the rank list's "what if")
+        also reaches that many interviews in ``by_interviews``."""
+        from imgpath.services.odds_funnel import DEFAULT_APPLICATIONS, odds_answer
+        from imgpath.services.plots import funnel_plot_bytes
 
         on = date.fromisoformat(request["on"])
         try:
@@ -310,14 +328,24 @@ class Workspace:
             raise FormError(
                 [Problem("profile", "the saved profile needs fixing", str(exc))]
             ) from None
-        mine = request.get("ranks")
-        result = odds_for_report(report, on=on, runs=request["runs"], scale=request["scale"],
-                                 specialties=[request["specialty"]] if request["specialty"] else [],
-                                 ranks=sorted({*DEFAULT_RANKS, mine}) if mine else DEFAULT_RANKS,
-                                 at_ranks=mine, progress=progress)  # fmt: skip
-        return result, odds_plot_bytes(result)
+        answer = odds_answer(
+            report,
+            on=on,
+            applications=tuple(request.get("applications") or DEFAULT_APPLICATIONS),
+            specialty=request["specialty"] or None,
+            runs=request["runs"],
+            seed=0,
+            scale=request["scale"],
+            at_interviews=request.get("ranks"),
+            progress=progress,
+        ).to_dict()
+        return answer, funnel_plot_bytes(answer)
 
     def odds_job(self, viewer: Account, job_id: str) -> dict[str, Any]:
+        """A run as the page and ``GET /api/odds/{job}`` show it (``web.odds_schema.OddsJob``): its
+        status and progress, the request (without the profile), and when done the answer with
+        ``description``, the plot in words.  A result of an older version (per programs ranked,
+        without the funnel) comes back as ``result: None`` with ``outdated: True``."""
         job = self.store.job(job_id) if len(job_id) <= 32 and job_id.isalnum() else None
         if job is None:
             msg = f"no odds run {job_id[:40]}"
@@ -331,10 +359,13 @@ class Workspace:
         }
         out["request"] = {k: v for k, v in (job["request"] or {}).items() if k != "profile"}
         result = out.get("result")
-        if isinstance(result, dict) and result.get("by_ranks"):
-            from imgpath.services.plots import describe_odds
+        out["outdated"] = isinstance(result, dict) and "rows" not in result
+        if out["outdated"]:
+            out["result"] = None
+        elif isinstance(result, dict):
+            from imgpath.services.plots import describe_funnel
 
-            out["result"] = {**result, "description": describe_odds(result)}  # the chart in words
+            out["result"] = {**result, "description": describe_funnel(result)}  # the chart in words
         return out
 
     def odds_plot(self, viewer: Account, job_id: str) -> bytes:

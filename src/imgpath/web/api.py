@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from imgpath.core.catalog.search import SearchQuery
 from imgpath.web.deps import Csrf, Me, RowId, UserId, today
+from imgpath.web.odds_schema import OddsJob
 
 __all__ = ["router"]
 
@@ -132,8 +133,9 @@ def api_start_odds(request: Request, me: Me, body: OddsRequest) -> dict[str, Any
     return {"job": job, "status_url": f"/api/odds/{job}"}
 
 
-@router.get("/odds/{job}")
+@router.get("/odds/{job}", response_model=OddsJob)
 def api_odds(request: Request, me: Me, job: str) -> dict[str, Any]:
+    """The run's status and progress, and when done the funnel answer (docs/reference/odds.md)."""
     out: dict[str, Any] = request.app.state.workspace.odds_job(me, job)
     return out
 

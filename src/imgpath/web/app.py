@@ -51,6 +51,7 @@ from imgpath.web import (
     pages_accounts,
     pages_claims,
     pages_couples,
+    pages_odds,
     pages_front,
     pages_organisations,
     pages_outcomes,
@@ -219,7 +220,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, api_organisations.router,
-                   api_couples.router, api_claims.router, pages_accounts.router, pages.router,
+                   api_couples.router, api_claims.router, pages_accounts.router, pages.router, pages_odds.router,
                    pages_tracker.router, pages_pathway.router, pages_support.router, pages_front.router,
                    pages_organisations.router, pages_couples.router, pages_claims.router,
                    pages_outcomes.router, pages_outcomes.api):  # fmt: skip
