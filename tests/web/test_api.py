@@ -133,15 +133,18 @@ def test_odds_run_in_the_background_with_progress(client: Any) -> None:
     assert [r["applications"] for r in rows] == list(DEFAULT_APPLICATIONS)
     chances = [r["p_match"] for r in rows]
     interviews = [r["interviews"] for r in rows]
-    assert chances == sorted(chances) and chances[-1] > chances[0]
-    assert interviews == sorted(interviews) and interviews[-1] > interviews[0]
+    assert chances == sorted(chances)
+    assert chances[-1] > chances[0]
+    assert interviews == sorted(interviews)
+    assert interviews[-1] > interviews[0]
     for r in rows:
         assert r["interviews_range"][0] <= r["interviews"] <= r["interviews_range"][1]
         assert r["p_match_range"][0] <= r["p_match"] <= r["p_match_range"][1]
     assert rows[0]["eras_fee_usd"] == 110.0  # 10 programs at $11 (ERAS 2026 fees)
     assert result["national"]["published"] == pytest.approx(0.564)  # NRMP 2026, non-US IMGs
     assert result["national"]["source"]
-    assert result["not_modelled"] and result["assumptions"]
+    assert result["not_modelled"]
+    assert result["assumptions"]
     assert all(f["grade"] in "HMLU" and f["source"] for f in result["figures"])
     assert "10 applications:" in result["description"]
     assert client.call("GET", f"/api/odds/{job}/plot.png").content[:4] == b"\x89PNG"

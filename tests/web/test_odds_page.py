@@ -35,7 +35,8 @@ def test_the_page_shows_the_funnel_table_national_rate_and_caveats(client: Clien
     client.signup("funnel@example.org")
     client.call("PUT", "/api/profile", json=PROFILE)
     page = client.http.get("/odds").text
-    assert "NRMP's 2026 results" in page and "2025" not in page
+    assert "NRMP's 2026 results" in page
+    assert "2025" not in page
     r = client.http.post("/odds", data={"csrf_token": client.page_token("/odds"), "specialty": ""})
     assert r.status_code == 200  # after the redirect
     job = client.call("GET", "/api/export").json()["odds_runs"][0]["id"]
@@ -45,7 +46,9 @@ def test_the_page_shows_the_funnel_table_national_rate_and_caveats(client: Clien
     fragment = client.http.get(f"/odds/jobs/{job}").text
     table = fragment[fragment.index('id="odds-funnel-table"') : fragment.index("</table>")]
     body = table[table.index("<tbody>") :]
-    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr) for tr in re.findall(r"<tr>(.*?)</tr>", body)]
+    cells = [
+        re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr) for tr in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
     assert [int(c[0]) for c in cells] == list(DEFAULT_APPLICATIONS)  # one row per N, ascending
     for row, c in zip(answer["rows"], cells, strict=True):
         assert c[1] == str(row["usable_applications"])
@@ -57,12 +60,17 @@ def test_the_page_shows_the_funnel_table_national_rate_and_caveats(client: Clien
     assert cells[0][4] == "$110"  # 10 programs at $11, ERAS 2026 fees
     text = _text(fragment)
     national = answer["national"]
-    assert f"NRMP's 2026 Main Match rate of {national['label']} was 56% (source: {national['source']})" in text
+    assert (
+        f"NRMP's 2026 Main Match rate of {national['label']} was 56% (source: {national['source']})"
+        in text
+    )
     assert "applications → interviews → the Match" in text
     for line in (*answer["assumptions"], *answer["not_modelled"]):
         assert _text(line) in text
     for figure in answer["figures"]:
-        shown = f"grade {figure['grade']}" + (" (needs confirmation)" if figure["grade"] in "LU" else "")
+        shown = f"grade {figure['grade']}" + (
+            " (needs confirmation)" if figure["grade"] in "LU" else ""
+        )
         assert f"{shown}; source: {_text(figure['source'])}" in text
     assert 'aria-describedby="odds-description"' in fragment
     assert _text(answer["description"]) in text  # the plot in words beside it
@@ -83,8 +91,10 @@ def test_a_run_of_the_older_version_asks_to_compute_again(database: str, tmp_pat
         old = {"specialty": "Internal Medicine", "by_ranks": [{"ranks": 5, "p_match": 0.5}]}
         queue.store.finish(job, status="done", result=old, plot=b"\x89PNG", done=2)
         state = client.call("GET", f"/api/odds/{job}").json()
-        assert state["outdated"] is True and state["result"] is None
+        assert state["outdated"] is True
+        assert state["result"] is None
         page = _text(client.http.get("/odds").text)
-        assert "computed by an older version" in page and "Compute your odds again" in page
+        assert "computed by an older version" in page
+        assert "Compute your odds again" in page
     finally:
         app.state.close()

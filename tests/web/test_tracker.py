@@ -298,7 +298,10 @@ def test_what_if_runs_simulated_matches_at_the_rank_lists_length(app: Any, clien
     assert state["result"]["specialty"] == "Internal Medicine (Categorical)"
     page = client.http.get("/odds").text
     shown = round(100 * at_seven[0]["p_match"])
-    assert f"What if you rank 7 programs (your rank list's length) in Internal Medicine (Categorical): {shown}%" in page
+    assert (
+        f"What if you rank 7 programs (your rank list's length) in Internal Medicine (Categorical): {shown}%"
+        in page
+    )
 
 
 def _parallel(calls: list[Any]) -> list[Any]:

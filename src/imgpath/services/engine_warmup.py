@@ -87,7 +87,11 @@ def warm_engines(on: date, progress: Callable[[str], None] | None = None) -> dic
 
 
 def warm_odds_markets(
-    *, runs: int, scale: float = 1.0, seed: int = 0, progress: Callable[[int, int], None] | None = None
+    *,
+    runs: int,
+    scale: float = 1.0,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, threading.Thread]:
     """Start building, in a background thread, the stored simulated Matches that web odds runs of
     ``runs`` Matches at ``scale`` read (the current model, seeds from ``seed``: the ones

@@ -17,7 +17,7 @@ from imgpath.services.inputs import FormError
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
 from imgpath.web.pages_claims import program_response
 from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
-from imgpath.web.responses import render, see_other
+from imgpath.web.responses import render
 
 __all__ = ["router"]
 
