@@ -282,6 +282,7 @@ def test_what_if_runs_simulated_matches_at_the_rank_lists_length(app: Any, clien
           if p.track_type == "C" and p.specialty == "Internal Medicine"][:7]  # fmt: skip
     for code in im:
         client.call("POST", "/api/rank-list", json={"program_code": code})
+    assert "a market calibrated to NRMP 2026)" in client.http.get("/rank-list").text
     job = client.call("POST", "/api/rank-list/what-if").json()["job"]
     for _ in range(240):
         state = client.http.get(f"/api/odds/{job}").json()

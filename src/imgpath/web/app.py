@@ -29,6 +29,7 @@ from imgpath.services.accounts import AccountPolicy, Accounts
 from imgpath.services.catalog import Catalog, open_catalog
 from imgpath.services.couples import Couples
 from imgpath.services.mail import Mailer, MailSettings
+from imgpath.services.market_model import DEFAULT_YEAR
 from imgpath.services.odds_queue import OddsQueue, OddsWorker, QueueLimits
 from imgpath.services.organisations import Organisations
 from imgpath.services.tracker import Tracker
@@ -206,6 +207,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
     app.state.body_limit = body_limit
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.globals["model_year"] = DEFAULT_YEAR  # the odds' Match model
     app.state.templates.env.filters["doc_links"] = doc_links
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from imgpath.errors import InvalidInputError
-from imgpath.services.market_model import DEFAULT_YEAR
 from imgpath.web.deps import Csrf, Form, Me, UserId, today
 from imgpath.web.responses import render, see_other
 
@@ -27,7 +26,7 @@ def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
     job = workspace.latest_odds(me, user)
     specialty = (workspace.profile(me, user).get("targets") or {}).get("specialty", "")
     return render(request, "odds.html", me=me, owner=owner, job=job, specialty=specialty or "", error="",
-                  readonly=owner.id != me.id, model_year=DEFAULT_YEAR)  # fmt: skip
+                  readonly=owner.id != me.id)  # fmt: skip
 
 
 @router.post("/odds", dependencies=[Csrf])
@@ -37,8 +36,7 @@ def start_odds(request: Request, me: Me, form: Form) -> Response:
         workspace.start_odds(me, specialty=form.get("specialty", ""), on=today(request))
     except InvalidInputError as exc:
         return render(request, "odds.html", 422, me=me, owner=me, job=workspace.latest_odds(me),
-                      specialty=form.get("specialty", ""), error=str(exc), readonly=False,
-                      model_year=DEFAULT_YEAR)  # fmt: skip
+                      specialty=form.get("specialty", ""), error=str(exc), readonly=False)  # fmt: skip
     return see_other("/odds")
 
 
