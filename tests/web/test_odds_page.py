@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,24 @@ def test_a_run_of_the_older_version_asks_to_compute_again(database: str, tmp_pat
         queue = app.state.services.queue
         job = queue.submit(me["id"], {"specialty": "", "on": "2026-11-22", "runs": 2, "scale": 0.05,
                                       "ranks": None, "profile": PROFILE}, total=2)  # fmt: skip
+        waiting = _text(client.http.get(f"/odds/jobs/{job}").text)
+        assert "Waiting for a free worker." in waiting
+        now = datetime.now(UTC)
+        claimed = queue.store.claim(
+            now=now, lease_until=now + timedelta(minutes=5), most_attempts=2
+        )
+        assert claimed is not None
+        assert claimed["id"] == job
+        fragment = client.http.get(f"/odds/jobs/{job}").text
+        assert "Computing your funnel in 2 simulated national Matches." in _text(fragment)
+        assert 'hx-trigger="every 1s"' in fragment  # the page keeps polling
+        queue.store.renew(job, now + timedelta(minutes=5), done=1, total=2)
+        fragment = client.http.get(f"/odds/jobs/{job}").text
+        assert (
+            "Building the stored simulated Matches (once per server; later runs reuse them): 1 of 2."
+            in _text(fragment)
+        )
+        assert '<progress id="odds-progress" max="2" value="1">' in fragment
         old = {"specialty": "Internal Medicine", "by_ranks": [{"ranks": 5, "p_match": 0.5}]}
         queue.store.finish(job, status="done", result=old, plot=b"\x89PNG", done=2)
         state = client.call("GET", f"/api/odds/{job}").json()
