@@ -72,7 +72,15 @@ def start_server(folder: Path, port: int, env: dict[str, str] | None = None, wor
         "--workers",
         str(workers),
     ]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = (folder / "server.log").open("wb")  # read by server_problems() (a worker restarted?)
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def server_problems(folder: Path) -> list[str]:
+    """Lines of the server's log that say a worker process died or was restarted."""
+    path = folder / "server.log"
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    return [line for line in text.splitlines() if "died" in line or "Traceback" in line][:10]
 
 
 async def wait_until_up(base: str, seconds: float = 120) -> None:
@@ -95,6 +103,14 @@ def server_env(folder: Path, database: str = "") -> dict[str, str]:
             "IMGPATH_SIGNIN_ATTEMPTS": "1000", "IMGPATH_SIGNUPS_PER_HOUR": "100000"}  # fmt: skip
 
 
+def profile_of(n: int) -> dict[str, object]:
+    """Person ``n``'s profile: the same shape, a different Step 2 CK score, so no two people
+    share a fit (caches keyed by the profile get no help from identical people)."""
+    exams = {"step1": [{"date": "2023-02-10", "result": "pass"}],
+             "step2ck": [{"date": "2024-01-20", "result": "pass", "score": 200 + n % 60}]}  # fmt: skip
+    return {**PROFILE, "exams": exams}
+
+
 def prepare_users(env: dict[str, str], count: int) -> None:
     """Verified applicants with profiles, made before the server starts (sign-up by email is
     measured separately)."""
@@ -113,7 +129,7 @@ def prepare_users(env: dict[str, str], count: int) -> None:
                                       role="applicant", verified=True)  # fmt: skip
             row = services.accounts.store.user_by_email(f"load{n}@example.org")
             services.workspace.save_profile(
-                services.accounts.get(row["id"]), PROFILE, on=datetime.now(UTC).date()
+                services.accounts.get(row["id"]), profile_of(n), on=datetime.now(UTC).date()
             )
     finally:
         services.close()
@@ -137,7 +153,11 @@ async def user(http: httpx.AsyncClient, requests: int, think: float, stop: float
             return
         params = rng.choice(SEARCHES)
         start = time.perf_counter()
-        r = await http.get("/programs", params=params)
+        try:
+            r = await http.get("/programs", params=params)
+        except httpx.TransportError as exc:  # a dropped connection is a failure, not a crash
+            failures.append(f"{type(exc).__name__} for /programs?{params}")
+            continue
         elapsed = time.perf_counter() - start
         if r.status_code != 200 or "programs" not in r.text:
             failures.append(f"{r.status_code} for /programs?{params}")

@@ -30,7 +30,15 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.load import free_port, new_user, server_env, start_server, user, wait_until_up
+from benchmarks.load import (
+    free_port,
+    new_user,
+    server_env,
+    server_problems,
+    start_server,
+    user,
+    wait_until_up,
+)
 
 POSTGRES = os.environ.get(
     "IMGPATH_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -79,6 +87,8 @@ async def run(args: argparse.Namespace) -> int:
         engine = create_engine(POSTGRES)
         with engine.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
+    latencies: list[float] = []
+    failures: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = server_env(Path(tmp), database)
         server = start_server(Path(tmp), port, env, workers=args.workers, users=args.users + 1)
@@ -95,8 +105,6 @@ async def run(args: argparse.Namespace) -> int:
                 ).json()["programs"]
             ]
             body = big_csv(codes)
-            latencies: list[float] = []
-            failures: list[str] = []
             others: list[tuple[str, int, float]] = []
             started = time.monotonic()
             await asyncio.gather(
@@ -111,11 +119,28 @@ async def run(args: argparse.Namespace) -> int:
         finally:
             server.terminate()
             server.wait(timeout=60)
+            failures.extend(f"server: {line}" for line in server_problems(Path(tmp)))
             if args.postgres:
                 with engine.begin() as conn:
                     conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
                 engine.dispose()
-    return report(args, latencies, failures, others, wall)
+    code = report(args, latencies, failures, others, wall)
+    print(_cpu_use(wall))
+    return code
+
+
+def _cpu_use(wall: float) -> str:
+    """CPU seconds of this load generator and of the server processes (reaped children), over
+    the whole run, to tell a busy server from a busy generator on a small machine."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (
+        f"  CPU over the run: load generator {own.ru_utime + own.ru_stime:.0f} s, server processes "
+        f"{children.ru_utime + children.ru_stime:.0f} s; the loaded part lasted {wall:.0f} s "
+        f"on {os.cpu_count()} cores"
+    )
 
 
 def report(args: argparse.Namespace, latencies: list[float], failures: list[str],

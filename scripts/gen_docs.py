@@ -2,7 +2,8 @@
 
 ``docs/reference/cli.md`` is every command's ``--help``; ``instance.schema.json`` and
 ``profile.schema.json`` are the input formats' JSON Schemas; ``pathway-rules.md`` is every rule
-with its sources; ``market-model.md`` is the market model with every figure's source.  ``tests/integration/test_docs.py`` fails when any of them is stale.
+with its sources; ``market-model.md`` is the market model with every figure's source; ``settings.md`` is every
+``IMGPATH_*`` variable.  ``tests/integration/test_docs.py`` fails when any of them is stale.
 """
 
 from __future__ import annotations
@@ -107,6 +108,13 @@ def support_reference() -> str:
     return directory_markdown(load_directory())
 
 
+def settings_reference() -> str:
+    """``settings.md``: every IMGPATH_* variable, its default and meaning (src/imgpath/settings.py)."""
+    from imgpath.settings import settings_markdown
+
+    return settings_markdown()
+
+
 TARGETS = {
     ROOT / "docs" / "reference" / "cli.md": cli_reference,
     ROOT / "docs" / "reference" / "instance.schema.json": schema_text,
@@ -114,6 +122,7 @@ TARGETS = {
     ROOT / "docs" / "reference" / "pathway-rules.md": rules_reference,
     ROOT / "docs" / "reference" / "market-model.md": market_reference,
     ROOT / "docs" / "reference" / "support.md": support_reference,
+    ROOT / "docs" / "reference" / "settings.md": settings_reference,
 }
 
 

@@ -4,33 +4,44 @@
 
     ImgpathError                  base class; anything else escaping imgpath is a bug
     ├── InvalidInputError         the user's input is wrong: says where, what and how to fix it
+    │   ├── FormError             fields of a form, an API body or a call: each problem names its
+    │   │                         field; each edge words the field (a flag, a form control)
     │   ├── DocumentSyntaxError   a JSON, YAML or CSV file that cannot be parsed (line and column)
-    │   └── InvalidInstanceError  a match instance that parses but breaks the format's rules
+    │   ├── InvalidInstanceError  a match instance that parses but breaks the format's rules
+    │   │   └── InvalidProfileError   a pathway profile (imgpath.core.pathway.profile)
+    │   └── InvalidModelError     a market model or scenario (imgpath.core.market.model)
     ├── NotFoundError             a named file, program or applicant does not exist
     ├── AuthenticationError       not signed in, or wrong email or password
     ├── PermissionDeniedError     signed in, but this is someone else's and was not shared
+    ├── CsrfError                 a form or API change without this session's CSRF token
     ├── RateLimitedError          too many attempts; says when to try again
     ├── BusyError                 the service is busy (a lock, a full queue); try again shortly
+    ├── MissingExtraError         an optional part (imgpath[web], [dask], ...) is not installed
     └── EngineError               the engine could not finish; a bug report, not a user mistake
 
 The command line and the web app each translate this tree into exit codes and HTTP statuses in
-exactly one place (``imgpath.cli.errors`` and ``imgpath.web.errors``).  The library itself
+exactly one place (``imgpath.cli.errors`` and ``imgpath.web.errors``).  Services name *fields*
+(``Problem("runs", "must be at least 1")``), never a flag or a form control: the command line
+words ``runs`` as ``--runs``, a page puts the message next to its control.  The library itself
 never exits or prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "AuthenticationError",
     "BusyError",
+    "CsrfError",
     "DocumentSyntaxError",
     "EngineError",
+    "FormError",
     "ImgpathError",
     "InvalidInputError",
     "InvalidInstanceError",
+    "MissingExtraError",
     "NotFoundError",
     "PermissionDeniedError",
     "Problem",
@@ -57,6 +68,21 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         return f"{text}; {self.hint}" if self.hint else text
+
+
+class FormError(InvalidInputError):
+    """Bad fields (a form, an API body, a call's arguments), every problem keyed by its field."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+    def by_field(self) -> dict[str, str]:
+        """The first problem of each field, as ``{field: "message; hint"}``."""
+        out: dict[str, str] = {}
+        for p in self.problems:
+            out.setdefault(p.location, f"{p.message}; {p.hint}" if p.hint else p.message)
+        return out
 
 
 class DocumentSyntaxError(InvalidInputError):
@@ -134,6 +160,10 @@ class PermissionDeniedError(ImgpathError):
     """Signed in, but the workspace asked for is neither yours nor shared with you."""
 
 
+class CsrfError(ImgpathError):
+    """A form or API change without this session's CSRF token."""
+
+
 class RateLimitedError(ImgpathError):
     """Too many attempts in a short time."""
 
@@ -148,3 +178,7 @@ class BusyError(ImgpathError):
     def __init__(self, message: str, *, retry_after: int = 5) -> None:
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class MissingExtraError(ImgpathError):
+    """An optional part of imgpath is not installed; the message says how to install it."""

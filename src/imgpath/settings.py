@@ -1,8 +1,11 @@
-"""Every ``IMGPATH_*`` setting of the web app and its workers, in one table (pydantic-settings).
+"""Every ``IMGPATH_*`` setting, in one table (pydantic-settings).
 
-Entry points build it once with :func:`load_settings` (which turns a bad value into one clear
-message naming the variable) and pass it down; nothing below them reads the environment.
-``docs/reference/web.md#settings`` lists the same table.
+:class:`LibrarySettings` holds what the library half reads (where the data and the caches are,
+replacement rule and support packs); :class:`Settings` adds the web app's and its workers'.
+Entry points build them once with :func:`load_settings` (which turns a bad value into one clear
+message naming the variable) and pass them down; library functions called without settings
+read :func:`library_settings` (the same table, never ``os.environ`` directly).
+``docs/reference/settings.md`` is generated from this module (:func:`settings_markdown`).
 
 Units: seconds unless the name says otherwise; sizes in bytes.
 """
@@ -21,7 +24,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from imgpath.errors import InvalidInputError
 
-__all__ = ["MIN_SECRET_BYTES", "Settings", "load_settings", "prepare_data_dir"]
+__all__ = [
+    "MIN_SECRET_BYTES",
+    "LibrarySettings",
+    "Settings",
+    "library_settings",
+    "load_settings",
+    "prepare_data_dir",
+    "settings_markdown",
+]
 
 MIN_SECRET_BYTES = 32
 """A session or token key shorter than this can be guessed offline (OWASP ASVS 6.2.x asks for
@@ -34,8 +45,8 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("imgpath", appauthor=False))
 
 
-class Settings(BaseSettings):
-    """The configuration, from ``IMGPATH_<NAME>`` environment variables (names are case-blind)."""
+class LibrarySettings(BaseSettings):
+    """What the library half reads: the command line's and the web app's shared settings."""
 
     model_config = SettingsConfigDict(
         env_prefix="IMGPATH_", extra="ignore", frozen=True, use_attribute_docstrings=True
@@ -46,6 +57,33 @@ class Settings(BaseSettings):
     """Folder for the SQLite database, the secret key, the outbox and the result cache (mode 700)."""
     database_url: str = ""
     """Any SQLAlchemy URL; empty means ``sqlite:///<data_dir>/imgpath.sqlite3``."""
+    cache_dir: Path | None = None
+    """Where simulation results are kept; empty means the user's cache folder."""
+
+    # ------------------------------------------------------------ data overrides
+    pathway_data: Path | None = None
+    """A folder with ``rules/`` and ``paths/`` used instead of the bundled rule packs (to try a
+    changed rule; see docs/how-to/update-a-rule.md)."""
+    support_data: Path | None = None
+    """A folder of support packs (``*.yaml``) used instead of the bundled support directory."""
+
+    # ----------------------------------------------------------------- command line
+    traceback: bool = False
+    """Print the full traceback of an internal error (for a bug report) instead of one line."""
+
+    @field_validator("cache_dir", "pathway_data", "support_data", mode="before")
+    @classmethod
+    def _empty_path(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'imgpath.sqlite3'}"
+
+
+class Settings(LibrarySettings):
+    """The configuration, from ``IMGPATH_<NAME>`` environment variables (names are case-blind)."""
+
+    # ---------------------------------------------------------------- secrets
     secret_key: SecretStr | None = None
     """Key for signed values (at least 32 bytes); empty means one made once in ``data_dir``."""
 
@@ -88,6 +126,11 @@ class Settings(BaseSettings):
     """How long an email-verification link works."""
     reset_minutes: float = Field(default=60.0, gt=0, le=24 * 60)
     """How long a password-reset link works."""
+    mails_per_address_hour: int = Field(default=5, ge=1, le=10_000)
+    """Messages (verification, reset, notices) sent to one address per hour; more are dropped,
+    with the same answer (no inbox flooding, no enumeration)."""
+    mails_per_client_hour: int = Field(default=20, ge=1, le=100_000)
+    """Messages asked for from one client address per hour, to any addresses."""
     share_pending_days: int = Field(default=30, ge=1, le=365)
     """A share to an address with no verified advisor account lapses after this many days."""
 
@@ -164,9 +207,6 @@ class Settings(BaseSettings):
     def sqlite_default(self) -> bool:
         return not self.database_url
 
-    def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'imgpath.sqlite3'}"
-
     def resolved_outbox(self) -> Path:
         return self.outbox_dir or self.data_dir / "outbox"
 
@@ -199,9 +239,70 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors(include_input=False, include_url=False):
-            name = "_".join(str(p) for p in error["loc"]).upper()
-            where = f"IMGPATH_{name}" if name else "settings"
-            lines.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise InvalidInputError("bad setting:\n  " + "\n  ".join(lines)) from None
+        raise _bad(exc) from None
+
+
+def library_settings() -> LibrarySettings:
+    """The library's settings from the environment, read now (a bad value names the variable)."""
+    try:
+        return LibrarySettings()
+    except ValidationError as exc:
+        raise _bad(exc) from None
+
+
+def _bad(exc: ValidationError) -> InvalidInputError:
+    lines = []
+    for error in exc.errors(include_input=False, include_url=False):
+        name = "_".join(str(p) for p in error["loc"]).upper()
+        where = f"IMGPATH_{name}" if name else "settings"
+        lines.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+    return InvalidInputError("bad setting:\n  " + "\n  ".join(lines))
+
+
+_SHOWN_DEFAULTS = {"data_dir": "your platform's data folder"}
+
+
+def settings_markdown() -> str:
+    """``docs/reference/settings.md``: every variable, its default and meaning, from the model."""
+    lines = [
+        "# Settings (environment variables)",
+        "",
+        "<!-- generated by scripts/gen_docs.py from src/imgpath/settings.py; do not edit -->",
+        "",
+        (
+            "Every setting is read from one table (`src/imgpath/settings.py`, pydantic-settings). The "
+            "commands build it once and pass it down; a bad value stops the command with exit 2 and a "
+            "message naming the variable. Sizes are bytes, times seconds unless the name says "
+            "otherwise. Names are case-blind."
+        ),
+        "",
+    ]
+    for title, model in (
+        ("Library and command line", LibrarySettings),
+        ("Web app and workers", Settings),
+    ):
+        lines += [f"## {title}", "", "| variable | default | meaning |", "|---|---|---|"]
+        shown = (
+            LibrarySettings.model_fields
+            if model is LibrarySettings
+            else {
+                k: v
+                for k, v in Settings.model_fields.items()
+                if k not in LibrarySettings.model_fields
+            }
+        )
+        for name, info in shown.items():
+            if name in _SHOWN_DEFAULTS:
+                default = _SHOWN_DEFAULTS[name]
+            elif info.default_factory is not None:
+                default = "none"
+            elif info.default in (None, "") or (
+                isinstance(info.default, SecretStr) and not info.default.get_secret_value()
+            ):
+                default = "(empty)"
+            else:
+                default = str(info.default)
+            meaning = " ".join((info.description or "").split()).replace("|", "\\|")
+            lines.append(f"| `IMGPATH_{name.upper()}` | `{default}` | {meaning} |")
+        lines.append("")
+    return "\n".join(lines)

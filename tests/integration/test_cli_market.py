@@ -88,6 +88,8 @@ def test_simulate_table_with_a_scenario(capsys: pytest.CaptureFixture[str], tmp_
         (["odds", str(EXAMPLE), "--scenario", "SCENARIO"], "programs.j1_shar"),
         (["market", "backtest", "--fit", "2026", "--predict", "2025"], "must come after"),
         (["odds", str(EXAMPLE), "--specialty", "astrology"], "no specialty matches"),
+        (["odds", str(EXAMPLE), "--specialty", "astrology"], "imgpath market specialties"),
+        (["odds", str(EXAMPLE), "--type", "alien"], "--type 'alien'"),
         (["market", "generate"], "--national"),
     ],
 )

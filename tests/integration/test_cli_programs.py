@@ -280,7 +280,7 @@ def test_claims_fields_teach_the_format(capsys: pytest.CaptureFixture[str]) -> N
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
-        (["programs", "search", "--state", "ZZ"], "state: 'ZZ' is not a US state code"),
+        (["programs", "search", "--state", "ZZ"], "--state 'ZZ' is not a US state code"),
         (["programs", "search", "--sort", "fit"], "sorting by fit needs a profile"),
         (["programs", "search", "--on", "2026-01-01"], "--on needs --for PROFILE"),
         (["programs", "show", "0000000C0"], "no program with code"),

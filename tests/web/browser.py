@@ -124,6 +124,7 @@ def sign_up(page: Page, email: str, role: str = "applicant") -> None:
     accessible(page)
     link = [x for x in outbox_links(APPS[-1], email) if "/verify?" in x][-1]
     page.goto(link.split("8000", 1)[-1])
+    page.get_by_label("Your imgpath password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm my email").click()
     expect(page.get_by_text("Your email is confirmed")).to_be_visible()
     page.get_by_label("Email").fill(email)

@@ -57,10 +57,25 @@ def app(database: str, tmp_path: Path) -> Iterator[Any]:
 
 
 def outbox_links(app: Any, to: str) -> list[str]:
-    """The links of the messages sent to ``to``, oldest first."""
+    """The links of the messages sent to ``to``, oldest first (once every queued message is out)."""
+    app.state.services.mail.drain()
     folder = app.state.settings.resolved_outbox()
     return [m for msg in read_outbox(folder) if msg["To"] == to
             for m in re.findall(r"https?://\S+", msg.get_content())]  # fmt: skip
+
+
+def wait_for_message(folder: Path, to: str, *, seconds: float = 20.0) -> str:
+    """The newest message to ``to`` in an outbox another process writes (mail is sent off the
+    request path), waiting for it up to ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [m for m in read_outbox(folder) if m["To"] == to]
+        if found:
+            return str(found[-1].get_content())
+        assert time.monotonic() < deadline, f"no message to {to} in {folder}"
+        time.sleep(0.05)
 
 
 def token_of(link: str) -> str:
@@ -84,7 +99,7 @@ class Client:
         r = self.http.post("/api/signup", json={"email": email, "password": password, "role": role})
         assert r.status_code == 202, r.text
         link = [x for x in outbox_links(self.app, email.lower()) if "/verify?" in x][-1]
-        r = self.http.post("/api/verify", json={"token": token_of(link)})
+        r = self.http.post("/api/verify", json={"token": token_of(link), "password": password})
         assert r.status_code == 200, r.text
         return self.signin(email, password)
 

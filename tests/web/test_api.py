@@ -149,7 +149,7 @@ def test_odds_run_in_the_background_with_progress(client: Any) -> None:
     assert "10 applications:" in result["description"]
     assert client.call("GET", f"/api/odds/{job}/plot.png").content[:4] == b"\x89PNG"
     schema = client.http.get("/api/openapi.json").json()["components"]["schemas"]
-    assert {"OddsJob", "OddsAnswer", "FunnelRow"} <= set(schema)
+    assert {"OddsJobOut", "OddsAnswerOut", "OddsFunnelRow"} <= set(schema)
 
 
 def test_an_unknown_specialty_is_refused_naming_the_field(client: Any) -> None:
@@ -189,7 +189,7 @@ def test_profile_from_yaml_with_dates_is_saved_through_the_page(client: Any) -> 
 
 
 def test_the_demo_applicant_is_created_once_with_a_profile_and_a_saved_program(app: Any) -> None:
-    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
     from tests.web.conftest import TODAY
 
     for _ in range(2):

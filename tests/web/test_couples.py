@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from imgpath.services.couples import MAX_PAIRS, NO_MATCH_CODE
+from imgpath.services.workspace.couples import MAX_PAIRS, NO_MATCH_CODE
 from imgpath.web.pages_couples import PICK_LIMIT
 from tests.web.conftest import PASSWORD
 

@@ -63,13 +63,13 @@ def _account(http: httpx.Client, folder: Any, email: str) -> str:
     """Sign up through the outbox's link, sign in; the session's CSRF token."""
     import re
 
-    from imgpath.services.mail import read_outbox
+    from tests.web.conftest import wait_for_message
 
     http.post("/api/signup", json={"email": email, "password": "long-password-1"})
-    text = read_outbox(folder / "outbox")[-1].get_content()
+    text = wait_for_message(folder / "outbox", email)
     found = re.search(r"token=([\w-]+)", text)
     assert found, text
-    http.post("/api/verify", json={"token": found.group(1)})
+    http.post("/api/verify", json={"token": found.group(1), "password": "long-password-1"})
     r = http.post("/api/signin", json={"email": email, "password": "long-password-1"})
     return str(r.json()["csrf_token"])
 

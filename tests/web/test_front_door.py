@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from imgpath.services.demo_account import DEMO_EMAIL, ensure_demo
 from imgpath.services.guides import guides
+from imgpath.services.workspace.demo_account import DEMO_EMAIL, ensure_demo
 from tests.web.conftest import TODAY
 from tests.web.test_pathway_page import _text
 

@@ -316,7 +316,7 @@ def test_export_holds_the_requests_and_the_organisations_rotations(org: Any, cli
 def test_the_demo_organisation_is_created_once_with_two_rotations(
     app: Any, make_client: Any
 ) -> None:
-    from imgpath.services.demo_organisation import (
+    from imgpath.services.workspace.demo_organisation import (
         DEMO_ORGANISATION_EMAIL,
         DEMO_ORGANISATION_PASSWORD,
         ensure_demo_organisation,

@@ -56,8 +56,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def test_two_server_processes_and_a_worker_share_one_state(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    from imgpath.services.mail import read_outbox
-    from tests.web.conftest import PROFILE
+    from tests.web.conftest import PROFILE, wait_for_message
 
     port = _port()
     base = f"http://127.0.0.1:{port}"
@@ -74,9 +73,12 @@ def test_two_server_processes_and_a_worker_share_one_state(
         http.post(
             "/api/signup", json={"email": "multi@example.org", "password": "a long passphrase"}
         )
-        token = re.search(r"token=([\w-]+)", read_outbox(tmp_path / "outbox")[-1].get_content())
+        token = re.search(
+            r"token=([\w-]+)", wait_for_message(tmp_path / "outbox", "multi@example.org")
+        )
         assert token
-        assert http.post("/api/verify", json={"token": token.group(1)}).status_code == 200
+        verify = {"token": token.group(1), "password": "a long passphrase"}
+        assert http.post("/api/verify", json=verify).status_code == 200
         csrf = http.post(
             "/api/signin", json={"email": "multi@example.org", "password": "a long passphrase"}
         ).json()["csrf_token"]

@@ -9,7 +9,8 @@ sources, outcomes imgpath users share (k >= 5), and fit for one applicant.
 
 The service API for the web app and scripts:
 
-* search and fit: ``catalog.search(SearchQuery(...), applicant)``, ``catalog.show(code, applicant)``;
+* search and fit: ``catalog.search(SearchQuery(...), applicant)`` (``parse_search(...)`` reads
+  a search as people type it, the same for every front end), ``catalog.show(code, applicant)``;
   Canada: ``catalog.canada(CanadaQuery(...))``;
 * evidence: ``catalog.program_evidence(code)``, ``catalog.evidence_summary()``,
   ``catalog.import_evidence(path, kind, ...)``, ``catalog.matches_to_review()``,
@@ -29,7 +30,7 @@ from imgpath.core.catalog.fit import Applicant, Fit, Term
 from imgpath.core.catalog.outcomes import STAGES, K, OutcomeCell
 from imgpath.core.catalog.program_evidence import EVIDENCE_KINDS, ProgramEvidence
 from imgpath.core.catalog.programs import TRACK_TYPES, Program
-from imgpath.core.catalog.search import SORTS, SearchQuery
+from imgpath.core.catalog.search import SORTS, SearchQuery, parse_search
 from imgpath.core.catalog.sources import IMPORT_KINDS, RowProblem, Source
 from imgpath.core.geography import REGIONS
 from imgpath.services.canada import CanadaResult
@@ -96,4 +97,5 @@ __all__ = [
     "export_bundle",
     "import_bundle",
     "open_catalog",
+    "parse_search",
 ]

@@ -9,15 +9,30 @@ line saying so and how to report it (exit 70), never a traceback, unless they as
 
 from __future__ import annotations
 
-import os
 import traceback
 
 from rich.console import Console
 from rich.text import Text
 
-from imgpath.errors import EngineError, ImgpathError, InvalidInputError, NotFoundError
+from imgpath.errors import (
+    EngineError,
+    FormError,
+    ImgpathError,
+    InvalidInputError,
+    NotFoundError,
+    Problem,
+)
+from imgpath.settings import library_settings
 
-__all__ = ["EXIT_CODES", "EXIT_SOFTWARE", "exit_code", "report", "report_unexpected"]
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_SOFTWARE",
+    "FLAGS",
+    "exit_code",
+    "report",
+    "report_unexpected",
+    "worded",
+]
 
 EXIT_CODES: dict[type[ImgpathError], int] = {
     InvalidInputError: 2,  # the user can fix the input (same code as a usage error)
@@ -36,8 +51,44 @@ def exit_code(error: ImgpathError) -> int:
     return 1
 
 
+FLAGS: dict[str, str] = {
+    "changes_since": "--changes-since",
+    "entered_by": "--by",
+    "explain": "--explain",
+    "limit": "--limit",
+    "ranks": "--ranks",
+    "region": "--region",
+    "runs": "--runs",
+    "sort": "--sort",
+    "specialty": "--specialty",
+    "state": "--state",
+    "type": "--type",
+    "visa": "--visa",
+}
+"""The services' field names as this edge's words: the option that sets each field."""
+HINTS: dict[tuple[str, str], str] = {
+    ("specialty", "no specialty matches"): "list them with `imgpath market specialties`",
+    ("sort", "needs a profile"): "give one with --for PROFILE",
+}
+"""Extra advice only the command line can give (a command or a flag to use), by field and words."""
+
+
+def worded(problem: Problem) -> str:
+    """One problem in the command line's words: a field it sets is named by its flag."""
+    flag = FLAGS.get(problem.location)
+    if flag is None:
+        return str(problem)
+    extra = [h for (field, words), h in HINTS.items()
+             if field == problem.location and words in problem.message]  # fmt: skip
+    hint = "; ".join(x for x in (problem.hint, *extra) if x)
+    return f"{flag} {problem.message}" + (f"; {hint}" if hint else "")
+
+
 def report(error: BaseException, console: Console | None = None) -> None:
     """Print ``error`` for a person: no traceback, just what is wrong and how to fix it."""
+    if isinstance(error, FormError):
+        _say(console, "error:", "; ".join(worded(p) for p in error.problems))
+        return
     _say(console, "error:", str(error))
 
 
@@ -46,6 +97,13 @@ def _say(console: Console | None, label: str, message: str) -> None:
     printed as written, never read as Rich markup)."""
     console = console or Console(stderr=True, highlight=False, soft_wrap=True)
     console.print(Text.assemble((label, "bold red"), " ", message), emoji=False)
+
+
+def _wants_traceback() -> bool:
+    try:
+        return library_settings().traceback
+    except InvalidInputError:
+        return False
 
 
 def report_unexpected(error: Exception, console: Console | None = None) -> int:
@@ -71,7 +129,7 @@ def report_unexpected(error: Exception, console: Console | None = None) -> int:
     if isinstance(error, MemoryError):
         _say(console, "error:", "not enough memory for this input; try a smaller one")
         return 1
-    if os.environ.get("IMGPATH_TRACEBACK") == "1":
+    if _wants_traceback():
         traceback.print_exception(error)
     what = f"{type(error).__name__}: {error}"[:300]
     _say(

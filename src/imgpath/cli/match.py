@@ -12,8 +12,7 @@ from rich.console import Console
 from imgpath.cli.files import write_output
 from imgpath.cli.progress import compiling
 from imgpath.cli.render import dump_json, match_csv, match_table, terminal_console
-from imgpath.match import NRMP_MAX_RANKS, Limits
-from imgpath.services.matching import match_file
+from imgpath.match import NRMP_MAX_RANKS, Limits, match_file
 
 __all__ = ["OutputFormat", "match_command"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -15,6 +14,7 @@ import typer
 
 from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
+from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
 
 __all__ = ["PlanFormat", "plan_command"]
@@ -126,12 +126,11 @@ def _batch(path: Path, day: date, output: Path | None) -> None:
     error when the CSV takes standard output), written plainly: 10,000 lines through a rich
     console would take longer than planning the people.
     """
-    from imgpath.pathway import plan_batch, summary
-    from imgpath.services.pathway import SUMMARY_COLUMNS
+    from imgpath.pathway import SUMMARY_COLUMNS, plan_batch, summary
 
     buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    writer = csv_safety.dict_writer(
+        buffer, SUMMARY_COLUMNS, lineterminator="\n", extrasaction="ignore"
     )
     writer.writeheader()
     lines = sys.stderr if output is None else sys.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -25,18 +24,18 @@ from imgpath.catalog import (
     Applicant,
     CanadaQuery,
     Catalog,
-    SearchQuery,
     applicant_from_file,
     export_bundle,
     import_bundle,
     open_catalog,
+    parse_search,
 )
 from imgpath.cli.claim_reviewers import reviewers_app
 from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
 from imgpath.cli.progress import DelayedProgress
 from imgpath.cli.render import dump_json, terminal_console
-from imgpath.core.text_checks import text_problem
+from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
 
 __all__ = ["programs_app"]
@@ -253,9 +252,21 @@ def search_command(
       imgpath programs search --country CA -s "family medicine" --img-only
     """
     applicant = _applicant(profile, on)
-    if sort is Sort.fit and applicant is None:
-        msg = "--sort fit: sorting by fit needs a profile (--for PROFILE)"
-        raise InvalidInputError(msg)
+    query = parse_search(
+        text=text or "",
+        specialties=specialty or (),
+        states=state or (),
+        regions=region or (),
+        types=track_type or (),
+        visa=visa,
+        visa_unknown=visa_unknown,
+        all_specialties=all_specialties,
+        include_excluded=show_excluded,
+        sort=sort.value if sort else None,
+        limit=limit,
+        offset=offset,
+        has_profile=applicant is not None,
+    )
     wanted_country = (country or "").strip().upper() or (
         applicant.destination if applicant is not None else "US"
     )
@@ -268,20 +279,6 @@ def search_command(
     if wanted_country == "CA":
         _canada(specialty, img_only, limit, offset, output_format, output, db)
         return
-    query = SearchQuery(
-        text=text or "",
-        specialties=tuple(specialty or ()),
-        states=tuple(s.strip().upper() for s in state or ()),
-        regions=tuple(r.strip().lower() for r in region or ()),
-        types=tuple(t.strip().upper() for t in track_type or ()),
-        visa=visa.strip().lower() if visa else None,
-        visa_unknown=visa_unknown,
-        all_specialties=all_specialties,
-        include_excluded=show_excluded,
-        sort=(sort.value if sort else ("fit" if applicant else "name")),
-        limit=limit,
-        offset=offset,
-    )
     with _catalog(db) as catalog:
         result = catalog.search(query, applicant)
     data = result.to_dict()
@@ -334,7 +331,7 @@ def _canada(specialty: list[str] | None, img_only: bool, limit: int, offset: int
 
 def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csv_safety.dict_writer(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -345,7 +342,7 @@ def _search_csv(programs: list[dict[str, object]]) -> str:
     columns = ["code", "name", "specialty", "type", "institution", "state", "state_inferred",
                "j1_sponsor", "h1b_sponsor", "claims", "program_evidence", "tied_with", "fit",
                "confidence", "excluded"]  # fmt: skip
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csv_safety.dict_writer(buffer, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for p in programs:
         claims = p["claims"]
@@ -560,9 +557,6 @@ def claims_import_command(
     imgpath programs claims fields.
     """
     now = datetime.now(UTC)
-    if entered_by is not None and (problem := text_problem(entered_by)) is not None:
-        msg = f"--by: {problem}"
-        raise InvalidInputError(msg)
     with _catalog(db) as catalog:
         report = catalog.import_claims(path, entered_by=entered_by or "", today=now.date(), now=now)
     if output_format is ShowFormat.json:

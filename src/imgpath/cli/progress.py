@@ -60,7 +60,7 @@ def compiling(part: str = "match", *, spinner: bool = True) -> Iterator[None]:
     simulation ("odds"): the first time on this machine it compiles them, so say so, with a
     spinner on stderr (or, when the command shows its own progress bar, one line); once the
     work has finished, later runs say nothing (they load the compiled code in about a second)."""
-    from imgpath.services.engine_warmup import is_compiled, mark_compiled
+    from imgpath.match import is_compiled, mark_compiled
 
     if is_compiled(part):
         yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from imgpath.core import csv_safety
 from imgpath.match import Result
 
 __all__ = ["dump_json", "match_csv", "match_table", "stats_table", "terminal_console"]
@@ -32,7 +32,7 @@ def dump_json(data: Any) -> str:
 def match_csv(result: Result) -> str:
     """One line per applicant: applicant, program (empty if unmatched), supplemental PGY-1 program."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_safety.writer(out, lineterminator="\n")
     writer.writerow(["applicant", "program", "supplemental_program"])
     supp = result.supplemental_matches
     for applicant, program in result.matches.items():

@@ -12,10 +12,17 @@ from rich.table import Table
 
 from imgpath.cli.dates import parse_day
 from imgpath.cli.render import dump_json, terminal_console
-from imgpath.core.pathway.rule_reference import REVIEW_REASONS, ReviewItem, review_markdown
 from imgpath.errors import NotFoundError
-from imgpath.pathway import load_rulebook, rule_dict, rule_markdown, select_rules
-from imgpath.services.pathway import review
+from imgpath.pathway import (
+    REVIEW_REASONS,
+    ReviewItem,
+    load_rulebook,
+    review,
+    review_markdown,
+    rule_dict,
+    rule_markdown,
+    select_rules,
+)
 
 __all__ = ["rules_command"]
 

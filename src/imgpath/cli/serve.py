@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from imgpath.extras import require_extra
+
 __all__ = ["serve_command", "worker_command"]
 
 
@@ -40,6 +42,7 @@ def serve_command(
 
       IMGPATH_DATABASE_URL=postgresql+psycopg://imgpath@db/imgpath imgpath serve --workers 4
     """
+    require_extra("web")
     from imgpath.web.server import serve
 
     serve(host=host, port=port, demo=demo, workers=workers, out=sys.stdout, warm=warm)
@@ -58,6 +61,7 @@ def worker_command(
 
       IMGPATH_DATABASE_URL=postgresql+psycopg://imgpath@db/imgpath imgpath worker
     """
+    require_extra("web")
     from imgpath.web.server import run_worker
 
     run_worker(concurrency=concurrency, out=sys.stdout)

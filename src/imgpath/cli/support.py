@@ -4,7 +4,6 @@ observerships, visa help), filtered to their situation; ``imgpath support review
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import textwrap
@@ -18,6 +17,7 @@ import typer
 
 from imgpath.cli.dates import parse_day
 from imgpath.cli.files import write_output
+from imgpath.core import csv_safety
 from imgpath.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def support_command(
 
 def _csv(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv_safety.dict_writer(buffer, columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -5,7 +5,9 @@ into one cell, extra cells are kept under no column, and a cell over 131,072 cha
 an error that names no line.  :func:`read_rows` reads strictly (``strict=True``), accepts LF,
 CR LF and CR line ends, and turns every fault into a
 :class:`~imgpath.errors.DocumentSyntaxError` with the line number; :func:`table` then checks the
-header and gives each record its spreadsheet row number.
+header and gives each record its spreadsheet row number.  A cell imgpath neutralised when it
+wrote it (a leading apostrophe before formula-like text, :mod:`imgpath.core.csv_safety`) reads
+back as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from imgpath.core.csv_safety import restore_cell
 from imgpath.core.text_checks import bad_character, describe_character, line_and_column
 from imgpath.errors import DocumentSyntaxError
 
@@ -59,7 +62,7 @@ def read_rows(text: str, *, source: str) -> list[Row]:
             raise DocumentSyntaxError(source, _explain(str(exc)), line=line, column=None) from None
         number += 1
         if any(cell.strip() for cell in cells):
-            rows.append(Row(number, line, tuple(cells)))
+            rows.append(Row(number, line, tuple(restore_cell(cell) for cell in cells)))
         line = reader.line_num + 1
     return rows
 

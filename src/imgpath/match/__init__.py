@@ -18,12 +18,14 @@ from imgpath.core.matching.explain import Explanation, explain
 from imgpath.core.matching.instance import NRMP_MAX_RANKS, Instance, Limits
 from imgpath.core.matching.market import Market
 from imgpath.core.matching.solve import BlockingPair, MarketOutcome, Result, solve, solve_market
+from imgpath.services.engine_warmup import is_compiled, mark_compiled
 from imgpath.services.matching import (
     dump_instance,
     export_rank_list,
     import_rank_list,
     load,
     loads,
+    match_file,
     save,
 )
 
@@ -43,8 +45,11 @@ __all__ = [
     "export_rank_list",
     "import_rank_list",
     "instance_json_schema",
+    "is_compiled",
     "load",
     "loads",
+    "mark_compiled",
+    "match_file",
     "save",
     "solve",
     "solve_market",

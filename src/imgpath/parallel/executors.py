@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol, TypeVar
 
 from imgpath.errors import InvalidInputError
+from imgpath.extras import require_extra
 
 __all__ = ["DaskExecutor", "Executor", "ProcessExecutor", "SerialExecutor", "make_executor"]
 
@@ -88,6 +89,7 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        require_extra("dask")
         from dask.distributed import Client, LocalCluster
 
         self._cluster: Any = None

@@ -19,6 +19,9 @@ from imgpath.core.pathway.profile import (
 from imgpath.core.pathway.render import to_markdown, to_text
 from imgpath.core.pathway.report import REPORT_KEYS, PathBook, Report
 from imgpath.core.pathway.rule_reference import (
+    REVIEW_REASONS,
+    ReviewItem,
+    review_markdown,
     rule_dict,
     rule_markdown,
     rulebook_markdown,
@@ -26,12 +29,14 @@ from imgpath.core.pathway.rule_reference import (
 )
 from imgpath.core.pathway.rules import Rule, RuleBook
 from imgpath.services.pathway import (
+    SUMMARY_COLUMNS,
     application_costs,
     evaluate,
     load_profile,
     plan,
     plan_batch,
     plan_file,
+    review,
     summary,
 )
 from imgpath.services.pathway_data import load_paths, load_rulebook
@@ -39,10 +44,13 @@ from imgpath.services.pathway_data import load_paths, load_rulebook
 __all__ = [
     "FACTS",
     "REPORT_KEYS",
+    "REVIEW_REASONS",
+    "SUMMARY_COLUMNS",
     "InvalidProfileError",
     "PathBook",
     "Profile",
     "Report",
+    "ReviewItem",
     "Rule",
     "RuleBook",
     "application_costs",
@@ -55,6 +63,8 @@ __all__ = [
     "plan_batch",
     "plan_file",
     "profile_json_schema",
+    "review",
+    "review_markdown",
     "rule_dict",
     "rule_markdown",
     "rulebook_markdown",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -14,9 +13,9 @@ from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
-import platformdirs
 from sqlalchemy.exc import IntegrityError
 
+from imgpath.core import csv_safety
 from imgpath.core.catalog.canada import CanadaQuery
 from imgpath.core.catalog.claims import (
     CLAIM_COLUMNS,
@@ -58,7 +57,14 @@ from imgpath.core.catalog.sources import IMPORT_KINDS
 from imgpath.core.csv_reading import table
 from imgpath.core.pathway.profile import Profile
 from imgpath.core.pathway.report import Report
-from imgpath.errors import InvalidInputError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.core.text_checks import text_problem
+from imgpath.errors import (
+    FormError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+)
 from imgpath.services.canada import CanadaResult, search_canada
 from imgpath.services.documents import read_text
 from imgpath.services.evidence_assembly import assemble_evidence
@@ -69,6 +75,7 @@ from imgpath.services.evidence_import import (
     source_from_options,
 )
 from imgpath.services.outcomes import OutcomeSharing
+from imgpath.settings import library_settings
 from imgpath.storage.catalog_store import CatalogStore
 from imgpath.storage.database import connect
 from imgpath.storage.evidence_store import EvidenceStore
@@ -101,14 +108,7 @@ PROGRAM_LIST_SOURCE = (
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else $IMGPATH_DATABASE_URL, else ``imgpath.sqlite3`` in
     $IMGPATH_DATA_DIR or the user's data folder."""
-    if url:
-        return url
-    if os.environ.get(DATABASE_ENV):
-        return os.environ[DATABASE_ENV]
-    folder = Path(
-        os.environ.get("IMGPATH_DATA_DIR") or platformdirs.user_data_dir("imgpath", appauthor=False)
-    )  # the same default as the web app's settings (imgpath.settings)
-    return f"sqlite:///{folder / 'imgpath.sqlite3'}"
+    return url or library_settings().resolved_database_url()
 
 
 def _rows(*parts: str) -> list[dict[str, str]]:
@@ -247,6 +247,21 @@ class _Snapshot:
     claims: Mapping[str, list[Claim]]
     table: FitTable
     evidence: Mapping[str, ProgramEvidence]
+    fits: dict[Applicant, tuple[Any, Any, Any, Any]] = field(default_factory=dict)
+    """Each applicant's fit arrays (scores, excluded, confidence, thin) over this snapshot,
+    read-only: a search page asked again (or by 50 people alike) is not scored again."""
+
+    def fit(self, applicant: Applicant) -> tuple[Any, Any, Any, Any]:
+        found = self.fits.get(applicant)
+        if found is None:
+            scores, excluded, confidence = score_all(applicant, self.table)
+            found = (scores, excluded, confidence, thin_samples(applicant, self.table))
+            for array in found:
+                array.flags.writeable = False
+            if len(self.fits) >= 1024:
+                self.fits.clear()
+            self.fits[applicant] = found
+        return found
 
 
 CLAIM_ROLES = {
@@ -279,10 +294,11 @@ class Actor:
 class Catalog:
     """The catalog of one database, with an in-memory view of programs and claims for searching."""
 
-    def __init__(self, store: CatalogStore, evidence: Evidence) -> None:
+    def __init__(self, store: CatalogStore, evidence: Evidence, programs: list[Program]) -> None:
+        """No I/O: ``open_catalog`` reads the programs and the evidence and passes them in."""
         self.store = store
         self.evidence = evidence
-        self.programs: list[Program] = store.programs()
+        self.programs = programs
         self.by_code = {p.code: i for i, p in enumerate(self.programs)}
         self.specialty_names = specialty_names(self.programs)
         self.ranks = alphabetical_ranks(self.programs)
@@ -345,9 +361,7 @@ class Catalog:
             notes.append(f"Combined and related specialties are not included: {listed}; "
                          "ask for them by code or name")  # fmt: skip
         if problems:
-            raise InvalidInputError(
-                "; ".join(str(Problem(where, message)) for where, message in problems)
-            )
+            raise FormError([Problem(where, message) for where, message in problems])
         if query.sort == "fit" and applicant is None:
             query = replace(query, sort="name")
             notes.append("Listed by name: fill in your profile to rank programs for you")
@@ -364,8 +378,7 @@ class Catalog:
             keep &= wanted_visa
         scores = excluded = confidence = thin = None
         if applicant is not None:
-            scores, excluded, confidence = score_all(applicant, snap.table)
-            thin = thin_samples(applicant, snap.table)
+            scores, excluded, confidence, thin = snap.fit(applicant)
             n_excluded = int(np.count_nonzero(keep & excluded))
             if not query.include_excluded:
                 keep &= ~excluded
@@ -638,6 +651,8 @@ class Catalog:
         self, path: str | Path, *, entered_by: str, today: date, now: datetime
     ) -> ImportReport:
         """Read a claims CSV; store the good rows, report every bad one with its row number."""
+        if (problem := text_problem(entered_by)) is not None:
+            raise FormError([Problem("entered_by", problem)])
         text, source = read_text(path)
         sheet = table(text, source=source, known=CLAIM_COLUMNS, required=CLAIM_COLUMNS[:6])
         if not sheet.rows:
@@ -773,7 +788,7 @@ class Catalog:
     ) -> str:
         """Claims as CSV in the import format (so an export can be edited and re-imported)."""
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\n")
+        writer = csv_safety.dict_writer(out, CLAIM_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for claim in self.store.claims(program_code, field_name):
             writer.writerow(claim_to_row(claim))
@@ -790,7 +805,7 @@ def open_catalog(url: str | None = None) -> Catalog:
         except IntegrityError:  # another process built it at the same moment
             if not store.is_built():
                 raise
-    catalog = Catalog(store, load_evidence())
+    catalog = Catalog(store, load_evidence(), store.programs())
     install_bundled_evidence(catalog.evidence_store, catalog.programs)
     return catalog
 

@@ -20,11 +20,23 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from imgpath.core.catalog.claims import CLAIM_FIELDS, KINDS, Claim
-from imgpath.errors import InvalidInputError, NotFoundError, PermissionDeniedError, Problem
+from imgpath.errors import (
+    FormError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+)
 from imgpath.services.catalog import Actor, Catalog
-from imgpath.services.inputs import FormError, require
 from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.reviewers_store import ReviewersStore, voter_id
+
+
+def require(problems: list[Problem]) -> None:
+    """Raise :class:`FormError` naming every problem, when there is any."""
+    if problems:
+        raise FormError(problems)
+
 
 __all__ = ["PROPOSER_ROLES", "ClaimDesk", "claim_form_fields"]
 

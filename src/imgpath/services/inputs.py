@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from imgpath.errors import InvalidInputError, Problem
+from imgpath.core.field_checks import neutralise_cell, text_problems
+from imgpath.errors import FormError, Problem
 
 __all__ = [
     "MAX_ID",
@@ -39,55 +40,13 @@ __all__ = [
 
 MAX_ID = 2_147_483_647
 """Largest id the database stores (a signed 32-bit integer)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}($|T)")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-"""OWASP's list (= + - @ tab CR), line feed, and their full-width forms, which spreadsheets
-also read as formula starts."""
-
-
-class FormError(InvalidInputError):
-    """Bad form or API input, with every problem keyed by its field name."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
-
-    def by_field(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for p in self.problems:
-            out.setdefault(p.location, f"{p.message}; {p.hint}" if p.hint else p.message)
-        return out
 
 
 def require(problems: list[Problem]) -> None:
     """Raise :class:`FormError` when there is any problem."""
     if problems:
         raise FormError(problems)
-
-
-def text_problems(value: str, field: str, *, most: int, single_line: bool = True,
-                  required: bool = False) -> list[Problem]:  # fmt: skip
-    """What is wrong with one text value (empty list when it is fine)."""
-    out = []
-    if "\x00" in value:
-        out.append(Problem(field, "contains a NUL character", "retype it as plain text"))
-    if _SURROGATE.search(value):
-        out.append(Problem(field, "contains a character that is not valid Unicode (a lone surrogate)",
-                           "retype it as plain text"))  # fmt: skip
-    if single_line and (_LINE_BREAKS.search(value) or _CONTROL.search(value.replace("\x00", ""))):
-        out.append(
-            Problem(field, "contains a line break or control character", "keep it on one line")
-        )
-    elif not single_line and _CONTROL.search(value.replace("\x00", "")):
-        out.append(Problem(field, "contains a control character", "retype it as plain text"))
-    if required and not value.strip():
-        out.append(Problem(field, "is required", "fill it in"))
-    if len(value) > most:
-        out.append(Problem(field, f"is longer than {most:,} characters", "shorten it"))
-    return out
 
 
 def check_email(value: str, field: str = "email") -> tuple[str, list[Problem]]:
@@ -194,12 +153,3 @@ def document_problems(data: Any, *, field: str, most_bytes: int, depth: int = 24
             out.append(Problem(field or "profile", f"is {size:,} bytes; at most {most_bytes:,} are kept",
                                "remove what the profile does not need"))  # fmt: skip
     return out
-
-
-def neutralise_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP CSV Injection):
-    text starting with = + - @ tab CR LF (or their full-width forms, after spaces) gets a
-    leading apostrophe.  Numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
-        return "'" + value
-    return value

@@ -4,14 +4,23 @@
 ``.eml`` file into a private folder and prints its link on standard error, so a developer can
 follow it; no mail leaves the machine.  ``smtp`` mode sends through the configured server with
 STARTTLS or implicit TLS (stdlib :mod:`smtplib`), verifying the server's certificate.
+
+:class:`MailQueue` runs the sending (and the token it carries) on a background thread, off the
+request path: an answer takes the same time whether a message went out or not (no account
+enumeration by timing), and a slow SMTP server slows no request.  A message that cannot be
+sent is logged; the person asks again.
 """
 
 from __future__ import annotations
 
+import logging
+import queue
 import smtplib
 import ssl
 import sys
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -22,7 +31,7 @@ from typing import Literal
 
 from imgpath.errors import BusyError
 
-__all__ = ["MailSettings", "Mailer", "read_outbox"]
+__all__ = ["MailQueue", "MailSettings", "Mailer", "read_outbox"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,48 @@ class Mailer:
         except (OSError, smtplib.SMTPException) as exc:
             msg = f"the email could not be sent ({type(exc).__name__}); try again in a few minutes"
             raise BusyError(msg, retry_after=60) from None
+
+
+class MailQueue:
+    """Jobs (make a link, send a message) run one at a time on a daemon thread, in order."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="imgpath-mail", daemon=True)
+                self._thread.start()
+        self._jobs.put(job)
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                job()
+            except Exception:
+                logging.getLogger("imgpath.security").warning(
+                    "an email could not be sent", exc_info=True
+                )
+            finally:
+                self._jobs.task_done()
+
+    def drain(self) -> None:
+        """Wait until every submitted job has run (tests; shutting down)."""
+        self._jobs.join()
+
+    def close(self) -> None:
+        self.drain()
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                self._jobs.put(None)
+                self._thread.join(10)
+            self._thread = None
 
 
 def read_outbox(folder: Path) -> list[EmailMessage]:

@@ -16,7 +16,7 @@ from imgpath.core.matching.rank_lists import (
     set_rank_list,
 )
 from imgpath.core.matching.solve import DEFAULT_ATTEMPTS, Result, solve
-from imgpath.errors import NotFoundError
+from imgpath.errors import FormError, Problem
 from imgpath.services.documents import (
     Format,
     dump_yaml,
@@ -108,8 +108,15 @@ def match_file(
     """Load an instance file, run the Match, and optionally explain one applicant's result."""
     instance = load(path, limits=limits)
     if explain_applicant is not None and explain_applicant not in instance.applicant_index:
-        msg = f"--explain {explain_applicant}: no applicant with that id in {path}; check the id"
-        raise NotFoundError(msg)
+        raise FormError(
+            [
+                Problem(
+                    "explain",
+                    f"{explain_applicant}: no applicant with that id in {path}",
+                    "check the id",
+                )
+            ]
+        )
     result = solve(instance, seed=seed, attempts=attempts)
     story = explain(instance, result, explain_applicant) if explain_applicant is not None else None
     return MatchRun(instance, result, story)

@@ -10,7 +10,7 @@ from typing import Any
 from imgpath.core.market.model import APPLICANT_TYPES, TYPE_NAMES, MarketModel
 from imgpath.core.market.person import Person
 from imgpath.core.pathway.report import Report
-from imgpath.errors import InvalidInputError
+from imgpath.errors import FormError, Problem
 from imgpath.parallel.executors import Executor
 from imgpath.services.market_model import load_model
 from imgpath.services.pathway import plan_file
@@ -44,13 +44,12 @@ def person_from_report(
         if img is None:
             kind = "us_md_senior"
             notes.append(
-                "not an IMG (or unknown): modelled as a US MD senior; use --type to change"
+                "not an IMG (or unknown): modelled as a US MD senior; choose another applicant type to change it"
             )
         else:
             kind = img
     if kind not in APPLICANT_TYPES:
-        msg = f"--type {kind!r}: use one of {', '.join(APPLICANT_TYPES)}"
-        raise InvalidInputError(msg)
+        raise FormError([Problem("type", f"{kind!r}: use one of {', '.join(APPLICANT_TYPES)}")])
     spec = model.types[kind]
     z = None
     score = facts["step2ck.score"] if facts["step2ck.passed"] else None
@@ -87,8 +86,15 @@ def find_specialties(
             i for i, n in enumerate(names) if key in n.lower()
         ]
         if not matches:
-            msg = f"no specialty matches {item!r}; try part of a name such as 'internal medicine' (imgpath market specialties)"
-            raise InvalidInputError(msg)
+            raise FormError(
+                [
+                    Problem(
+                        "specialty",
+                        f"no specialty matches {item!r}",
+                        "try part of a name such as 'internal medicine'",
+                    )
+                ]
+            )
         matches.sort(
             key=lambda i: ("Categorical" not in names[i], -model.specialties[i].pgy1_positions)
         )
@@ -146,8 +152,7 @@ def odds_for_report(
 ) -> dict[str, Any]:
     """As :func:`odds_for_profile`, for a pathway report already made (the web app's profiles)."""
     if any(k < 1 or k > 300 for k in ranks):
-        msg = "--ranks: each number of programs must be from 1 to 300"
-        raise InvalidInputError(msg)
+        raise FormError([Problem("ranks", "each number of programs must be from 1 to 300")])
     model = load_model(scenario)
     person, notes = person_from_report(report, model, kind=kind)
     wanted = list(specialties) or (

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from imgpath.core import csv_safety
 from imgpath.core.catalog.claims import CLAIM_COLUMNS, ClaimRowError, claim_from_row, claim_to_row
 from imgpath.core.catalog.outcomes import STAGES, K
 from imgpath.errors import DocumentSyntaxError, InvalidInputError, NotFoundError
@@ -109,7 +110,7 @@ def export_bundle(
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csv_safety.dict_writer(out, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -167,7 +168,8 @@ def import_bundle(
     licence = manifest.get("licence") if isinstance(manifest.get("licence"), dict) else {}
     accepted, duplicates, problems = [], 0, []
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        cells = {k: v for k, v in row.items() if k in CLAIM_COLUMNS}
+        cells = {k: csv_safety.restore_cell(v) if isinstance(v, str) else v
+                 for k, v in row.items() if k in CLAIM_COLUMNS}  # fmt: skip
         cells["entered_by"] = (
             f"{(cells.get('entered_by') or '').strip() or 'unknown'} via {publisher}"[:200]
         )

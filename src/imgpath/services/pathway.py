@@ -17,7 +17,7 @@ from imgpath.core.pathway.report import evaluate as _evaluate
 from imgpath.core.pathway.rule_reference import ReviewItem, review_rules
 from imgpath.core.pathway.rules import RuleBook
 from imgpath.core.pathway.usage import RuleUse, rule_uses
-from imgpath.errors import DocumentSyntaxError, InvalidInputError, NotFoundError
+from imgpath.errors import DocumentSyntaxError, FormError, InvalidInputError, NotFoundError, Problem
 from imgpath.services.documents import parse_document, read_document, read_text
 from imgpath.services.pathway_data import load_path_book, load_rulebook
 
@@ -53,11 +53,15 @@ def plan(profile: Profile, on: date, *, changes_since: date | None = None) -> Re
 
 def _check_since(since: date | None, on: date) -> None:
     if since is not None and since > on:
-        msg = (
-            f"--changes-since {since.isoformat()} is after the evaluation day {on.isoformat()}; "
-            "give an earlier day"
+        raise FormError(
+            [
+                Problem(
+                    "changes_since",
+                    f"{since.isoformat()} is after the evaluation day {on.isoformat()}",
+                    "give an earlier day",
+                )
+            ]
         )
-        raise InvalidInputError(msg)
 
 
 def evaluate(

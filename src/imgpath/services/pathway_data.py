@@ -7,7 +7,6 @@ updates) and imgpath reads that instead.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -20,6 +19,7 @@ import yaml
 from imgpath.core.pathway.report import PathBook
 from imgpath.core.pathway.rules import RuleBook, parse_rules
 from imgpath.errors import EngineError, InvalidInputError
+from imgpath.settings import library_settings
 
 __all__ = [
     "DATA_ENV",
@@ -35,7 +35,7 @@ DATA_ENV = "IMGPATH_PATHWAY_DATA"
 
 def data_root() -> Traversable:
     """The folder holding ``rules/`` and ``paths/``: the override if set, else the package's."""
-    override = os.environ.get(DATA_ENV)
+    override = library_settings().pathway_data
     if override:
         root = Path(override)
         if not (root / "rules").is_dir() or not (root / "paths").is_dir():
@@ -73,7 +73,7 @@ def read_rulebook(packs: Iterable[tuple[str, Any]]) -> RuleBook:
 
 def _fail(exc: ValueError) -> Exception:
     """A broken bundled pack is a packaging bug; a broken override is the user's file to fix."""
-    if os.environ.get(DATA_ENV):
+    if library_settings().pathway_data:
         return InvalidInputError(f"{DATA_ENV}: {exc}")
     return EngineError(f"the bundled rule packs are invalid: {exc}")
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from imgpath.core.market.model import TYPE_LABELS
 from imgpath.errors import InvalidInputError
+from imgpath.extras import require_extra
 
 __all__ = [
     "calibration_plot",
@@ -21,6 +22,7 @@ __all__ = [
 
 
 def _figure(width: float, height: float) -> Any:
+    require_extra("plots")
     import matplotlib
 
     matplotlib.use("Agg")

@@ -25,7 +25,7 @@ from imgpath.core.market.outcome import RunSummary, aggregate, interval, summari
 from imgpath.core.market.person import Person
 from imgpath.core.matching.jit import engine_stamp
 from imgpath.core.matching.solve import solve_market
-from imgpath.errors import InvalidInputError
+from imgpath.errors import FormError, InvalidInputError, Problem
 from imgpath.parallel.executors import Executor, SerialExecutor
 from imgpath.services.stored_markets import Stored, ensure_markets
 from imgpath.storage.result_cache import ResultCache, cache_key
@@ -139,8 +139,7 @@ def simulate(
 ) -> dict[str, Any]:
     """``runs`` simulated Matches of ``model``: rates by type and specialty with 90% intervals."""
     if runs < 1:
-        msg = "--runs must be at least 1"
-        raise InvalidInputError(msg)
+        raise FormError([Problem("runs", "must be at least 1")])
     seeds = run_seeds(seed, runs)
     runner = executor or SerialExecutor()
 
@@ -265,8 +264,7 @@ def odds(
     """
     del use_cache
     if runs < 1:
-        msg = "--runs must be at least 1"
-        raise InvalidInputError(msg)
+        raise FormError([Problem("runs", "must be at least 1")])
     if not specialties:
         msg = "no specialty to compute odds for"
         raise InvalidInputError(msg)

@@ -17,7 +17,6 @@ The main call, for the command line and the web app alike::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +42,7 @@ from imgpath.core.support.situation import Situation, derive_stage, status_in
 from imgpath.errors import EngineError, InvalidInputError, Problem
 from imgpath.services.documents import parse_document
 from imgpath.services.pathway import load_profile, plan
+from imgpath.settings import library_settings
 
 __all__ = [
     "CSV_COLUMNS",
@@ -71,7 +71,7 @@ CSV_COLUMNS = (
 
 def data_root() -> Traversable:
     """The folder of support packs: the override if set, else the package's."""
-    override = os.environ.get(DATA_ENV)
+    override = library_settings().support_data
     if override:
         root = Path(override)
         if not root.is_dir():
@@ -121,7 +121,7 @@ def load_directory() -> SupportDirectory:
     try:
         return read_directory(_packs(data_root()))
     except (InvalidSupportDataError, InvalidInputError) as exc:
-        if os.environ.get(DATA_ENV):
+        if library_settings().support_data:
             msg = f"{DATA_ENV}: {exc}"
             raise InvalidInputError(msg) from None
         msg = f"the bundled support directory is invalid: {exc}"

@@ -12,16 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Column,
-    DateTime,
     Engine,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
     delete,
     insert,
     or_,
@@ -31,69 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from imgpath.storage.reviewers_store import forget_contributions
-from imgpath.storage.tables import metadata
+from imgpath.storage.tables import odds_jobs, profiles, saved_programs, shares, users
 from imgpath.storage.tracker_store import delete_user_records
 
 __all__ = ["AccountsStore", "odds_jobs", "profiles", "saved_programs", "shares", "users"]
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("email", String(320), nullable=False, unique=True),
-    Column("name", String(200), nullable=False, server_default=""),
-    Column("password_hash", String(200), nullable=False),
-    Column("role", String(12), nullable=False),
-    Column("time_zone", String(64), nullable=False, server_default="UTC"),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("email_verified_at", DateTime(timezone=True), nullable=True),
-    sqlite_autoincrement=True,
-)
-"""``sqlite_autoincrement``: a deleted user's id is never given to the next person (finding C1)."""
-profiles = Table(
-    "profiles",
-    metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("data", JSON, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-saved_programs = Table(
-    "saved_programs",
-    metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("program_code", String(12), ForeignKey("programs.code"), primary_key=True),
-    Column("note", Text, nullable=False, server_default=""),
-    Column("saved_at", DateTime(timezone=True), nullable=False),
-)
-shares = Table(
-    "shares",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("advisor_email", String(320), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("advisor_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
-    Column("expires_at", DateTime(timezone=True), nullable=True),
-    sqlite_autoincrement=True,
-)
-"""A share is *attached* (``advisor_id``) only to a verified advisor account of that address;
-until then it is pending and lapses at ``expires_at``."""
-odds_jobs = Table(
-    "odds_jobs",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("status", String(12), nullable=False),
-    Column("done", Integer, nullable=False, server_default="0"),
-    Column("total", Integer, nullable=False, server_default="0"),
-    Column("request", JSON, nullable=False),
-    Column("result", JSON, nullable=True),
-    Column("error", Text, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("lease_until", DateTime(timezone=True), nullable=True),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("plot", LargeBinary, nullable=True),
-)
 
 
 class AccountsStore:

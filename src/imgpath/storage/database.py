@@ -23,6 +23,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from imgpath.errors import BusyError, InvalidInputError
+from imgpath.extras import require_extra
 
 __all__ = ["MIGRATIONS", "checkpoint", "connect", "upgrade"]
 
@@ -84,6 +85,10 @@ def connect(url: str, *, busy_seconds: float = 10.0) -> Engine:
     """
     try:
         engine = create_engine(url, future=True, pool_pre_ping=True)
+    except ModuleNotFoundError:  # a driver that is an optional part (psycopg: imgpath[postgres])
+        if url.startswith("postgres"):
+            require_extra("postgres")
+        raise
     except (ArgumentError, NoSuchModuleError) as exc:
         msg = f"database URL {url!r} cannot be used: {exc}; write e.g. sqlite:///imgpath.db or postgresql+psycopg://user@host/db"
         raise InvalidInputError(msg) from None

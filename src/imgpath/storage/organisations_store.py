@@ -2,8 +2,8 @@
 rotations it offers, applicants' requests for a place in them, and the couples' linked rank
 lists.
 
-Methods take ids and plain data; who may touch what is decided in ``services.organisations``
-and ``services.couples``.  Read-check-write sequences (a rotation's last place, an edit of a
+Methods take ids and plain data; who may touch what is decided in ``services.workspace.organisations``
+and ``services.workspace.couples``.  Read-check-write sequences (a rotation's last place, an edit of a
 couple's list) run inside :func:`serialised`, so two requests at once cannot both take it.
 """
 
@@ -14,19 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
     Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     delete,
     func,
     insert,
@@ -37,7 +25,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from imgpath.storage.tables import metadata
+from imgpath.storage.tables import (
+    couples,
+    letters,
+    offered_rotations,
+    organisation_profiles,
+    rotation_requests,
+    rotations,
+    users,
+)
 from imgpath.storage.tracker_store import serialised
 
 __all__ = [
@@ -53,69 +49,6 @@ __all__ = [
 
 TAKEN = ("accepted", "placed", "completed")
 """Request statuses that hold one of a rotation's places."""
-
-organisation_profiles = Table(
-    "organisation_profiles", metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("about", Text, nullable=False, server_default=""),
-    Column("website", String(300), nullable=False, server_default=""),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)  # fmt: skip
-offered_rotations = Table(
-    "offered_rotations", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
-           index=True),  # the organisation
-    Column("specialty", String(120), nullable=False),
-    Column("site", String(200), nullable=False),
-    Column("setting", String(32), nullable=False),  # inpatient | outpatient | ...
-    Column("kind", String(16), nullable=False),  # hands_on | observership
-    Column("weeks", Integer, nullable=False),
-    Column("start_on", Date, nullable=False),
-    Column("end_on", Date, nullable=False),
-    Column("cost", Float, nullable=True),  # US dollars; NULL: not stated
-    Column("places", Integer, nullable=False),
-    Column("letter_needs", Text, nullable=False, server_default=""),
-    Column("open", Boolean, nullable=False, server_default=true()),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-rotation_requests = Table(
-    "rotation_requests", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("rotation_id", Integer, ForeignKey("offered_rotations.id", ondelete="CASCADE"),
-           nullable=False, index=True),
-    Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("status", String(16), nullable=False),
-    Column("message", Text, nullable=False, server_default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("decided_at", DateTime(timezone=True), nullable=True),
-    Column("completed_on", Date, nullable=True),
-    Column("letter_id", Integer, ForeignKey("letters.id", ondelete="SET NULL"), nullable=True),
-    Column("record_id", Integer, ForeignKey("rotations.id", ondelete="SET NULL"), nullable=True),
-    # the applicant's own rotation record, added at completion (it counts in their USCE totals)
-    UniqueConstraint("rotation_id", "applicant_id"),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-couples = Table(
-    "couples", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("inviter_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
-           index=True),
-    Column("partner_email", String(320), nullable=False, index=True),
-    Column("partner_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True,
-           index=True),
-    Column("status", String(12), nullable=False),  # invited | linked
-    Column("entries", JSON, nullable=False),  # [{"inviter": code|None, "partner": code|None}]
-    Column("inviter_certified_at", DateTime(timezone=True), nullable=True),
-    Column("partner_certified_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("linked_at", DateTime(timezone=True), nullable=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    sqlite_autoincrement=True,
-)  # fmt: skip
 
 
 def _plain(row: Mapping[Any, Any]) -> dict[str, Any]:
@@ -133,18 +66,6 @@ def delete_organisation_records(conn: Connection, user_id: int) -> None:
     conn.execute(delete(organisation_profiles).where(organisation_profiles.c.user_id == user_id))
     conn.execute(delete(couples).where(or_(couples.c.inviter_id == user_id,
                                            couples.c.partner_id == user_id)))  # fmt: skip
-
-
-def _users() -> Table:
-    return metadata.tables["users"]  # defined by the accounts store, which imports this one
-
-
-def _letters() -> Table:
-    return metadata.tables["letters"]
-
-
-def _rotations() -> Table:
-    return metadata.tables["rotations"]
 
 
 class OrganisationsStore:
@@ -250,7 +171,6 @@ class OrganisationsStore:
     def requests(self, *, applicant_id: int | None = None, organisation_id: int | None = None,
                  request_id: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
         """Requests with the applicant's name and email and the rotation's facts."""
-        users, letters = _users(), _letters()
         r, o = rotation_requests, offered_rotations
         query = (
             select(r, users.c.name.label("applicant_name"), users.c.email.label("applicant_email"),
@@ -307,7 +227,7 @@ class OrganisationsStore:
             values = dict(step(_plain(row), self._count_taken(conn, int(row["rotation_id"]))))
             if record is not None:
                 earned = row["letter_id"] is not None
-                key = conn.execute(insert(_rotations()).values(
+                key = conn.execute(insert(rotations).values(
                     **record, letter_earned=earned, user_id=row["applicant_id"])).inserted_primary_key  # fmt: skip
                 assert key is not None
                 values["record_id"] = int(key[0])
@@ -330,7 +250,6 @@ class OrganisationsStore:
                       letter: Mapping[str, Any]) -> int | None:  # fmt: skip
         """Add the letter to the applicant's letters and link it to the request, in one
         transaction; None if the request has a letter already."""
-        letters = _letters()
         with serialised(self.engine, organisation_id) as conn:
             row = conn.execute(select(rotation_requests.c.letter_id, rotation_requests.c.applicant_id,
                                       rotation_requests.c.record_id)
@@ -343,7 +262,6 @@ class OrganisationsStore:
             ).inserted_primary_key
             assert key is not None
             if row[2] is not None:
-                rotations = _rotations()
                 conn.execute(
                     update(rotations).where(rotations.c.id == row[2]).values(letter_earned=True)
                 )
@@ -376,7 +294,6 @@ class CouplesStore:
         return _plain(found) if found else None
 
     def invitations_to(self, email: str) -> list[dict[str, Any]]:
-        users = _users()
         with self.engine.connect() as conn:
             found = conn.execute(
                 select(couples, users.c.name.label("inviter_name"), users.c.email.label("inviter_email"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from imgpath.settings import library_settings
 
 __all__ = ["CACHE_ENV", "ResultCache", "cache_key"]
 
@@ -27,7 +28,7 @@ class ResultCache:
     def __init__(self, folder: str | Path | None = None, *, max_entries: int = 500) -> None:
         chosen = (
             folder
-            or os.environ.get(CACHE_ENV)
+            or library_settings().cache_dir
             or platformdirs.user_cache_dir("imgpath", appauthor=False)
         )
         self.folder = Path(chosen) / "simulations"

@@ -7,6 +7,8 @@ sign-out, a password change or a throttle counts everywhere at once.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from imgpath.storage.tables import metadata
@@ -142,6 +145,13 @@ class SecurityStore:
                     email_tokens.c.purpose == values["purpose"]))  # fmt: skip
             conn.execute(insert(email_tokens).values(**values))
 
+    def revoke_tokens(self, user_id: int, purposes: tuple[str, ...]) -> int:
+        """Every unused link of the user for these purposes stops working; how many."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(email_tokens).where(
+                email_tokens.c.user_id == user_id, email_tokens.c.purpose.in_(purposes),
+                email_tokens.c.used_at.is_(None))).rowcount  # fmt: skip
+
     def use_token(self, token_id: str, purpose: str, now: datetime) -> dict[str, Any] | None:
         """The token's row, marked used, if it exists, has this purpose, is unused and unexpired.
 
@@ -183,21 +193,43 @@ class SecurityStore:
             found = conn.execute(select(throttle).where(throttle.c.key == key)).mappings().first()
         return _row(found)
 
-    def put_counter(self, key: str, count: int, window_start: datetime,
-                    blocked_until: datetime | None) -> None:  # fmt: skip
-        values = {"count": count, "window_start": window_start, "blocked_until": blocked_until}
-        for _ in range(3):  # another process may insert the same key at the same moment
-            with self.engine.begin() as conn:
-                if conn.execute(
-                    update(throttle).where(throttle.c.key == key).values(**values)
-                ).rowcount:
-                    return
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(insert(throttle).values(key=key, **values))
-            except IntegrityError:
-                continue
-            return
+    def change_counter(
+        self,
+        key: str,
+        now: datetime,
+        change: Callable[[dict[str, Any]], dict[str, Any] | None],
+    ) -> dict[str, Any] | None:
+        """Apply ``change`` to the counter ``key`` atomically; the new values, or None if refused.
+
+        ``change`` gets the row (``count`` 0 for a new key) and returns the values to store, or
+        None to leave it.  The row is locked from the read to the write (PostgreSQL: ``FOR
+        UPDATE``; SQLite: the insert-or-ignore takes the database's write lock first), so two
+        processes counting at the same moment both count: a burst of concurrent tries cannot
+        slip under a limit between a read and a write.
+        """
+        with self.engine.begin() as conn:
+            fresh = {"key": key, "count": 0, "window_start": now, "blocked_until": None}
+            dialect = conn.dialect.name
+            if dialect in ("postgresql", "sqlite"):
+                module = postgresql if dialect == "postgresql" else sqlite
+                conn.execute(
+                    module.insert(throttle)
+                    .values(**fresh)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+            elif conn.execute(select(throttle.c.key).where(throttle.c.key == key)).first() is None:
+                with contextlib.suppress(IntegrityError), conn.begin_nested():
+                    conn.execute(insert(throttle).values(**fresh))
+            found = (
+                conn.execute(select(throttle).where(throttle.c.key == key).with_for_update())
+                .mappings()
+                .first()
+            )
+            row = _row(found) or fresh
+            values = change(row)
+            if values is not None:
+                conn.execute(update(throttle).where(throttle.c.key == key).values(**values))
+        return values
 
     def clear_counter(self, key: str) -> None:
         with self.engine.begin() as conn:

@@ -2,7 +2,7 @@
 and rotation slots run by organisations (SQLAlchemy Core).
 
 Like the accounts store, methods take ids and plain data; who may touch what is decided in
-``services.tracker``.  Every change is one transaction, so a server killed mid-write leaves the
+``services.workspace.season``.  Every change is one transaction, so a server killed mid-write leaves the
 old state or the new one, never half of an import or half of a reordered rank list.
 """
 
@@ -11,24 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
     Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
     Table,
-    Text,
-    UniqueConstraint,
     delete,
-    false,
     func,
     insert,
     select,
@@ -37,10 +25,22 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from imgpath.storage.tables import metadata
+from imgpath.storage.tables import (
+    applications,
+    documents,
+    letter_assignments,
+    letters,
+    placements,
+    rank_lists,
+    rotation_slots,
+    rotations,
+    users,
+)
 
 __all__ = [
+    "KINDS",
     "OWNED",
+    "Kind",
     "TrackerStore",
     "applications",
     "delete_user_records",
@@ -55,85 +55,6 @@ __all__ = [
     "unplace_everywhere",
 ]
 
-
-def _owner() -> Column[int]:
-    return Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False,
-                  index=True)  # fmt: skip
-
-
-applications = Table(
-    "applications", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
-    Column("program_code", String(12), ForeignKey("programs.code"), nullable=False),
-    Column("service", String(16), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("dates", JSON, nullable=False),  # status -> ISO day it was reached
-    Column("notes", Text, nullable=False, server_default=""),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("user_id", "program_code"),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-letters = Table(
-    "letters", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
-    Column("writer", String(200), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("requested_on", Date, nullable=True),
-    Column("notes", Text, nullable=False, server_default=""),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-letter_assignments = Table(
-    "letter_assignments", metadata,
-    Column("letter_id", Integer, ForeignKey("letters.id", ondelete="CASCADE"), primary_key=True),
-    Column("program_code", String(12), ForeignKey("programs.code"), primary_key=True),
-    _owner(),
-)  # fmt: skip
-documents = Table(
-    "documents", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
-    Column("title", String(200), nullable=False),
-    Column("kind", String(24), nullable=False),
-    Column("due_on", Date, nullable=True),
-    Column("done", Boolean, nullable=False, server_default=false()),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-rotations = Table(
-    "rotations", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),
-    Column("site", String(200), nullable=False),
-    Column("specialty", String(120), nullable=False),
-    Column("start_on", Date, nullable=False),
-    Column("end_on", Date, nullable=False),
-    Column("kind", String(16), nullable=False),  # hands_on | observership
-    Column("cost", Float, nullable=True),
-    Column("supervisor", String(200), nullable=False, server_default=""),
-    Column("letter_earned", Boolean, nullable=False, server_default=false()),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-rank_lists = Table(
-    "rank_lists", metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("entries", JSON, nullable=False),  # [{"program": code, "supplemental": [codes]}]
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)  # fmt: skip
-rotation_slots = Table(
-    "rotation_slots", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True), _owner(),  # the organisation
-    Column("site", String(200), nullable=False),
-    Column("specialty", String(120), nullable=False),
-    Column("start_on", Date, nullable=False),
-    Column("end_on", Date, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("capacity", Integer, nullable=False),
-    sqlite_autoincrement=True,
-)  # fmt: skip
-placements = Table(
-    "placements", metadata,
-    Column("slot_id", Integer, ForeignKey("rotation_slots.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("applicant_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)  # fmt: skip
 
 OWNED = (letter_assignments, applications, letters, documents, rotations, rotation_slots)
 """Tables with a ``user_id`` owner column, children first (the order deletion needs)."""
@@ -181,14 +102,26 @@ def serialised(engine: Engine, key: int) -> Iterator[Connection]:
         yield conn
 
 
+Kind = Literal["applications", "letters", "documents", "rotations", "rotation_slots"]
+"""The season's owned records, by name: the service never holds a table object."""
+KINDS: dict[str, Table] = {
+    "applications": applications,
+    "letters": letters,
+    "documents": documents,
+    "rotations": rotations,
+    "rotation_slots": rotation_slots,
+}
+
+
 class TrackerStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
     # ----------------------------------------------------------- owned records
     def rows(
-        self, table: Table, user_id: int, order: Sequence[str] = ("id",)
+        self, kind: Kind, user_id: int, order: Sequence[str] = ("id",)
     ) -> list[dict[str, Any]]:
+        table = KINDS[kind]
         with self.engine.connect() as conn:
             found = conn.execute(
                 select(table)
@@ -197,20 +130,23 @@ class TrackerStore:
             ).mappings()
             return [_plain(r) for r in found]
 
-    def row(self, table: Table, user_id: int, row_id: int) -> dict[str, Any] | None:
+    def row(self, kind: Kind, user_id: int, row_id: int) -> dict[str, Any] | None:
+        table = KINDS[kind]
         with self.engine.connect() as conn:
             found = conn.execute(
                 select(table).where(table.c.id == row_id, table.c.user_id == user_id)
             ).mappings().first()  # fmt: skip
         return _plain(found) if found else None
 
-    def add(self, table: Table, values: Mapping[str, Any]) -> int:
+    def add(self, kind: Kind, values: Mapping[str, Any]) -> int:
+        table = KINDS[kind]
         with self.engine.begin() as conn:
             key = conn.execute(insert(table).values(**values)).inserted_primary_key
         assert key is not None
         return int(key[0])
 
-    def change(self, table: Table, user_id: int, row_id: int, values: Mapping[str, Any]) -> bool:
+    def change(self, kind: Kind, user_id: int, row_id: int, values: Mapping[str, Any]) -> bool:
+        table = KINDS[kind]
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(table)
@@ -219,7 +155,8 @@ class TrackerStore:
             )
         return done.rowcount > 0
 
-    def remove(self, table: Table, user_id: int, row_id: int) -> bool:
+    def remove(self, kind: Kind, user_id: int, row_id: int) -> bool:
+        table = KINDS[kind]
         with self.engine.begin() as conn:
             if table is letters:
                 conn.execute(delete(letter_assignments).where(letter_assignments.c.letter_id == row_id,
@@ -341,7 +278,6 @@ class TrackerStore:
         """The slots an applicant is placed in (``source`` "slot"), with the organisation's name
         (its email if it has none), and the organisations' rotations they are placed in or
         completed (``source`` "organisation", see ``organisations_store``), by first day."""
-        users = metadata.tables["users"]  # defined by the accounts store, which imports this one
         name = func.coalesce(func.nullif(users.c.name, ""), users.c.email)
         with self.engine.connect() as conn:
             found = conn.execute(

@@ -8,53 +8,69 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
-from imgpath.core.catalog.search import SearchQuery
-from imgpath.web.deps import Csrf, Me, RowId, UserId, today
-from imgpath.web.odds_schema import OddsJob
+from imgpath.catalog import parse_search
+from imgpath.web.deps import (
+    CouplesDep,
+    Csrf,
+    Me,
+    OrganisationsDep,
+    RowId,
+    SeasonDep,
+    Today,
+    UserId,
+    WorkspaceDep,
+)
+from imgpath.web.schemas import (
+    CohortOut,
+    ExportOut,
+    JobStarted,
+    Note,
+    OddsJobOut,
+    OddsRequest,
+    PathwayOut,
+    ProfileOut,
+    ProgramOut,
+    RemovedCode,
+    SavedOut,
+    Saving,
+    SearchOut,
+    SharesOut,
+    ShareWith,
+    file_response,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["workspace"])
 
 
-class Note(BaseModel):
-    note: str = Field(default="", max_length=2000)
+@router.get("/profile", response_model=ProfileOut)
+def api_profile(me: Me, workspace: WorkspaceDep, user: UserId = None) -> dict[str, Any]:
+    return {"profile": workspace.profile(me, user)}
 
 
-class ShareWith(BaseModel):
-    advisor_email: str = Field(max_length=320)
-    password: str = Field(max_length=1024, description="your password: sharing needs it again")
-
-
-class OddsRequest(BaseModel):
-    specialty: str = Field(default="", max_length=200)
-
-
-@router.get("/profile")
-def api_profile(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
-    return {"profile": request.app.state.workspace.profile(me, user)}
-
-
-@router.put("/profile", dependencies=[Csrf])
-def api_save_profile(request: Request, me: Me, body: dict[str, Any]) -> dict[str, Any]:
+@router.put("/profile", dependencies=[Csrf], response_model=ProfileOut)
+def api_save_profile(
+    me: Me, workspace: WorkspaceDep, on: Today, body: dict[str, Any]
+) -> dict[str, Any]:
     """Replace the profile (JSON, see docs/reference/profile.md); nothing is saved if a field is wrong."""
-    return {"profile": request.app.state.workspace.save_profile(me, body, on=today(request))}
+    return {"profile": workspace.save_profile(me, body, on=on)}
 
 
-@router.get("/pathway")
-def api_pathway(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
-    report: dict[str, Any] = request.app.state.workspace.pathway(me, user, on=today(request))
+@router.get("/pathway", response_model=PathwayOut)
+def api_pathway(me: Me, workspace: WorkspaceDep, on: Today, user: UserId = None) -> dict[str, Any]:
+    report: dict[str, Any] = workspace.pathway(me, user, on=on)
     return report
 
 
-@router.get("/programs")
+@router.get("/programs", response_model=SearchOut)
 def api_programs(
-    request: Request,
     me: Me,
+    workspace: WorkspaceDep,
+    on: Today,
     q: Annotated[str, Query(max_length=200)] = "",
     specialty: Annotated[list[str] | None, Query(max_length=50)] = None,
     state: Annotated[list[str] | None, Query(max_length=60)] = None,
@@ -72,84 +88,90 @@ def api_programs(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     user: UserId = None,
 ) -> dict[str, Any]:
-    query = SearchQuery(text=q, specialties=tuple(specialty or ()), states=tuple(state or ()), visa=visa or None,
-                        visa_unknown=visa_unknown, all_specialties=all_specialties,
-                        sort=sort, limit=limit, offset=offset)  # fmt: skip
-    result = request.app.state.workspace.search(me, query, on=today(request), owner_id=user)
+    query = parse_search(text=q, specialties=specialty or (), states=state or (), visa=visa,
+                         visa_unknown=visa_unknown, all_specialties=all_specialties,
+                         sort=sort, limit=limit, offset=offset)  # fmt: skip
+    result = workspace.search(me, query, on=on, owner_id=user)
     out: dict[str, Any] = result.to_dict()
     return out
 
 
-@router.get("/programs/{code}")
-def api_program(request: Request, me: Me, code: str) -> dict[str, Any]:
-    out: dict[str, Any] = request.app.state.workspace.program(me, code, on=today(request)).to_dict()
+@router.get("/programs/{code}", response_model=ProgramOut)
+def api_program(me: Me, workspace: WorkspaceDep, on: Today, code: str) -> dict[str, Any]:
+    out: dict[str, Any] = workspace.program(me, code, on=on).to_dict()
     return out
 
 
-@router.get("/saved")
-def api_saved(request: Request, me: Me, user: UserId = None) -> dict[str, Any]:
-    return {"saved": request.app.state.workspace.saved(me, user)}
+@router.get("/saved", response_model=SavedOut)
+def api_saved(me: Me, workspace: WorkspaceDep, user: UserId = None) -> dict[str, Any]:
+    return {"saved": workspace.saved(me, user)}
 
 
-@router.put("/saved/{code}", dependencies=[Csrf])
-def api_save(request: Request, me: Me, code: str, body: Note | None = None) -> dict[str, Any]:
-    added = request.app.state.workspace.save_program(me, code, body.note if body else "")
+@router.put("/saved/{code}", dependencies=[Csrf], response_model=Saving)
+def api_save(
+    me: Me, workspace: WorkspaceDep, code: str, body: Note | None = None
+) -> dict[str, Any]:
+    added = workspace.save_program(me, code, body.note if body else "")
     return {"saved": code, "added": added}
 
 
-@router.delete("/saved/{code}", dependencies=[Csrf])
-def api_unsave(request: Request, me: Me, code: str) -> dict[str, Any]:
-    request.app.state.workspace.unsave_program(me, code)
+@router.delete("/saved/{code}", dependencies=[Csrf], response_model=RemovedCode)
+def api_unsave(me: Me, workspace: WorkspaceDep, code: str) -> dict[str, Any]:
+    workspace.unsave_program(me, code)
     return {"removed": code}
 
 
-@router.get("/shares")
-def api_shares(request: Request, me: Me) -> dict[str, Any]:
-    return {"shares": request.app.state.workspace.shares(me)}
+@router.get("/shares", response_model=SharesOut)
+def api_shares(me: Me, workspace: WorkspaceDep) -> dict[str, Any]:
+    return {"shares": workspace.shares(me)}
 
 
-@router.post("/shares", status_code=201, dependencies=[Csrf])
-def api_share(request: Request, me: Me, body: ShareWith) -> dict[str, Any]:
+@router.post("/shares", status_code=201, dependencies=[Csrf], response_model=SharesOut)
+def api_share(me: Me, workspace: WorkspaceDep, body: ShareWith) -> dict[str, Any]:
     """Share read-only with an advisor's email (your password first).  It is ``pending`` until a
     verified advisor account of that address exists, and lapses if none does in time."""
-    request.app.state.workspace.share(me, body.advisor_email, password=body.password)
-    return {"shares": request.app.state.workspace.shares(me)}
+    workspace.share(me, body.advisor_email, password=body.password)
+    return {"shares": workspace.shares(me)}
 
 
-@router.delete("/shares/{share_id}", dependencies=[Csrf])
-def api_revoke(request: Request, me: Me, share_id: RowId) -> dict[str, Any]:
-    request.app.state.workspace.revoke(me, share_id)
-    return {"shares": request.app.state.workspace.shares(me)}
+@router.delete("/shares/{share_id}", dependencies=[Csrf], response_model=SharesOut)
+def api_revoke(me: Me, workspace: WorkspaceDep, share_id: RowId) -> dict[str, Any]:
+    workspace.revoke(me, share_id)
+    return {"shares": workspace.shares(me)}
 
 
-@router.get("/cohort")
-def api_cohort(request: Request, me: Me) -> dict[str, Any]:
-    return {"applicants": request.app.state.workspace.cohort(me)}
+@router.get("/cohort", response_model=CohortOut)
+def api_cohort(me: Me, workspace: WorkspaceDep) -> dict[str, Any]:
+    return {"applicants": workspace.cohort(me)}
 
 
-@router.post("/odds", status_code=202, dependencies=[Csrf])
-def api_start_odds(request: Request, me: Me, body: OddsRequest) -> dict[str, Any]:
-    job = request.app.state.workspace.start_odds(me, specialty=body.specialty, on=today(request))
+@router.post("/odds", status_code=202, dependencies=[Csrf], response_model=JobStarted)
+def api_start_odds(me: Me, workspace: WorkspaceDep, on: Today, body: OddsRequest) -> dict[str, Any]:
+    job = workspace.start_odds(me, specialty=body.specialty, on=on)
     return {"job": job, "status_url": f"/api/odds/{job}"}
 
 
-@router.get("/odds/{job}", response_model=OddsJob)
-def api_odds(request: Request, me: Me, job: str) -> dict[str, Any]:
+@router.get("/odds/{job}", response_model=OddsJobOut)
+def api_odds(me: Me, workspace: WorkspaceDep, job: str) -> dict[str, Any]:
     """The run's status and progress, and when done the funnel answer (docs/reference/odds.md)."""
-    out: dict[str, Any] = request.app.state.workspace.odds_job(me, job)
+    out: dict[str, Any] = workspace.odds_job(me, job)
     return out
 
 
-@router.get("/odds/{job}/plot.png", response_class=Response)
-def api_odds_plot(request: Request, me: Me, job: str) -> Response:
+@router.get(
+    "/odds/{job}/plot.png",
+    response_class=Response,
+    responses=file_response("image/png", "the run's plot"),
+)
+def api_odds_plot(me: Me, workspace: WorkspaceDep, job: str) -> Response:
     """The run's plot (PNG, drawn once when the run finished)."""
-    return Response(request.app.state.workspace.odds_plot(me, job), media_type="image/png")
+    return Response(workspace.odds_plot(me, job), media_type="image/png")
 
 
-@router.get("/export")
-def api_export(request: Request, me: Me) -> dict[str, Any]:
-    out: dict[str, Any] = request.app.state.tracker.export(me)
-    out.update(
-        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
-    )
+@router.get("/export", response_model=ExportOut)
+def api_export(
+    me: Me, season: SeasonDep, organisations: OrganisationsDep, couples: CouplesDep
+) -> dict[str, Any]:
+    out: dict[str, Any] = season.export(me)
+    out.update(organisations.export(me), couple=couples.export(me))
     return out

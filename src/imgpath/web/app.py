@@ -27,13 +27,13 @@ from starlette.exceptions import HTTPException
 from imgpath.errors import ImgpathError
 from imgpath.services.accounts import AccountPolicy, Accounts
 from imgpath.services.catalog import Catalog, open_catalog
-from imgpath.services.couples import Couples
-from imgpath.services.mail import Mailer, MailSettings
+from imgpath.services.mail import Mailer, MailQueue, MailSettings
 from imgpath.services.market_model import DEFAULT_YEAR
-from imgpath.services.odds_queue import OddsQueue, OddsWorker, QueueLimits
-from imgpath.services.organisations import Organisations
-from imgpath.services.tracker import Tracker
 from imgpath.services.workspace import OddsSettings, SharingPolicy, Workspace
+from imgpath.services.workspace.couples import Couples
+from imgpath.services.workspace.odds_queue import OddsQueue, OddsWorker, QueueLimits
+from imgpath.services.workspace.organisations import Organisations
+from imgpath.services.workspace.season import Tracker
 from imgpath.settings import Settings, load_settings, prepare_data_dir
 from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.jobs_store import JobsStore
@@ -84,6 +84,7 @@ class Services:
     queue: OddsQueue
     organisations: Organisations
     couples: Couples
+    mail: MailQueue
 
     def worker(self) -> OddsWorker:
         return OddsWorker(
@@ -91,6 +92,7 @@ class Services:
         )
 
     def close(self) -> None:
+        self.mail.close()
         self.catalog.close()
 
 
@@ -110,8 +112,13 @@ def build_services(settings: Settings, *, echo_mail: bool = True) -> Services:
                            share_pending_days=settings.share_pending_days,
                            signin_attempts=settings.signin_attempts, signin_window=settings.signin_window,
                            signin_max_delay=settings.signin_max_delay,
-                           signups_per_hour=settings.signups_per_hour, public_url=settings.public_url)  # fmt: skip
-    accounts = Accounts(store, SecurityStore(engine), Mailer(mail), policy)
+                           signups_per_hour=settings.signups_per_hour, public_url=settings.public_url,
+                           mails_per_address=settings.mails_per_address_hour,
+                           mails_per_client=settings.mails_per_client_hour)  # fmt: skip
+    mail_queue = MailQueue()
+    accounts = Accounts(
+        store, SecurityStore(engine), Mailer(mail), policy, deliver=mail_queue.submit
+    )
     queue = OddsQueue(JobsStore(engine), QueueLimits(per_user=settings.odds_jobs_per_user,
                                                      overall=settings.odds_queue_limit, keep=settings.odds_keep))  # fmt: skip
     workspace = Workspace(store, catalog, queue, OddsSettings(settings.odds_runs, settings.odds_scale),
@@ -121,7 +128,8 @@ def build_services(settings: Settings, *, echo_mail: bool = True) -> Services:
     tracker = Tracker(TrackerStore(engine), workspace)
     organisations = Organisations(OrganisationsStore(engine))
     couples = Couples(CouplesStore(engine), catalog, reauthenticate=accounts.reauthenticate)
-    return Services(settings, catalog, accounts, workspace, tracker, queue, organisations, couples)
+    return Services(settings, catalog, accounts, workspace, tracker, queue, organisations, couples,
+                    mail_queue)  # fmt: skip
 
 
 class _Housekeeping:

@@ -14,21 +14,42 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from imgpath.errors import Problem
-from imgpath.services.accounts import Account
-from imgpath.services.inputs import FormError, text_problems
+from imgpath.errors import FormError, Problem
+from imgpath.services.accounts import Account, Accounts
+from imgpath.services.catalog import Catalog
+from imgpath.services.inputs import text_problems
+from imgpath.services.workspace.couples import Couples
+from imgpath.services.workspace.organisations import Organisations
+from imgpath.services.workspace.season import Tracker
+from imgpath.services.workspace.workspace import Workspace
+from imgpath.settings import Settings
 from imgpath.web.security import check_csrf, current_account
 
 __all__ = [
+    "AccountsDep",
+    "CatalogDep",
+    "CouplesDep",
     "Csrf",
     "Form",
     "Me",
+    "OrganisationsDep",
     "RowId",
+    "SeasonDep",
+    "SettingsDep",
+    "Today",
     "UserId",
+    "WorkspaceDep",
+    "accounts_of",
+    "catalog_of",
     "clean_parameters",
+    "couples_of",
     "download",
     "form_data",
+    "organisations_of",
+    "season_of",
+    "settings_of",
     "today",
+    "workspace_of",
 ]
 
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="a record's id")]
@@ -116,6 +137,57 @@ def today(request: Request) -> date:
     return pinned or date.today()  # noqa: DTZ011 - the web edge owns the clock
 
 
+def _services(request: Request) -> Any:
+    """The app's services (``imgpath.web.app.Services``, built once by the composition root)."""
+    return request.app.state.services
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = _services(request).settings
+    return settings
+
+
+def accounts_of(request: Request) -> Accounts:
+    accounts: Accounts = _services(request).accounts
+    return accounts
+
+
+def workspace_of(request: Request) -> Workspace:
+    workspace: Workspace = _services(request).workspace
+    return workspace
+
+
+def season_of(request: Request) -> Tracker:
+    season: Tracker = _services(request).tracker
+    return season
+
+
+def catalog_of(request: Request) -> Catalog:
+    catalog: Catalog = _services(request).catalog
+    return catalog
+
+
+def organisations_of(request: Request) -> Organisations:
+    organisations: Organisations = _services(request).organisations
+    return organisations
+
+
+def couples_of(request: Request) -> Couples:
+    couples: Couples = _services(request).couples
+    return couples
+
+
+Today = Annotated[date, Depends(today)]
+"""The evaluation day: pinned in tests, else the real date (the web edge owns the clock)."""
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+AccountsDep = Annotated[Accounts, Depends(accounts_of)]
+WorkspaceDep = Annotated[Workspace, Depends(workspace_of)]
+SeasonDep = Annotated[Tracker, Depends(season_of)]
+CatalogDep = Annotated[Catalog, Depends(catalog_of)]
+OrganisationsDep = Annotated[Organisations, Depends(organisations_of)]
+CouplesDep = Annotated[Couples, Depends(couples_of)]
+
+
 def download(body: bytes | str, media_type: str, filename: str) -> Response:
     """A file the browser saves rather than shows (CSV, calendar, JSON export), with a safe name:
     letters, digits, dot, dash and underscore only (RFC 6266 ``filename``)."""
@@ -123,7 +195,3 @@ def download(body: bytes | str, media_type: str, filename: str) -> Response:
     safe = safe.lstrip(".") or "download"
     return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{safe[:100]}"'})  # fmt: skip
-
-
-def services(request: Request) -> Any:
-    return request.app.state

@@ -18,20 +18,17 @@ from starlette.exceptions import HTTPException
 from imgpath.errors import (
     AuthenticationError,
     BusyError,
+    CsrfError,
     EngineError,
+    FormError,
     ImgpathError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
 )
-from imgpath.services.inputs import FormError
 
 __all__ = ["STATUSES", "CsrfError", "handle", "handle_http", "status_of"]
-
-
-class CsrfError(ImgpathError):
-    """A form or API call without this session's CSRF token."""
 
 
 STATUSES: dict[type[ImgpathError], int] = {

@@ -12,9 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from imgpath.core.catalog.search import SearchQuery
-from imgpath.services.inputs import FormError
-from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.catalog import parse_search
+from imgpath.errors import FormError
+from imgpath.web.deps import Csrf, Form, Me, SettingsDep, UserId, WorkspaceDep, today
 from imgpath.web.pages_claims import program_response
 from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
 from imgpath.web.responses import render
@@ -26,8 +26,9 @@ router = APIRouter(include_in_schema=False)
 
 # ---------------------------------------------------------------------------- profile
 @router.get("/profile")
-def profile_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def profile_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     profile = workspace.profile(me, user)
     owner = workspace.owner(me, user)
     return render(request, "profile.html", me=me, owner=owner, sections=SECTIONS, values=form_values(profile),
@@ -42,14 +43,15 @@ def _yaml(profile: dict[str, Any]) -> str:
 
 
 @router.post("/profile", dependencies=[Csrf])
-def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def save_profile(
+    request: Request, me: Me, workspace: WorkspaceDep, settings: SettingsDep, form: Form
+) -> HTMLResponse:
     stored = workspace.profile(me)
     try:
         data = apply_form(
             stored if not form.get("yaml", "").strip() else {},
             form,
-            most_bytes=request.app.state.settings.max_profile_bytes,
+            most_bytes=settings.max_profile_bytes,
         )
         saved = workspace.save_profile(me, data, on=today(request))
     except FormError as exc:
@@ -62,20 +64,17 @@ def save_profile(request: Request, me: Me, form: Form) -> HTMLResponse:
 
 # ---------------------------------------------------------------------------- programs
 @router.get("/programs")
-def programs_page(request: Request, me: Me, q: str = "", specialty: str = "", state: str = "", visa: str = "",
+def programs_page(request: Request, me: Me, workspace: WorkspaceDep, q: str = "", specialty: str = "", state: str = "", visa: str = "",
                   all_specialties: bool = False, visa_unknown: bool = False,
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0, user: UserId = None) -> HTMLResponse:  # fmt: skip
-    workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     filters = {"q": q, "specialty": specialty, "state": state, "visa": visa,
                "all_specialties": all_specialties, "visa_unknown": visa_unknown}  # fmt: skip
-    query = SearchQuery(text=q.strip()[:200], specialties=(specialty.strip()[:200],) if specialty.strip() else (),
-                        states=(state.strip().upper()[:10],) if state.strip() else (), visa=visa[:10] or None,
-                        visa_unknown=visa_unknown, all_specialties=all_specialties,
-                        sort="fit", limit=20, offset=offset)  # fmt: skip
     errors: dict[str, str] = {}
     result = None
     try:
+        query = parse_search(text=q, specialties=[specialty], states=[state], visa=visa[:10],
+                             visa_unknown=visa_unknown, all_specialties=all_specialties, offset=offset)  # fmt: skip
         result = workspace.search(me, query, on=today(request), owner_id=user)
     except FormError as exc:
         errors = exc.by_field()
@@ -92,12 +91,12 @@ def program_page(request: Request, me: Me, code: str) -> HTMLResponse:
 
 
 @router.post("/programs/{code}/save", dependencies=[Csrf])
-def save_program(request: Request, me: Me, code: str) -> HTMLResponse:
-    request.app.state.workspace.save_program(me, code)
+def save_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    workspace.save_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=True)
 
 
 @router.post("/programs/{code}/unsave", dependencies=[Csrf])
-def unsave_program(request: Request, me: Me, code: str) -> HTMLResponse:
-    request.app.state.workspace.unsave_program(me, code)
+def unsave_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
+    workspace.unsave_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=False)

@@ -13,9 +13,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from imgpath.errors import AuthenticationError, PermissionDeniedError, RateLimitedError
+from imgpath.services.accounts import Account
 from imgpath.services.inputs import FormError
 from imgpath.web.api_accounts import CHECK_INBOX
-from imgpath.web.deps import Csrf, Form, Me, RowId, download
+from imgpath.web.deps import (
+    CouplesDep,
+    Csrf,
+    Form,
+    Me,
+    OrganisationsDep,
+    RowId,
+    SeasonDep,
+    download,
+)
 from imgpath.web.responses import render, see_other
 from imgpath.web.security import client_address, current_session, sign_in, sign_out
 from imgpath.web.viewer import HOME
@@ -50,10 +60,16 @@ def verify_page(request: Request, token: str = "") -> HTMLResponse:
                   button="Confirm my email", errors={})  # fmt: skip
 
 
+def _signed_in_account(request: Request) -> Account | None:
+    session = current_session(request)
+    return session.account if session is not None else None
+
+
 @router.post("/verify", dependencies=[Csrf])
 def verify(request: Request, form: Form) -> Response:
     try:
-        request.app.state.accounts.verify(form.get("token", ""))
+        request.app.state.accounts.verify(form.get("token", ""), password=form.get("password", ""),
+                                          signed_in=_signed_in_account(request))  # fmt: skip
     except FormError as exc:
         return render(request, "token.html", 422, title="Confirm your email", action="/verify",
                       token=form.get("token", "")[:100], button="Confirm my email", errors=exc.by_field())  # fmt: skip
@@ -146,7 +162,9 @@ def email_confirm_page(request: Request, token: str = "") -> HTMLResponse:
 @router.post("/email/confirm", dependencies=[Csrf])
 def email_confirm(request: Request, form: Form) -> Response:
     try:
-        request.app.state.accounts.confirm_email_change(form.get("token", ""))
+        request.app.state.accounts.confirm_email_change(
+            form.get("token", ""), password=form.get("password", ""),
+            signed_in=_signed_in_account(request))  # fmt: skip
     except FormError as exc:
         return render(request, "token.html", 422, title="Confirm your new email", action="/email/confirm",
                       token=form.get("token", "")[:100], button="Use this email", errors=exc.by_field())  # fmt: skip
@@ -199,9 +217,19 @@ def account_password(request: Request, me: Me, form: Form) -> Response:
 def account_email(request: Request, me: Me, form: Form) -> Response:
     try:
         request.app.state.accounts.request_email_change(me, new_email=form.get("new_email", ""),
-                                                        password=form.get("password", ""))  # fmt: skip
+                                                        password=form.get("password", ""),
+                                                        client=client_address(request))  # fmt: skip
     except FormError as exc:
         return _account(request, me, 422, exc.by_field(), form)
+    return _account(request, me, notice=CHECK_INBOX)
+
+
+@router.post("/account/verify-email", dependencies=[Csrf])
+def account_verify_email(request: Request, me: Me) -> Response:
+    try:
+        request.app.state.accounts.send_verification(me, client=client_address(request))
+    except FormError as exc:
+        return _account(request, me, 422, exc.by_field())
     return _account(request, me, notice=CHECK_INBOX)
 
 
@@ -223,11 +251,11 @@ def revoke(request: Request, me: Me, share_id: RowId) -> Response:
 
 
 @router.get("/account/export.json")
-def export(request: Request, me: Me) -> Response:
-    data = request.app.state.tracker.export(me)
-    data.update(
-        request.app.state.organisations.export(me), couple=request.app.state.couples.export(me)
-    )
+def export(
+    me: Me, season: SeasonDep, organisations: OrganisationsDep, couples: CouplesDep
+) -> Response:
+    data = season.export(me)
+    data.update(organisations.export(me), couple=couples.export(me))
     return download(
         json.dumps(data, indent=2, default=str), "application/json", "imgpath-my-data.json"
     )

@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, demo_available
+from imgpath.services.accounts import Accounts
 from imgpath.services.guides import SECTIONS, guide, guide_image, guides
+from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, demo_available
+from imgpath.web.deps import AccountsDep
 from imgpath.web.responses import render, see_other
 from imgpath.web.viewer import HOME, signed_in
 
@@ -24,21 +26,21 @@ _LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
 
 @router.get("/")
-def home(request: Request) -> Response:
+def home(request: Request, accounts: AccountsDep) -> Response:
     """Signed in: your workspace.  Signed out: the landing page."""
     me = signed_in(request)
     if me is not None:
         return see_other(HOME.get(me.role, "/cohort"))
-    return _landing(request)
+    return _landing(request, accounts)
 
 
 @router.get("/about")
-def about(request: Request) -> HTMLResponse:
-    return _landing(request)
+def about(request: Request, accounts: AccountsDep) -> HTMLResponse:
+    return _landing(request, accounts)
 
 
-def _landing(request: Request) -> HTMLResponse:
-    demo = demo_available(request.app.state.accounts)
+def _landing(request: Request, accounts: Accounts) -> HTMLResponse:
+    demo = demo_available(accounts)
     return render(request, "landing.html", me=signed_in(request), guides=guides("how-to"),
                   demo={"email": DEMO_EMAIL, "password": DEMO_PASSWORD} if demo else None)  # fmt: skip
 

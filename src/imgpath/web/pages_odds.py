@@ -1,7 +1,7 @@
 """The odds page: start a run (it computes in the background), watch its progress, read the
 funnel (applications -> interviews -> the Match) as a plot and a table.
 
-The run is queued (``services.odds_queue``) and computed by a worker with
+The run is queued (``services.workspace.odds_queue``) and computed by a worker with
 ``imgpath.market.odds_answer``; the page polls ``/odds/jobs/{job}`` (htmx) until it is done.
 """
 
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from imgpath.errors import InvalidInputError
-from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.web.deps import Csrf, Form, Me, UserId, WorkspaceDep, today
 from imgpath.web.responses import render, see_other
 
 __all__ = ["router"]
@@ -20,8 +20,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/odds")
-def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
-    workspace = request.app.state.workspace
+def odds_page(
+    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
+) -> HTMLResponse:
     owner = workspace.owner(me, user)
     job = workspace.latest_odds(me, user)
     specialty = (workspace.profile(me, user).get("targets") or {}).get("specialty", "")
@@ -30,8 +31,7 @@ def odds_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 
 @router.post("/odds", dependencies=[Csrf])
-def start_odds(request: Request, me: Me, form: Form) -> Response:
-    workspace = request.app.state.workspace
+def start_odds(request: Request, me: Me, workspace: WorkspaceDep, form: Form) -> Response:
     try:
         workspace.start_odds(me, specialty=form.get("specialty", ""), on=today(request))
     except InvalidInputError as exc:
@@ -41,13 +41,11 @@ def start_odds(request: Request, me: Me, form: Form) -> Response:
 
 
 @router.get("/odds/jobs/{job}")
-def odds_job(request: Request, me: Me, job: str) -> HTMLResponse:
-    return render(
-        request, "_odds_job.html", me=me, job=request.app.state.workspace.odds_job(me, job)
-    )
+def odds_job(request: Request, me: Me, workspace: WorkspaceDep, job: str) -> HTMLResponse:
+    return render(request, "_odds_job.html", me=me, job=workspace.odds_job(me, job))
 
 
 @router.get("/odds/jobs/{job}/plot.png")
-def odds_plot(request: Request, me: Me, job: str) -> Response:
+def odds_plot(me: Me, workspace: WorkspaceDep, job: str) -> Response:
     """The funnel plot (PNG, drawn once when the run finished)."""
-    return Response(request.app.state.workspace.odds_plot(me, job), media_type="image/png")
+    return Response(workspace.odds_plot(me, job), media_type="image/png")

@@ -15,11 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from imgpath.errors import InvalidInputError
+from imgpath.errors import FormError, InvalidInputError
 from imgpath.services.accounts import Account
-from imgpath.services.inputs import FormError
 from imgpath.services.pathway import rule_index, rule_record
-from imgpath.web.deps import Csrf, Form, Me, UserId, today
+from imgpath.services.workspace import Workspace
+from imgpath.web.deps import Csrf, Form, Me, SettingsDep, Today, UserId, WorkspaceDep
 from imgpath.web.profile_form import apply_form, question_fields
 from imgpath.web.responses import render, see_other
 from imgpath.web.viewer import signed_in
@@ -30,11 +30,11 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/pathway")
-def pathway_page(request: Request, me: Me, user: UserId = None,
+def pathway_page(request: Request, me: Me, workspace: WorkspaceDep, on: Today, user: UserId = None,
                  since: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:  # fmt: skip
     """The plan; ``since`` (YYYY-MM-DD) adds the rules that began, ended or changed since then
     and touch this person (the policy alert of ``imgpath plan --changes-since``)."""
-    return _page(request, me, user, since=since)
+    return _page(request, workspace, on, me, user, since=since)
 
 
 def _since(text: str, on: date) -> tuple[date | None, str]:
@@ -52,12 +52,10 @@ def _since(text: str, on: date) -> tuple[date | None, str]:
     return day, ""
 
 
-def _page(request: Request, me: Account, user: int | None, status: int = 200,
-          answer_errors: list[str] | None = None, since: str = "") -> HTMLResponse:  # fmt: skip
-    workspace = request.app.state.workspace
+def _page(request: Request, workspace: Workspace, on: date, me: Account, user: int | None,
+          status: int = 200, answer_errors: list[str] | None = None, since: str = "") -> HTMLResponse:  # fmt: skip
     owner = workspace.owner(me, user)
     readonly = owner.id != me.id
-    on = today(request)
     changes_since, since_error = _since(since, on)
     context = {"me": me, "owner": owner, "readonly": readonly, "answers": {}, "error": since_error,
                "report": None, "answer_errors": answer_errors or [], "since": since.strip(),
@@ -79,31 +77,30 @@ def _page(request: Request, me: Account, user: int | None, status: int = 200,
 
 
 @router.post("/pathway/answer", dependencies=[Csrf])
-def answer_question(request: Request, me: Me, form: Form) -> Response:
+def answer_question(request: Request, me: Me, workspace: WorkspaceDep, settings: SettingsDep,
+                    on: Today, form: Form) -> Response:  # fmt: skip
     """Answer one of the plan's questions in place: the fields posted change the saved profile
     (the same form rules and validation as the profile page), then back to the plan."""
-    workspace = request.app.state.workspace
     try:
         data = apply_form(workspace.profile(me), {k: v for k, v in form.items() if k != "yaml"},
-                          most_bytes=request.app.state.settings.max_profile_bytes)  # fmt: skip
-        workspace.save_profile(me, data, on=today(request))
+                          most_bytes=settings.max_profile_bytes)  # fmt: skip
+        workspace.save_profile(me, data, on=on)
     except FormError as exc:
         problems = [
             f"{p.location}: {p.message}" + (f"; {p.hint}" if p.hint else "") for p in exc.problems
         ]
-        return _page(request, me, None, 422, problems)
+        return _page(request, workspace, on, me, None, 422, problems)
     return see_other("/pathway#questions")
 
 
 @router.get("/rules")
-def rules_page(request: Request) -> HTMLResponse:
+def rules_page(request: Request, on: Today) -> HTMLResponse:
     """Every rule imgpath knows, by jurisdiction and topic, with its grade and dates."""
-    return render(request, "rules.html", me=signed_in(request), rules=rule_index(today(request)),
-                  on=today(request))  # fmt: skip
+    return render(request, "rules.html", me=signed_in(request), rules=rule_index(on), on=on)
 
 
 @router.get("/rules/{rule_id}")
-def rule_page(request: Request, rule_id: str) -> HTMLResponse:
+def rule_page(request: Request, on: Today, rule_id: str) -> HTMLResponse:
     """One rule: open to everyone (rules are public facts with public sources)."""
-    rule = rule_record(rule_id[:120], today(request))
+    rule = rule_record(rule_id[:120], on)
     return render(request, "rule.html", me=signed_in(request), rule=rule)

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from imgpath.core.support.model import KINDS
 from imgpath.errors import InvalidInputError
-from imgpath.web.deps import Me, UserId, today
+from imgpath.support import KINDS
+from imgpath.web.deps import Me, Today, UserId, WorkspaceDep
 from imgpath.web.responses import render
 
 __all__ = ["router"]
@@ -23,18 +23,19 @@ router = APIRouter(include_in_schema=False)
 def support_page(
     request: Request,
     me: Me,
+    workspace: WorkspaceDep,
+    on: Today,
     kind: Annotated[list[str] | None, Query(max_length=40)] = None,
     state: str = "",
     everything: bool = False,
     user: UserId = None,
 ) -> HTMLResponse:
-    workspace = request.app.state.workspace
     owner = workspace.owner(me, user)
     kinds = tuple(k for k in (kind or [])[:10] if k)
     states = tuple(s for s in state.replace(";", ",").split(",")[:10] if s.strip())
     filters = {"kinds": kinds, "state": state[:40], "everything": everything}
     try:
-        found = workspace.support(me, user, on=today(request), kinds=kinds, states=states,
+        found = workspace.support(me, user, on=on, kinds=kinds, states=states,
                                   include_unfit=everything)  # fmt: skip
     except InvalidInputError as exc:
         return render(request, "support.html", 422, me=me, owner=owner, found=None, kinds=KINDS,

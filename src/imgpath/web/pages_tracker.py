@@ -15,41 +15,52 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from imgpath.errors import FormError
 from imgpath.services.accounts import Account
-from imgpath.services.inputs import FormError, check_id
-from imgpath.services.tracker import (
+from imgpath.services.inputs import check_id
+from imgpath.services.workspace.season import (
     APPLICATION_STATUSES,
     DOCUMENT_KINDS,
     LETTER_KINDS,
-    LETTERS_PER_PROGRAM,
     ROTATION_KINDS,
     SERVICES,
 )
-from imgpath.web.deps import Csrf, Form, Me, RowId, UserId, download, today
+from imgpath.web.deps import (
+    Csrf,
+    Form,
+    Me,
+    RowId,
+    SeasonDep,
+    UserId,
+    download,
+    season_of,
+    today,
+    workspace_of,
+)
 from imgpath.web.responses import render, see_other
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 CHOICES = {"statuses": APPLICATION_STATUSES, "services": SERVICES, "letter_kinds": LETTER_KINDS,
-           "document_kinds": DOCUMENT_KINDS, "rotation_kinds": ROTATION_KINDS,
-           "letters_per_program": LETTERS_PER_PROGRAM}  # fmt: skip
+           "document_kinds": DOCUMENT_KINDS, "rotation_kinds": ROTATION_KINDS}  # fmt: skip
 
 
 def _page(request: Request, me: Account, name: str, user: UserId = None, *, status: int = 200,
           errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
           **extra: Any) -> HTMLResponse:  # fmt: skip
     """A tracker page with everything it shows, for the owner or an advisor reading it."""
-    tracker = request.app.state.tracker
-    owner = request.app.state.workspace.owner(me, user)
+    tracker = season_of(request)
+    owner = workspace_of(request).owner(me, user)
     readonly = owner.id != me.id
     context: dict[str, Any] = {"me": me, "owner": owner, "readonly": readonly, "errors": errors or {},
                                "values": values or {}, "user": user, **CHOICES, **extra}  # fmt: skip
     on = today(request)
+    context["letters_per_program"] = tracker.letters_limit(on)
     if name == "applications.html":
         context["applications"] = tracker.applications(me, user)
         context["costs"] = tracker.costs(me, user, on=on)
-        context["saved_list"] = request.app.state.workspace.saved(me, user)
+        context["saved_list"] = workspace_of(request).saved(me, user)
     elif name == "letters.html":
         context["letters"] = tracker.letters(me, user)
         context["documents"] = tracker.documents(me, user)
@@ -69,9 +80,9 @@ def _page(request: Request, me: Account, name: str, user: UserId = None, *, stat
 def _my_programs(request: Request, me: Account, user: int | None) -> list[dict[str, str]]:
     """Programs I applied to or saved, for pick lists (code and name)."""
     seen: dict[str, str] = {}
-    for a in request.app.state.tracker.applications(me, user):
+    for a in season_of(request).applications(me, user):
         seen[a["program"]["code"]] = a["program"]["name"]
-    for s in request.app.state.workspace.saved(me, user):
+    for s in workspace_of(request).saved(me, user):
         seen.setdefault(s["code"], s["name"])
     return [{"code": c, "name": n} for c, n in seen.items()]
 
@@ -92,8 +103,8 @@ def applications_page(request: Request, me: Me, user: UserId = None) -> HTMLResp
 
 
 @router.post("/applications", dependencies=[Csrf])
-def track(request: Request, me: Me, form: Form) -> Response:
-    tracker, on = request.app.state.tracker, today(request)
+def track(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
+    tracker, on = season, today(request)
     # the form's empty notes box means "no change", not "erase the notes"
     return _change(request, me, form, "applications.html", "/applications",
                          lambda form: tracker.track(me, {k: v for k, v in form.items()
@@ -101,13 +112,13 @@ def track(request: Request, me: Me, form: Form) -> Response:
 
 
 @router.post("/applications/{code}/remove", dependencies=[Csrf])
-def untrack(request: Request, me: Me, code: str) -> Response:
-    request.app.state.tracker.untrack(me, code)
+def untrack(me: Me, season: SeasonDep, code: str) -> Response:
+    season.untrack(me, code)
     return see_other("/applications")
 
 
 @router.post("/applications/import", dependencies=[Csrf])
-async def import_applications(request: Request, me: Me) -> Response:
+async def import_applications(request: Request, me: Me, season: SeasonDep) -> Response:
     """The CSV upload (the body is capped at IMGPATH_MAX_UPLOAD_BYTES while it streams in);
     parsing and saving run in the thread pool."""
     form = await request.form()
@@ -115,7 +126,7 @@ async def import_applications(request: Request, me: Me) -> Response:
     data = b""
     if upload is not None and not isinstance(upload, str):
         data = await upload.read()
-    tracker, on = request.app.state.tracker, today(request)
+    tracker, on = season, today(request)
     try:
         count = await run_in_threadpool(tracker.import_csv, me, data, on=on)
     except FormError as exc:
@@ -125,8 +136,8 @@ async def import_applications(request: Request, me: Me) -> Response:
 
 
 @router.get("/applications.csv")
-def applications_csv(request: Request, me: Me, user: UserId = None) -> Response:
-    return download(request.app.state.tracker.export_csv(me, user), "text/csv", "applications.csv")
+def applications_csv(me: Me, season: SeasonDep, user: UserId = None) -> Response:
+    return download(season.export_csv(me, user), "text/csv", "applications.csv")
 
 
 # ---------------------------------------------------------- letters, documents
@@ -136,56 +147,60 @@ def letters_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse:
 
 
 @router.post("/letters", dependencies=[Csrf])
-def add_letter(request: Request, me: Me, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def add_letter(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
+    tracker = season
     return _change(
         request, me, form, "letters.html", "/letters", lambda f: tracker.add_letter(me, f)
     )
 
 
 @router.post("/letters/{letter_id}/status", dependencies=[Csrf])
-def letter_status(request: Request, me: Me, letter_id: RowId, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def letter_status(
+    request: Request, me: Me, season: SeasonDep, letter_id: RowId, form: Form
+) -> Response:
+    tracker = season
     return _change(request, me, form, "letters.html", "/letters",
                          lambda f: tracker.set_letter_status(me, letter_id, f.get("status", "")))  # fmt: skip
 
 
 @router.post("/letters/{letter_id}/assign", dependencies=[Csrf])
-def assign_letter(request: Request, me: Me, letter_id: RowId, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def assign_letter(
+    request: Request, me: Me, season: SeasonDep, letter_id: RowId, form: Form
+) -> Response:
+    tracker = season
     return _change(request, me, form, "letters.html", f"/letters#letter-{letter_id}",
-                         lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", "")),
+                         lambda f: tracker.assign_letter(me, letter_id, f.get("program_code", ""), on=today(request)),
                          )  # fmt: skip
 
 
 @router.post("/letters/{letter_id}/programs/{code}/remove", dependencies=[Csrf])
-def unassign_letter(request: Request, me: Me, letter_id: RowId, code: str) -> Response:
-    request.app.state.tracker.unassign_letter(me, letter_id, code)
+def unassign_letter(me: Me, season: SeasonDep, letter_id: RowId, code: str) -> Response:
+    season.unassign_letter(me, letter_id, code)
     return see_other(f"/letters#letter-{letter_id}")
 
 
 @router.post("/letters/{letter_id}/remove", dependencies=[Csrf])
-def remove_letter(request: Request, me: Me, letter_id: RowId) -> Response:
-    request.app.state.tracker.remove_letter(me, letter_id)
+def remove_letter(me: Me, season: SeasonDep, letter_id: RowId) -> Response:
+    season.remove_letter(me, letter_id)
     return see_other("/letters")
 
 
 @router.post("/documents", dependencies=[Csrf])
-def add_document(request: Request, me: Me, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def add_document(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
+    tracker = season
     return _change(request, me, form, "letters.html", "/letters#documents",
                          lambda f: tracker.add_document(me, f))  # fmt: skip
 
 
 @router.post("/documents/{doc_id}/done", dependencies=[Csrf])
-def document_done(request: Request, me: Me, doc_id: RowId, form: Form) -> Response:
-    request.app.state.tracker.set_document_done(me, doc_id, done=form.get("done") == "yes")
+def document_done(me: Me, season: SeasonDep, doc_id: RowId, form: Form) -> Response:
+    season.set_document_done(me, doc_id, done=form.get("done") == "yes")
     return see_other("/letters#documents")
 
 
 @router.post("/documents/{doc_id}/remove", dependencies=[Csrf])
-def remove_document(request: Request, me: Me, doc_id: RowId) -> Response:
-    request.app.state.tracker.remove_document(me, doc_id)
+def remove_document(me: Me, season: SeasonDep, doc_id: RowId) -> Response:
+    season.remove_document(me, doc_id)
     return see_other("/letters#documents")
 
 
@@ -196,16 +211,16 @@ def rotations_page(request: Request, me: Me, user: UserId = None) -> HTMLRespons
 
 
 @router.post("/rotations", dependencies=[Csrf])
-def add_rotation(request: Request, me: Me, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def add_rotation(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
+    tracker = season
     return _change(
         request, me, form, "rotations.html", "/rotations", lambda f: tracker.add_rotation(me, f)
     )
 
 
 @router.post("/rotations/{rotation_id}/remove", dependencies=[Csrf])
-def remove_rotation(request: Request, me: Me, rotation_id: RowId) -> Response:
-    request.app.state.tracker.remove_rotation(me, rotation_id)
+def remove_rotation(me: Me, season: SeasonDep, rotation_id: RowId) -> Response:
+    season.remove_rotation(me, rotation_id)
     return see_other("/rotations")
 
 
@@ -217,24 +232,24 @@ def rank_list_page(request: Request, me: Me, user: UserId = None, moved: str = "
 
 
 @router.post("/rank-list", dependencies=[Csrf])
-def rank_add(request: Request, me: Me, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def rank_add(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
+    tracker = season
     return _change(request, me, form, "rank_list.html", "/rank-list",
                          lambda f: tracker.rank_add(me, f.get("program_code", "")))  # fmt: skip
 
 
 @router.post("/rank-list/what-if", dependencies=[Csrf])
-def rank_what_if(request: Request, me: Me, form: Form) -> Response:
-    tracker, on = request.app.state.tracker, today(request)
+def rank_what_if(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
+    tracker, on = season, today(request)
     return _change(
         request, me, form, "rank_list.html", "/odds", lambda _f: tracker.what_if(me, on=on)
     )
 
 
 @router.post("/rank-list/{code}/move", dependencies=[Csrf])
-def rank_move(request: Request, me: Me, code: str, form: Form) -> Response:
+def rank_move(request: Request, me: Me, season: SeasonDep, code: str, form: Form) -> Response:
     code = code.strip().upper()
-    tracker = request.app.state.tracker
+    tracker = season
     direction = form.get("direction", "")
     if direction:
         tracker.rank_step(me, code, direction)
@@ -251,16 +266,18 @@ def rank_move(request: Request, me: Me, code: str, form: Form) -> Response:
 
 
 @router.post("/rank-list/{code}/supplemental", dependencies=[Csrf])
-def rank_supplemental(request: Request, me: Me, code: str, form: Form) -> Response:
-    tracker = request.app.state.tracker
+def rank_supplemental(
+    request: Request, me: Me, season: SeasonDep, code: str, form: Form
+) -> Response:
+    tracker = season
     return _change(request, me, form, "rank_list.html", f"/rank-list#entry-{code}",
                          lambda f: tracker.rank_supplemental(
                              me, code, f.get("supplemental", "").replace(";", ",").split(",")))  # fmt: skip
 
 
 @router.post("/rank-list/{code}/remove", dependencies=[Csrf])
-def rank_remove(request: Request, me: Me, code: str) -> Response:
-    request.app.state.tracker.rank_remove(me, code)
+def rank_remove(me: Me, season: SeasonDep, code: str) -> Response:
+    season.rank_remove(me, code)
     return see_other("/rank-list")
 
 
@@ -271,28 +288,26 @@ def timeline_page(request: Request, me: Me, user: UserId = None) -> HTMLResponse
 
 
 @router.get("/calendar.ics")
-def calendar(request: Request, me: Me, user: UserId = None) -> Response:
-    body = request.app.state.tracker.calendar(me, user, on=today(request))
+def calendar(request: Request, me: Me, season: SeasonDep, user: UserId = None) -> Response:
+    body = season.calendar(me, user, on=today(request))
     return download(body, "text/calendar", "imgpath-season.ics")
 
 
 # ---------------------------------------------------------------------- advisor
 @router.get("/cohort")
 def cohort_page(
-    request: Request, me: Me, q: str = "", missing: str = "", stage: str = ""
+    request: Request, me: Me, season: SeasonDep, q: str = "", missing: str = "", stage: str = ""
 ) -> HTMLResponse:
-    shown = request.app.state.tracker.cohort(me, on=today(request), words=q, stage=stage,
+    shown = season.cohort(me, on=today(request), words=q, stage=stage,
                                              missing_only=bool(missing))  # fmt: skip
-    total = len(request.app.state.workspace.cohort(me))
+    total = len(season.workspace.cohort(me))
     return render(request, "cohort.html", me=me, applicants=shown, total=total,
                   filters={"q": q, "missing": missing, "stage": stage}, statuses=APPLICATION_STATUSES)  # fmt: skip
 
 
 @router.get("/cohort.csv")
-def cohort_csv(request: Request, me: Me) -> Response:
-    return download(
-        request.app.state.tracker.cohort_csv(me, on=today(request)), "text/csv", "cohort.csv"
-    )
+def cohort_csv(request: Request, me: Me, season: SeasonDep) -> Response:
+    return download(season.cohort_csv(me, on=today(request)), "text/csv", "cohort.csv")
 
 
 @router.get("/slots")
@@ -302,39 +317,39 @@ def slots_page(request: Request, me: Me) -> HTMLResponse:
 
 def _slots(request: Request, me: Account, status: int = 200, errors: dict[str, str] | None = None,
            values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
-    return render(request, "slots.html", status, me=me, slots=request.app.state.tracker.slots(me),
-                  cohort=request.app.state.workspace.cohort(me), errors=errors or {}, values=values or {},
+    return render(request, "slots.html", status, me=me, slots=season_of(request).slots(me),
+                  cohort=workspace_of(request).cohort(me), errors=errors or {}, values=values or {},
                   rotation_kinds=ROTATION_KINDS)  # fmt: skip
 
 
 @router.post("/slots", dependencies=[Csrf])
-def add_slot(request: Request, me: Me, form: Form) -> Response:
+def add_slot(request: Request, me: Me, season: SeasonDep, form: Form) -> Response:
     try:
-        request.app.state.tracker.add_slot(me, form)
+        season.add_slot(me, form)
     except FormError as exc:
         return _slots(request, me, 422, exc.by_field(), form)
     return see_other("/slots")
 
 
 @router.post("/slots/{slot_id}/place", dependencies=[Csrf])
-def place(request: Request, me: Me, slot_id: RowId, form: Form) -> Response:
+def place(request: Request, me: Me, season: SeasonDep, slot_id: RowId, form: Form) -> Response:
     applicant, problems = check_id(form.get("applicant", ""), "applicant")
     if applicant is None:
         return _slots(request, me, 422, FormError(problems).by_field(), form)
     try:
-        request.app.state.tracker.place(me, slot_id, applicant)
+        season.place(me, slot_id, applicant)
     except FormError as exc:
         return _slots(request, me, 422, exc.by_field(), form)
     return see_other("/slots")
 
 
 @router.post("/slots/{slot_id}/applicants/{applicant_id}/remove", dependencies=[Csrf])
-def unplace(request: Request, me: Me, slot_id: RowId, applicant_id: RowId) -> Response:
-    request.app.state.tracker.unplace(me, slot_id, applicant_id)
+def unplace(me: Me, season: SeasonDep, slot_id: RowId, applicant_id: RowId) -> Response:
+    season.unplace(me, slot_id, applicant_id)
     return see_other("/slots")
 
 
 @router.post("/slots/{slot_id}/remove", dependencies=[Csrf])
-def remove_slot(request: Request, me: Me, slot_id: RowId) -> Response:
-    request.app.state.tracker.remove_slot(me, slot_id)
+def remove_slot(me: Me, season: SeasonDep, slot_id: RowId) -> Response:
+    season.remove_slot(me, slot_id)
     return see_other("/slots")

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from imgpath.errors import DocumentSyntaxError, InvalidInputError, Problem
+from imgpath.errors import DocumentSyntaxError, FormError, InvalidInputError, Problem
 from imgpath.services.documents import FORM_LIMITS, load_document
-from imgpath.services.inputs import FormError, document_problems, text_problems
+from imgpath.services.inputs import document_problems, text_problems
 
 __all__ = [
     "FIELDS",

@@ -51,8 +51,8 @@ def serve(
 ) -> None:
     import uvicorn
 
-    from imgpath.services.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
-    from imgpath.services.demo_organisation import (
+    from imgpath.services.workspace.demo_account import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo
+    from imgpath.services.workspace.demo_organisation import (
         DEMO_ORGANISATION_EMAIL,
         DEMO_ORGANISATION_PASSWORD,
         ensure_demo_organisation,
@@ -65,7 +65,11 @@ def serve(
     if demo:
         ensure_demo(services.accounts, services.workspace, tracker=services.tracker,
                     on=date.today())  # noqa: DTZ011  # fmt: skip
-        ensure_demo_organisation(services.accounts, services.organisations, on=date.today())  # noqa: DTZ011
+        ensure_demo_organisation(
+            services.accounts,
+            services.organisations,
+            on=date.today(),  # noqa: DTZ011
+        )
     services.close()
     if warm:
         _warm(out, runs=settings.odds_runs, scale=settings.odds_scale)

@@ -46,18 +46,45 @@ def test_h1_a_pending_share_is_not_readable_by_whoever_registers_the_address(
 
 
 def test_h1_an_unverified_squatter_does_not_block_the_owner(app: Any, make_client: Any) -> None:
+    """The squatter's never-verified account is not replaced by a second sign-up (that would let
+    anyone delete a pending account); the owner of the address takes it over by a reset, which
+    proves the address, and the squatter's password and link stop working."""
     squatter = make_client()
     squatter.http.post(
         "/api/signup", json={"email": "owner@example.org", "password": "squatters-pass-1"}
     )
+    old = next(x for x in outbox_links(app, "owner@example.org") if "/verify?" in x)
     owner = make_client()
-    owner.signup("owner@example.org", role="advisor")  # replaces the never-verified account
+    r = owner.http.post("/api/signup", json={"email": "owner@example.org", "password": PASSWORD,
+                                             "role": "advisor"})  # fmt: skip
+    assert r.status_code == 202
+    assert "someone tried" in _last_subject(app, "owner@example.org")
+    owner.http.post("/api/password/forgot", json={"email": "owner@example.org"})
+    reset = [x for x in outbox_links(app, "owner@example.org") if "/reset?" in x][-1]
+    r = owner.http.post(
+        "/api/password/reset", json={"token": token_of(reset), "password": PASSWORD}
+    )
+    assert r.status_code == 200
+    assert owner.signin("owner@example.org")["verified"] is True
     r = squatter.http.post(
         "/api/signin", json={"email": "owner@example.org", "password": "squatters-pass-1"}
     )
     assert r.status_code == 401
-    old = next(x for x in outbox_links(app, "owner@example.org") if "/verify?" in x)
-    assert squatter.http.post("/api/verify", json={"token": token_of(old)}).status_code == 422
+    r = squatter.http.post(
+        "/api/verify", json={"token": token_of(old), "password": "squatters-pass-1"}
+    )
+    assert r.status_code == 422
+
+
+def _last_subject(app: Any, to: str) -> str:
+    from imgpath.services.mail import read_outbox
+
+    app.state.services.mail.drain()
+    return str(
+        [m for m in read_outbox(app.state.settings.resolved_outbox()) if m["To"] == to][-1][
+            "Subject"
+        ]
+    )
 
 
 def test_h1_deleting_an_advisor_removes_every_share_addressed_to_it(
@@ -138,10 +165,17 @@ def test_links_expire(app: Any, client: Any) -> None:
     real = accounts.clock
     accounts.clock = lambda: real() + timedelta(hours=app.state.settings.verify_hours, seconds=1)
     try:
-        assert client.http.post("/api/verify", json={"token": token_of(link)}).status_code == 422
+        r = client.http.post(
+            "/api/verify", json={"token": token_of(link), "password": "some-long-passphrase"}
+        )
+        assert r.status_code == 422
+        assert "token" in r.json()["fields"]
     finally:
         accounts.clock = real
-    assert client.http.post("/api/verify", json={"token": token_of(link)}).status_code == 200
+    r = client.http.post(
+        "/api/verify", json={"token": token_of(link), "password": "some-long-passphrase"}
+    )
+    assert r.status_code == 200
 
 
 def test_changing_the_email_needs_the_password_and_the_new_inbox(app: Any, client: Any) -> None:
@@ -156,7 +190,10 @@ def test_changing_the_email_needs_the_password_and_the_new_inbox(app: Any, clien
     assert r.status_code == 202
     link = [x for x in outbox_links(app, "new@example.org") if "/email/confirm?" in x][-1]
     assert client.call("GET", "/api/me").json()["account"]["email"] == "old@example.org"
-    assert client.http.post("/api/email/confirm", json={"token": token_of(link)}).status_code == 200
+    # the signed-in owner needs no password; anyone else would (tests/hostile/web/test_takeover.py)
+    assert (
+        client.call("POST", "/api/email/confirm", json={"token": token_of(link)}).status_code == 200
+    )
     fresh = Client(app)
     assert fresh.signin("new@example.org")["email"] == "new@example.org"
 

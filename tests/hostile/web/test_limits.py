@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from imgpath.services.odds_queue import OddsQueue, OddsWorker, QueueLimits
+from imgpath.services.workspace.odds_queue import OddsQueue, OddsWorker, QueueLimits
 from imgpath.storage.jobs_store import JobsStore
 from tests.web.conftest import PROFILE
 

@@ -33,25 +33,32 @@ def test_m3_an_attacker_cannot_lock_the_owner_out(client: Any) -> None:
 
 
 def test_m3_the_wait_grows_and_is_capped(app: Any) -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
+    from imgpath.errors import RateLimitedError
     from imgpath.services.accounts import Throttle
 
     throttle = app.state.accounts.throttle
-    now = datetime.now(UTC)
-    throttle.clock = lambda: now
+    now = [datetime.now(UTC)]
+    throttle.clock = lambda: now[0]
     waits = []
     for _ in range(16):
-        throttle.fail("t:k", free=3, window=3600, most=900)
+        throttle.attempt("t:k", free=3, window=10**7, most=900)
         row = throttle.store.counter("t:k")
-        waits.append(
+        wait = (
             0
             if row["blocked_until"] is None
-            else round((row["blocked_until"] - now).total_seconds())
+            else round((row["blocked_until"] - now[0]).total_seconds())
         )
+        waits.append(wait)
+        if wait:  # a try before the wait is over is refused and not counted
+            with pytest.raises(RateLimitedError):
+                throttle.attempt("t:k", free=3, window=10**7, most=900)
+        now[0] += timedelta(seconds=wait)
     assert waits[:2] == [0, 0]
     assert waits[2:6] == [2, 4, 8, 16]
     assert max(waits) == 900
+    assert throttle.store.counter("t:k")["count"] == 16
     assert Throttle.key("x", "a@b.org") != Throttle.key("x", "a@b.org", "")
     assert "a@b.org" not in Throttle.key("x", "a@b.org")
 

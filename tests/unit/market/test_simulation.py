@@ -102,8 +102,8 @@ def test_odds_for_a_profile(tmp_path: Path) -> None:
     [
         ({"ranks": (0, 5)}, "from 1 to 300"),
         ({"specialties": ("astrology",)}, "no specialty matches 'astrology'"),
-        ({"kind": "alien"}, "--type 'alien'"),
-        ({"runs": 0}, "--runs must be at least 1"),
+        ({"kind": "alien"}, "type: 'alien'"),  # the CLI words it "--type 'alien'" (test_cli_market)
+        ({"runs": 0}, "runs: must be at least 1"),
     ],
 )
 def test_odds_refuse_bad_requests(kwargs: dict[str, object], words: str) -> None:

@@ -221,8 +221,16 @@ def test_every_rule_has_a_case() -> None:
                     cited.add(expect[key])
             if "route" in expect:
                 cited.add(expect["route"]["route"])
+    for rule_id, test_file in APPLIED_OUTSIDE_THE_PLAN.items():  # their cases live with their use
+        assert rule_id in (ROOT / test_file).read_text(encoding="utf-8"), (rule_id, test_file)
+        cited.add(rule_id)
     missing = sorted(set(load_rulebook().rules) - cited)
     assert not missing, f"rules without a table-driven case: {missing}"
+
+
+APPLIED_OUTSIDE_THE_PLAN = {"US.ERAS.LETTERS.LIMIT": "tests/unit/season/test_rules.py"}
+"""Rules the season tracker applies (not the pathway plan), and the test file of their cases."""
+ROOT = Path(__file__).resolve().parents[3]
 
 
 _RESULTS = ("step", "visa", "route", "deadline", "cost", "fact", "img_kind", "says")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,6 +11,7 @@ import numpy.typing as npt
 from imgpath.core.catalog.fit import FitTable
 from imgpath.core.catalog.programs import TRACK_TYPES, Program
 from imgpath.core.geography import REGIONS, is_us_state
+from imgpath.errors import FormError, Problem
 
 __all__ = [
     "SORTS",
@@ -19,6 +20,7 @@ __all__ = [
     "alphabetical_ranks",
     "filter_programs",
     "order_programs",
+    "parse_search",
     "resolve_specialties",
     "specialty_names",
     "visa_states",
@@ -76,6 +78,47 @@ class SearchQuery:
         if self.limit < 0 or self.offset < 0:
             out.append(("limit", "limit and offset cannot be negative (limit 0 means all)"))
         return out
+
+
+def parse_search(*, text: str = "", specialties: Iterable[str] = (), states: Iterable[str] = (),
+                 regions: Iterable[str] = (), types: Iterable[str] = (), visa: str | None = None,
+                 visa_unknown: bool = False, all_specialties: bool = False,
+                 include_excluded: bool = False, sort: str | None = None, limit: int = 20,
+                 offset: int = 0, has_profile: bool | None = None) -> SearchQuery:  # fmt: skip
+    """The one reading of a program search, shared by the CLI, the API and the page.
+
+    Values are trimmed and put in the catalog's case (``ny`` is NY, ``Northeast`` is northeast,
+    ``c`` is C, ``H1B`` is h1b); empty values are dropped; the text is cut at 200 characters.
+    ``sort`` None means fit with a profile and name without one; ``has_profile`` None means the
+    caller does not know yet (the web workspace: the catalog then sorts by name and says why).
+    Raises :class:`FormError` naming each bad field (``state``, ``region``, ``type``, ``visa``,
+    ``sort``, ``limit``); each edge words the field as its flag or form control.
+    """
+
+    def clean(values: Iterable[str]) -> tuple[str, ...]:
+        return tuple(v.strip()[:200] for v in values if v and v.strip())
+
+    query = SearchQuery(
+        text=(text or "").strip()[:200],
+        specialties=clean(specialties),
+        states=tuple(s.upper() for s in clean(states)),
+        regions=tuple(r.lower() for r in clean(regions)),
+        types=tuple(t.upper() for t in clean(types)),
+        visa=(visa or "").strip().lower() or None,
+        visa_unknown=visa_unknown,
+        all_specialties=all_specialties,
+        include_excluded=include_excluded,
+        sort=(sort or "").strip().lower() or ("name" if has_profile is False else "fit"),
+        limit=limit,
+        offset=offset,
+    )
+    problems = [Problem(name, message) for name, message in query.problems()]
+    if sort and query.sort == "fit" and has_profile is False:
+        problems.append(Problem("sort", "sorting by fit needs a profile",
+                                "sort by name, state, specialty or code, or give a profile"))  # fmt: skip
+    if problems:
+        raise FormError(problems)
+    return query
 
 
 def specialty_names(programs: Sequence[Program]) -> dict[str, str]:

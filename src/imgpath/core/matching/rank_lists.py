@@ -9,12 +9,12 @@ reorder someone's preferences.
 from __future__ import annotations
 
 import copy
-import csv
 import io
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from imgpath.core import csv_safety
 from imgpath.core.csv_reading import read_rows
 from imgpath.core.text_checks import identifier_problem
 from imgpath.errors import InvalidInstanceError, NotFoundError, Problem
@@ -137,7 +137,7 @@ def parse_rank_list(
 def format_rank_list(entries: Sequence[tuple[str | None, ...]], *, header: Sequence[str]) -> str:
     """Write entries as CSV with a header and ranks 1, 2, 3, ..."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_safety.writer(out, lineterminator="\n")
     writer.writerow(header)
     for rank, ids in enumerate(entries, start=1):
         writer.writerow([rank, *("" if i is None else i for i in ids)])

@@ -9,6 +9,11 @@ the odds queue's lease columns, and ids that are never reused.
   server process).
 * ``users.email_verified_at``; ``shares.advisor_id`` (the verified advisor account a share is
   attached to) and ``shares.expires_at`` (a pending share lapses).
+* What existed is kept (docs/reference/security.md, "Upgrading from 0005"): every account
+  that exists is marked ``legacy`` (it signs in as before, its address not yet confirmed); every
+  share to the address of an advisor account is attached to that account, as it was readable
+  by it before; only shares to an address with no advisor account become pending (30 days
+  from the upgrade).
 * ``odds_jobs``: ``lease_until``, ``attempts`` (a worker that died gives its job back),
   ``plot`` (the PNG, rendered once).
 * On SQLite, every table with an integer id is rebuilt with ``AUTOINCREMENT``, so a deleted
@@ -41,14 +46,25 @@ def _when(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(_when("email_verified_at", nullable=True))
+        batch.add_column(sa.Column("legacy", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.execute(sa.text("UPDATE users SET legacy = :yes").bindparams(yes=True))
     with op.batch_alter_table("shares") as batch:
         batch.add_column(
             sa.Column("advisor_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE",
-                      name="fk_shares_advisor_id_users"), nullable=True, index=True)
+                      name="fk_shares_advisor_id_users"), nullable=True)
         )  # fmt: skip
         batch.add_column(_when("expires_at", nullable=True))
+        # named here: an index=True column in SQLite's batch copy was named after the copy
+        batch.create_index("ix_shares_advisor_id", ["advisor_id"])
+    op.execute(sa.text(
+        "UPDATE shares SET advisor_id = (SELECT users.id FROM users WHERE users.email = "
+        "shares.advisor_email AND users.role = 'advisor')"))  # fmt: skip
     lapse = datetime.now(UTC) + timedelta(days=30)
-    op.execute(sa.text("UPDATE shares SET expires_at = :lapse").bindparams(lapse=lapse))
+    op.execute(
+        sa.text("UPDATE shares SET expires_at = :lapse WHERE advisor_id IS NULL").bindparams(
+            lapse=lapse
+        )
+    )
     with op.batch_alter_table("odds_jobs") as batch:
         batch.add_column(_when("lease_until", nullable=True))
         batch.add_column(sa.Column("attempts", sa.Integer, nullable=False, server_default="0"))
@@ -98,7 +114,9 @@ def downgrade() -> None:
         for column in ("plot", "attempts", "lease_until"):
             batch.drop_column(column)
     with op.batch_alter_table("shares") as batch:
+        batch.drop_index("ix_shares_advisor_id")
         batch.drop_column("expires_at")
         batch.drop_column("advisor_id")
     with op.batch_alter_table("users") as batch:
+        batch.drop_column("legacy")
         batch.drop_column("email_verified_at")

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from imgpath.services.accounts import Accounts
-from imgpath.services.organisations import Organisations
+from imgpath.services.workspace.organisations import Organisations
 
 __all__ = ["DEMO_ORGANISATION_EMAIL", "DEMO_ORGANISATION_PASSWORD", "ensure_demo_organisation"]
 

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 
 from imgpath.services.accounts import Accounts
-from imgpath.services.tracker import Tracker
-from imgpath.services.workspace import Workspace
+from imgpath.services.workspace.season import Tracker
+from imgpath.services.workspace.workspace import Workspace
 
 __all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "demo_available", "ensure_demo"]
 
@@ -46,7 +46,7 @@ def ensure_demo(
     for letter in season["letters"]:
         letter_id = tracker.add_letter(account, letter)
         for code in letter["programs"]:
-            tracker.assign_letter(account, letter_id, code)
+            tracker.assign_letter(account, letter_id, code, on=on)
     for document in season["documents"]:
         tracker.add_document(account, document)
     for code in season["rank_list"]:

@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from imgpath.core.season.records import LETTER_STATUSES, ROTATION_KINDS, FieldReader
 from imgpath.errors import NotFoundError, PermissionDeniedError, Problem
 from imgpath.services.accounts import Account
 from imgpath.services.inputs import FormError, require, text_problems
@@ -42,9 +43,9 @@ __all__ = [
     "Organisations",
 ]
 
-ROTATION_KINDS = ("hands_on", "observership")
-"""Hands-on: the IMG examines patients and writes notes under supervision; observership: the IMG
-watches only.  Programs that ask for USCE often ask for hands-on experience."""
+# ROTATION_KINDS (core.season): hands-on, the IMG examines patients and writes notes under
+# supervision; observership, the IMG watches only.  Programs that ask for USCE often ask for
+# hands-on experience.
 SETTINGS = ("inpatient", "outpatient", "inpatient_and_outpatient")
 MIN_WEEKS, MAX_WEEKS = 4, 12
 """A listed rotation runs 4 to 12 whole weeks: imgpath's bounds for a USCE block (rotations are
@@ -53,8 +54,6 @@ rule, not a regulation; issue 15 sets it."""
 MAX_PLACES = 100
 MAX_COST = 100_000
 REQUEST_STATUSES = ("requested", "accepted", "declined", "placed", "completed", "withdrawn")
-LETTER_STATUSES = ("requested", "uploaded")
-_EARLIEST, _LATEST = date(1950, 1, 1), date(2100, 12, 31)
 
 
 def _text(raw: Mapping[str, Any], field: str, problems: list[Problem], *, most: int,
@@ -88,23 +87,8 @@ def _whole(raw: Mapping[str, Any], field: str, problems: list[Problem], low: int
 
 
 def _day(raw: Mapping[str, Any], field: str, problems: list[Problem]) -> date | None:
-    text = str(raw.get(field) or "").strip()
-    if not text:
-        problems.append(Problem(field, "is required", "give a date as YYYY-MM-DD"))
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        problems.append(
-            Problem(field, f"{text[:40]!r} is not a date", "use YYYY-MM-DD, e.g. 2027-03-01")
-        )
-        return None
-    if not _EARLIEST <= day <= _LATEST:
-        problems.append(
-            Problem(field, f"{text} is outside {_EARLIEST.year}-{_LATEST.year}", "check the year")
-        )
-        return None
-    return day
+    """A required day (YYYY-MM-DD, 1950-2100): the season's date check (``core.season``)."""
+    return FieldReader(raw, problems=problems).day(field, required=True)
 
 
 def _cost(raw: Mapping[str, Any], problems: list[Problem]) -> float | None:

@@ -1,7 +1,7 @@
 """The odds queue: runs wait in the database and workers take them, fairly and with limits.
 
-The interface is three calls: :meth:`OddsQueue.submit` (from a request), :meth:`OddsQueue.job`
-(to show progress), and :class:`OddsWorker` (runs jobs).  Behind it is a database-polling queue
+The interface is small: :meth:`OddsQueue.submit` (from a request), :meth:`OddsQueue.plot` (a
+finished run's plot), and :class:`OddsWorker` (runs jobs); progress is read from the job's row.  Behind it is a database-polling queue
 (``odds_jobs``), the same on SQLite and PostgreSQL, so any number of server processes and
 ``imgpath worker`` processes share it and a restart loses nothing:
 
@@ -66,6 +66,10 @@ class OddsQueue:
         self.store.prune(user_id, self.limits.keep)
         self.wake.set()
         return job_id
+
+    def plot(self, job_id: str) -> bytes | None:
+        """The finished job's plot (PNG), drawn once by the worker."""
+        return self.store.plot(job_id)
 
 
 class OddsWorker:
