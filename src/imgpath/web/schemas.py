@@ -220,7 +220,9 @@ class OddsFunnelRow(Shape):
     interviews_range: tuple[float, float]
     p_match: float = Field(description="chance of matching (0-1)")
     p_match_range: tuple[float, float]
-    eras_fee_usd: float | None = Field(description="ERAS fees for N programs; None: no fee rule in force")
+    eras_fee_usd: float | None = Field(
+        description="ERAS fees for N programs; None: no fee rule in force"
+    )
 
 
 class OddsChanceAtK(Shape):
