@@ -294,6 +294,7 @@ class OddsJobOut(Shape):
     result: OddsAnswerOut | None = Field(description="the funnel answer, once done")
     outdated: bool = Field(description="a run of an older version whose result is no longer shown")
     error: str | None
+    created_at: str
 
 
 class ExportOut(Shape):
