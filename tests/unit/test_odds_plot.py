@@ -75,3 +75,39 @@ def test_the_description_says_what_the_chart_shows() -> None:
     assert "20 programs: 63%" in text
     assert all(s["specialty"] in text for s in REPORT["by_specialty"])
     assert "10 simulated national Matches" in text
+
+
+ANSWER: dict[str, Any] = {
+    "specialty": "Family Medicine",
+    "runs": 4,
+    "model_year": 2026,
+    "rows": [
+        {"applications": 20, "interviews": 1.26, "interviews_range": [0.94, 1.61], "p_match": 0.214,
+         "p_match_range": [0.15, 0.29]},
+        {"applications": 80, "interviews": 4.96, "interviews_range": [3.7, 6.4], "p_match": 0.456,
+         "p_match_range": [0.35, 0.552]},
+    ],
+    "national": {"label": "Non-US IMGs", "year": 2026, "published": 0.564},
+}  # fmt: skip
+
+
+def test_the_funnel_in_words_names_each_number_of_applications() -> None:
+    text = plots.describe_funnel(ANSWER)
+    assert (
+        "20 applications: 1.3 interviews (0.9 to 1.6), 21% chance of matching (15% to 29%)" in text
+    )
+    assert (
+        "80 applications: 5.0 interviews (3.7 to 6.4), 46% chance of matching (35% to 55%)" in text
+    )
+    assert "4 simulated Matches of the 2026 model" in text
+    assert "NRMP's 2026 match rate of Non-US IMGs: 56%" in text
+    unpublished = {**ANSWER, "national": {**ANSWER["national"], "published": None}}
+    assert "dashed line" not in plots.describe_funnel(unpublished)
+
+
+def test_the_funnel_plot_as_png_bytes() -> None:
+    from imgpath.errors import NotFoundError
+
+    assert plots.funnel_plot_bytes(ANSWER)[:4] == b"\x89PNG"
+    with pytest.raises(NotFoundError, match="no result yet"):
+        plots.funnel_plot_bytes(None)

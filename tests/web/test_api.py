@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
+from imgpath.market import DEFAULT_APPLICATIONS
 from tests.web.conftest import PASSWORD, PROFILE, Client
 
 
@@ -122,10 +125,39 @@ def test_odds_run_in_the_background_with_progress(client: Any) -> None:
         time.sleep(0.5)
     assert state["status"] == "done", state
     assert state["done"] == state["total"] == 2
-    curve = [row["p_match"] for row in state["result"]["by_ranks"]]
-    assert curve == sorted(curve)
-    assert curve[-1] > curve[0]
+    result = state["result"]
+    assert result["model_year"] == 2026
+    assert result["specialty"] == "Internal Medicine (Categorical)"
+    assert result["person"]["type"] == "non_us_img"
+    rows = result["rows"]
+    assert [r["applications"] for r in rows] == list(DEFAULT_APPLICATIONS)
+    chances = [r["p_match"] for r in rows]
+    interviews = [r["interviews"] for r in rows]
+    assert chances == sorted(chances)
+    assert chances[-1] > chances[0]
+    assert interviews == sorted(interviews)
+    assert interviews[-1] > interviews[0]
+    for r in rows:
+        assert r["interviews_range"][0] <= r["interviews"] <= r["interviews_range"][1]
+        assert r["p_match_range"][0] <= r["p_match"] <= r["p_match_range"][1]
+    assert rows[0]["eras_fee_usd"] == 110.0  # 10 programs at $11 (ERAS 2026 fees)
+    assert result["national"]["published"] == pytest.approx(0.564)  # NRMP 2026, non-US IMGs
+    assert result["national"]["source"]
+    assert result["not_modelled"]
+    assert result["assumptions"]
+    assert all(f["grade"] in "HMLU" and f["source"] for f in result["figures"])
+    assert "10 applications:" in result["description"]
     assert client.call("GET", f"/api/odds/{job}/plot.png").content[:4] == b"\x89PNG"
+    schema = client.http.get("/api/openapi.json").json()["components"]["schemas"]
+    assert {"OddsJobOut", "OddsAnswerOut", "OddsFunnelRow"} <= set(schema)
+
+
+def test_an_unknown_specialty_is_refused_naming_the_field(client: Any) -> None:
+    client.signup("sp@example.org")
+    client.call("PUT", "/api/profile", json=PROFILE)
+    r = client.call("POST", "/api/odds", json={"specialty": "astrology"})
+    assert r.status_code == 422, r.text
+    assert "no specialty matches 'astrology'" in r.json()["fields"]["specialty"]
 
 
 def test_delete_account_removes_everything(client: Any, make_client: Any) -> None:

@@ -78,10 +78,21 @@ def test_applicant_signs_up_plans_searches_saves_sees_odds_and_exports(page: Pag
     expect(page.get_by_label("Specialty")).to_have_value("internal medicine")
     page.get_by_role("button", name="Compute my odds").click()
     # The job runs in the background; htmx polls it until the table arrives.
-    table = page.locator("#odds-job table")
+    table = page.get_by_role("table", name=re.compile("How many programs to apply to"))
     expect(table).to_be_visible(timeout=300_000)
-    expect(table.locator("tbody tr").first).to_contain_text("%")
-    plot = page.get_by_role("img", name=re.compile("Chance of matching"))
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(8)  # 10, 20, 40, 60, 80, 120, 160, 200 applications
+    first = rows.first
+    expect(first.get_by_role("rowheader")).to_have_text("10")
+    # interviews with a range, chance with a range, ERAS fees for 10 programs (2026 fees)
+    expect(first.locator("td").nth(1)).to_have_text(re.compile(r"^\d+\.\d \(\d+\.\d–\d+\.\d\)$"))
+    expect(first.locator("td").nth(2)).to_have_text(re.compile(r"^\d+% \(\d+%–\d+%\)$"))
+    expect(first.locator("td").nth(3)).to_have_text("$110")
+    expect(page.locator("#odds-national")).to_contain_text(
+        "NRMP's 2026 Main Match rate of Non-US IMGs was 56%"
+    )
+    expect(page.get_by_role("heading", name="What is not modelled")).to_be_visible()
+    plot = page.get_by_role("img", name=re.compile("The funnel"))
     expect(plot).to_be_visible()
     assert plot.evaluate("img => img.complete && img.naturalWidth > 0")
     accessible(page)

@@ -282,6 +282,7 @@ def test_what_if_runs_simulated_matches_at_the_rank_lists_length(app: Any, clien
           if p.track_type == "C" and p.specialty == "Internal Medicine"][:7]  # fmt: skip
     for code in im:
         client.call("POST", "/api/rank-list", json={"program_code": code})
+    assert "a market calibrated to NRMP 2026)" in client.http.get("/rank-list").text
     job = client.call("POST", "/api/rank-list/what-if").json()["job"]
     for _ in range(240):
         state = client.http.get(f"/api/odds/{job}").json()
@@ -291,10 +292,17 @@ def test_what_if_runs_simulated_matches_at_the_rank_lists_length(app: Any, clien
     assert state["status"] == "done", state
     assert state["request"]["ranks"] == 7
     assert state["request"]["specialty"] == "Internal Medicine"
-    assert 7 in [row["ranks"] for row in state["result"]["by_ranks"]]
-    assert state["result"]["by_specialty"][0]["ranks"] == 7
+    at_seven = [row for row in state["result"]["by_interviews"] if row["interviews"] == 7]
+    assert len(at_seven) == 1
+    low, high = at_seven[0]["interval_90"]
+    assert 0 < low <= at_seven[0]["p_match"] <= high <= 1
+    assert state["result"]["specialty"] == "Internal Medicine (Categorical)"
     page = client.http.get("/odds").text
-    assert "What if you rank 7 programs (your rank list's length) in" in page
+    shown = round(100 * at_seven[0]["p_match"])
+    assert (
+        f"What if you rank 7 programs (your rank list's length) in Internal Medicine (Categorical): {shown}%"
+        in page
+    )
 
 
 def _parallel(calls: list[Any]) -> list[Any]:

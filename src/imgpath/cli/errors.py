@@ -81,7 +81,10 @@ def worded(problem: Problem) -> str:
     extra = [h for (field, words), h in HINTS.items()
              if field == problem.location and words in problem.message]  # fmt: skip
     hint = "; ".join(x for x in (problem.hint, *extra) if x)
-    return f"{flag} {problem.message}" + (f"; {hint}" if hint else "")
+    # "--type 'alien' is not an applicant type" when the message starts with the value given,
+    # else "--by: contains a control character": the flag first, then what is wrong.
+    joint = " " if problem.message.startswith(("'", '"')) else ": "
+    return f"{flag}{joint}{problem.message}" + (f"; {hint}" if hint else "")
 
 
 def report(error: BaseException, console: Console | None = None) -> None:

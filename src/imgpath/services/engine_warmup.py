@@ -4,12 +4,15 @@ The Match engine and the market simulation are compiled by numba the first time 
 a minute on a laptop, once per install); afterwards every process loads the machine code from
 numba's on-disk cache in well under a second (``core.matching.jit``).  ``imgpath serve`` calls
 :func:`warm_engines` before it listens, so the first odds run or ``imgpath match`` after
-``make run`` does not compile.
+``make run`` does not compile; then :func:`warm_odds_markets` starts building the stored
+simulated Matches the odds page reads, in the background, so the first person's odds do not
+build them on the request's path.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -19,7 +22,7 @@ from pathlib import Path
 import platformdirs
 import yaml
 
-__all__ = ["PARTS", "is_compiled", "mark_compiled", "warm_engines"]
+__all__ = ["PARTS", "is_compiled", "mark_compiled", "warm_engines", "warm_odds_markets"]
 
 
 PARTS = ("match", "odds")
@@ -81,3 +84,27 @@ def warm_engines(on: date, progress: Callable[[str], None] | None = None) -> dic
     for part in PARTS:
         mark_compiled(part, f"warm_engines: {timings}")
     return timings
+
+
+def warm_odds_markets(
+    *,
+    runs: int,
+    scale: float = 1.0,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, threading.Thread]:
+    """Start building, in a background thread, the stored simulated Matches that web odds runs of
+    ``runs`` Matches at ``scale`` read (the current model, seeds from ``seed``: the ones
+    ``imgpath.market.odds_answer`` asks for).  Returns how many are missing (0: all stored
+    already) and the thread; ``progress(done, total)`` is called as each missing one is stored.
+    """
+    from imgpath.services.market_model import load_model
+    from imgpath.services.simulation import run_seeds
+    from imgpath.services.stored_markets import market_key, warm_markets
+    from imgpath.storage.market_store import MarketStore
+
+    model = load_model()
+    seeds = run_seeds(seed, runs)
+    store = MarketStore()
+    missing = sum(not store.has(market_key(model, s, scale)) for s in seeds)
+    return missing, warm_markets(model, seeds, scale, progress)

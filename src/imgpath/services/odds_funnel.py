@@ -264,9 +264,15 @@ def odds_answer(
     scenario: str | Path | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scale: float = 1.0,
+    at_interviews: int | None = None,
 ) -> OddsAnswer:
     """The funnel for the person ``report`` describes, in ``specialty`` (default: their target,
     else their type's most wanted), for each number of ``applications``.
+
+    ``scale`` is the stored Matches' size (1.0: the national Match; smaller markets are for
+    tests); ``at_interviews`` makes :attr:`OddsAnswer.by_interviews` reach at least that many
+    interviews (a rank list's length, for "what if I rank k programs"; at most 40).
 
     Raises :class:`~imgpath.errors.InvalidInputError` naming the field for a bad number of
     applications, runs or specialty.
@@ -292,8 +298,10 @@ def odds_answer(
     top = max(applications) if usable is None else min(max(applications), usable)
     shape = model.types[person.kind].rank_list_dispersion
     k_max = max(1, min(K_CAP, interviews_quantile(top, rate.high, 0.999, shape)))
+    if at_interviews is not None:
+        k_max = max(k_max, min(K_CAP, at_interviews))
     markets, built = ensure_markets(
-        model, run_seeds(seed, runs), 1.0, executor=executor, progress=progress
+        model, run_seeds(seed, runs), scale, executor=executor, progress=progress
     )
     factor, how = link_factor(model.year, person.kind)
     table = chances_by_k(markets, model, person, chosen, k_max, draws, factor)
@@ -336,7 +344,8 @@ def odds_answer(
             "your type; the simulated national Match decides."
         ),
         (
-            f"Chances come from {runs} simulated national Matches of the {model.year} model (calibrated to NRMP's "
+            f"Chances come from {runs} simulated national Matches"
+            f"{'' if scale == 1.0 else f' (each at {scale:.0%} of the national size)'} of the {model.year} model (calibrated to NRMP's "
             f"{model.year} results by applicant type); ranges combine the interview yield's range with the "
             "spread across simulated Matches (5th-95th percentile)."
         ),

@@ -10,9 +10,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from imgpath.core.catalog.outcomes import STAGES, K
-from imgpath.errors import InvalidInputError, PermissionDeniedError, Problem
+from imgpath.errors import FormError, InvalidInputError, PermissionDeniedError, Problem
 from imgpath.services.catalog import Catalog
-from imgpath.services.inputs import FormError
 from imgpath.services.outcomes import APPLICANT_KINDS
 
 __all__ = ["OutcomeDesk"]

@@ -11,7 +11,14 @@ from imgpath.core.market.model import TYPE_LABELS
 from imgpath.errors import InvalidInputError
 from imgpath.extras import require_extra
 
-__all__ = ["calibration_plot", "describe_odds", "odds_plot"]
+__all__ = [
+    "calibration_plot",
+    "describe_funnel",
+    "describe_odds",
+    "funnel_plot",
+    "funnel_plot_bytes",
+    "odds_plot",
+]
 
 
 def _figure(width: float, height: float) -> Any:
@@ -209,17 +216,43 @@ def calibration_plot(report: Mapping[str, Any], path: Path) -> None:
     _save(fig, path)
 
 
-def odds_plot_bytes(report: Mapping[str, Any] | None) -> bytes:
-    """The odds plot as PNG bytes (the web app serves it without touching the disk)."""
+def funnel_plot_bytes(answer: Mapping[str, Any] | None) -> bytes:
+    """The funnel plot (:func:`funnel_plot`) as PNG bytes: the web app serves it without
+    touching the disk.  Raises NotFoundError without an answer."""
     import tempfile
 
     from imgpath.errors import NotFoundError
 
-    if not report:
+    if not answer:
         msg = "this odds run has no result yet"
         raise NotFoundError(msg)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "odds.png"
-        odds_plot(report, path, title=f"{report['specialty']}: chance of matching by programs ranked "
-                                      f"({report['runs']} simulated Matches)")  # fmt: skip
+        path = Path(folder) / "funnel.png"
+        funnel_plot(answer, path)
         return path.read_bytes()
+
+
+def describe_funnel(answer: Mapping[str, Any]) -> str:
+    """The funnel chart in words (its text alternative): for each number of applications, the
+    expected interviews and the chance of matching with their ranges, and the national rate."""
+
+    def pct(x: float) -> str:
+        return f"{round(100 * x)}%"
+
+    points = "; ".join(
+        f"{r['applications']} applications: {r['interviews']:.1f} interviews "
+        f"({r['interviews_range'][0]:.1f} to {r['interviews_range'][1]:.1f}), "
+        f"{pct(r['p_match'])} chance of matching ({pct(r['p_match_range'][0])} to {pct(r['p_match_range'][1])})"
+        for r in answer["rows"]
+    )
+    national = answer["national"]
+    text = (
+        f"{answer['specialty']}, applications to interviews to the Match, across {answer['runs']} "
+        f"simulated Matches of the {answer['model_year']} model (ranges in brackets): {points}."
+    )
+    if national["published"] is not None:
+        text += (
+            f" The dashed line is NRMP's {national['year']} match rate of {national['label']}: "
+            f"{pct(national['published'])}."
+        )
+    return text

@@ -86,11 +86,21 @@ def store_market(task: StoreTask) -> str:
 
     store = MarketStore()
     key = market_key(task.model, task.seed, task.scale)
-    if not store.has(key):
-        sim, outcome, seconds = solve_generated(task.model, task.seed, task.scale)
-        summary = summarize_run(sim, outcome, seconds)
-        store.write(key, stored_match(sim, outcome).as_arrays(), {"summary": summary.to_dict()})
+    with _building(key):  # a server's warm-up and a first odds run share the work, not repeat it
+        if not store.has(key):
+            sim, outcome, seconds = solve_generated(task.model, task.seed, task.scale)
+            summary = summarize_run(sim, outcome, seconds)
+            store.write(key, stored_match(sim, outcome).as_arrays(), {"summary": summary.to_dict()})
     return key
+
+
+_BUILDING: dict[str, threading.Lock] = {}
+
+
+def _building(key: str) -> threading.Lock:
+    """The lock held while ``key`` is built in this process (threads wait, then read it)."""
+    with _LOCK:
+        return _BUILDING.setdefault(key, threading.Lock())
 
 
 def _load(key: str) -> Stored | None:
@@ -138,11 +148,14 @@ def ensure_markets(
     return out, len(missing)
 
 
-def warm_markets(model: MarketModel, seeds: Sequence[int], scale: float = 1.0) -> threading.Thread:
-    """Build the stored markets in a background thread (a server calls this when it starts)."""
+def warm_markets(
+    model: MarketModel, seeds: Sequence[int], scale: float = 1.0, progress: Tick | None = None
+) -> threading.Thread:
+    """Build the stored markets in a background thread (a server calls this when it starts);
+    ``progress(done, total)`` is called as each missing one is stored."""
 
     def build() -> Any:
-        ensure_markets(model, seeds, scale)
+        ensure_markets(model, seeds, scale, progress=progress)
 
     thread = threading.Thread(target=build, name="imgpath-markets", daemon=True)
     thread.start()

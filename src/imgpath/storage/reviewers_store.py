@@ -12,14 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
-    DateTime,
     Engine,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
     delete,
     insert,
     select,
@@ -27,17 +21,9 @@ from sqlalchemy import (
 
 from imgpath.storage.catalog_store import CatalogStore
 from imgpath.storage.evidence_tables import claim_votes, outcome_consents, outcome_records
-from imgpath.storage.tables import metadata
+from imgpath.storage.tables import claim_reviewers
 
 __all__ = ["ReviewersStore", "claim_reviewers", "forget_contributions", "voter_id"]
-
-claim_reviewers = Table(
-    "claim_reviewers",
-    metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("appointed_by", String(200), nullable=False),
-    Column("appointed_at", DateTime(timezone=True), nullable=False),
-)
 
 
 def voter_id(user_id: int) -> str:

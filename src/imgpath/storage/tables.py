@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 __all__ = [
     "applications",
+    "claim_reviewers",
     "claims",
     "couples",
     "documents",
@@ -312,3 +313,11 @@ couples = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     sqlite_autoincrement=True,
 )  # fmt: skip
+claim_reviewers = Table(
+    "claim_reviewers",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("appointed_by", String(200), nullable=False),
+    Column("appointed_at", DateTime(timezone=True), nullable=False),
+)
+"""Accounts appointed to accept or flag claims (migration 0008)."""

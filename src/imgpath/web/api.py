@@ -153,6 +153,7 @@ def api_start_odds(me: Me, workspace: WorkspaceDep, on: Today, body: OddsRequest
 
 @router.get("/odds/{job}", response_model=OddsJobOut)
 def api_odds(me: Me, workspace: WorkspaceDep, job: str) -> dict[str, Any]:
+    """The run's status and progress, and when done the funnel answer (docs/reference/odds.md)."""
     out: dict[str, Any] = workspace.odds_job(me, job)
     return out
 

@@ -28,6 +28,7 @@ from imgpath.errors import ImgpathError
 from imgpath.services.accounts import AccountPolicy, Accounts
 from imgpath.services.catalog import Catalog, open_catalog
 from imgpath.services.mail import Mailer, MailQueue, MailSettings
+from imgpath.services.market_model import DEFAULT_YEAR
 from imgpath.services.workspace import OddsSettings, SharingPolicy, Workspace
 from imgpath.services.workspace.couples import Couples
 from imgpath.services.workspace.odds_queue import OddsQueue, OddsWorker, QueueLimits
@@ -52,6 +53,7 @@ from imgpath.web import (
     pages_claims,
     pages_couples,
     pages_front,
+    pages_odds,
     pages_organisations,
     pages_outcomes,
     pages_pathway,
@@ -164,6 +166,7 @@ def _install_edges(app: FastAPI, body_limit: Callable[[str], int]) -> None:
     the error translations (``web/errors.py``) and the static files."""
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["page_help"] = page_help
+    app.state.templates.env.globals["model_year"] = DEFAULT_YEAR  # the odds' Match model
     app.state.templates.env.filters["doc_links"] = doc_links
     app.add_middleware(BodyLimit, limit=body_limit)
     app.add_middleware(ResponseHeaders)
@@ -233,7 +236,7 @@ def create_app(settings: Settings | None = None, *, today: date | None = None,
         Depends(form_data),
     ]  # NUL, surrogates
     for router in (api_accounts.router, api.router, api_tracker.router, api_organisations.router,
-                   api_couples.router, api_claims.router, pages_accounts.router, pages.router,
+                   api_couples.router, api_claims.router, pages_accounts.router, pages.router, pages_odds.router,
                    pages_tracker.router, pages_pathway.router, pages_support.router, pages_front.router,
                    pages_organisations.router, pages_couples.router, pages_claims.router,
                    pages_outcomes.router, pages_outcomes.api):  # fmt: skip

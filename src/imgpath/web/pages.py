@@ -2,7 +2,7 @@
 
 Handlers are plain ``def`` (run in the thread pool); the form is read by the ``Form``
 dependency.  Account pages are in ``pages_accounts``, the tracker's in ``pages_tracker``, the
-pathway and rule pages in ``pages_pathway``.
+pathway and rule pages in ``pages_pathway``, the odds page in ``pages_odds``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
 from imgpath.catalog import parse_search
-from imgpath.errors import FormError, InvalidInputError
+from imgpath.errors import FormError
 from imgpath.web.deps import Csrf, Form, Me, SettingsDep, UserId, WorkspaceDep, today
 from imgpath.web.pages_claims import program_response
 from imgpath.web.profile_form import SECTIONS, apply_form, form_errors, form_values
-from imgpath.web.responses import render, see_other
+from imgpath.web.responses import render
 
 __all__ = ["router"]
 
@@ -100,35 +100,3 @@ def save_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -
 def unsave_program(request: Request, me: Me, workspace: WorkspaceDep, code: str) -> HTMLResponse:
     workspace.unsave_program(me, code)
     return render(request, "_save_button.html", me=me, code=code, is_saved=False)
-
-
-# ---------------------------------------------------------------------------- odds
-@router.get("/odds")
-def odds_page(
-    request: Request, me: Me, workspace: WorkspaceDep, user: UserId = None
-) -> HTMLResponse:
-    owner = workspace.owner(me, user)
-    job = workspace.latest_odds(me, user)
-    specialty = (workspace.profile(me, user).get("targets") or {}).get("specialty", "")
-    return render(request, "odds.html", me=me, owner=owner, job=job, specialty=specialty or "", error="",
-                  readonly=owner.id != me.id)  # fmt: skip
-
-
-@router.post("/odds", dependencies=[Csrf])
-def start_odds(request: Request, me: Me, workspace: WorkspaceDep, form: Form) -> Response:
-    try:
-        workspace.start_odds(me, specialty=form.get("specialty", ""), on=today(request))
-    except InvalidInputError as exc:
-        return render(request, "odds.html", 422, me=me, owner=me, job=workspace.latest_odds(me),
-                      specialty=form.get("specialty", ""), error=str(exc), readonly=False)  # fmt: skip
-    return see_other("/odds")
-
-
-@router.get("/odds/jobs/{job}")
-def odds_job(request: Request, me: Me, workspace: WorkspaceDep, job: str) -> HTMLResponse:
-    return render(request, "_odds_job.html", me=me, job=workspace.odds_job(me, job))
-
-
-@router.get("/odds/jobs/{job}/plot.png")
-def odds_plot(me: Me, workspace: WorkspaceDep, job: str) -> Response:
-    return Response(workspace.odds_plot(me, job), media_type="image/png")

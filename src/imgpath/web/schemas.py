@@ -13,7 +13,7 @@ re-exported here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -132,6 +132,7 @@ __all__ = [
     "Message",
     "Move",
     "Note",
+    "OddsAnswerOut",
     "OddsJobOut",
     "OddsRequest",
     "OfferedRotationIn",
@@ -190,14 +191,90 @@ class JobStarted(Shape):
     status_url: str
 
 
+class OddsFunnelRow(Shape):
+    """The funnel at one number of applications (docs/reference/odds.md)."""
+
+    applications: int = Field(description="N, programs applied to in the specialty")
+    usable_applications: int = Field(description="of them, to programs that could take the person")
+    interviews: float = Field(description="expected interviews")
+    interviews_range: tuple[float, float]
+    p_match: float = Field(description="chance of matching (0-1)")
+    p_match_range: tuple[float, float]
+    eras_fee_usd: float | None = Field(
+        description="ERAS fees for N programs; None: no fee rule in force"
+    )
+
+
+class OddsChanceAtK(Shape):
+    interviews: int = Field(description="k, interviews (programs on the rank list)")
+    p_match: float
+    interval_90: tuple[float, float]
+
+
+class OddsNationalRate(Shape):
+    type: str
+    label: str
+    year: int
+    published: float | None = Field(description="NRMP's published match rate; None: not published")
+    source: str
+    simulated: float
+    simulated_interval_90: tuple[float, float]
+
+
+class OddsFigure(Shape):
+    what: str
+    value: float
+    source: str
+    grade: Literal["H", "M", "L", "U"] = Field(description="L and U need confirmation")
+
+
+class OddsPerson(Shape):
+    type: str
+    label: str
+    step2ck_z: float | None
+    needs_visa: bool
+    j1_open: bool
+    h1b_open: bool
+    notes: list[str]
+
+
+class OddsAnswerOut(Shape):
+    """``imgpath.market.OddsAnswer`` (docs/reference/odds.md) and the plot in words."""
+
+    as_of: str
+    model_year: int
+    specialty: str
+    person: OddsPerson
+    rows: list[OddsFunnelRow]
+    by_interviews: list[OddsChanceAtK]
+    national: OddsNationalRate
+    figures: list[OddsFigure]
+    assumptions: list[str]
+    not_modelled: list[str]
+    runs: int
+    seed: int
+    markets_built: int
+    description: str = Field(description="the funnel plot in words")
+
+
+class OddsRunRequest(Shape):
+    specialty: str
+    on: str
+    runs: int
+    scale: float
+    ranks: int | None = Field(default=None, description="the rank list's length, for its what-if")
+
+
 class OddsJobOut(Shape):
     id: str
-    status: str
-    done: int
+    status: Literal["queued", "running", "done", "failed"]
+    done: int = Field(description="stored simulated Matches built so far")
     total: int
-    request: dict[str, Any]
-    result: Any
-    error: Any
+    request: OddsRunRequest
+    result: OddsAnswerOut | None = Field(description="the funnel answer, once done")
+    outdated: bool = Field(description="a run of an older version whose result is no longer shown")
+    error: str | None
+    created_at: str
 
 
 class OddsRequest(BaseModel):

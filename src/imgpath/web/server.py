@@ -16,8 +16,10 @@ from typing import Any, TextIO
 __all__ = ["run_worker", "serve"]
 
 
-def _warm(out: TextIO) -> None:
-    """Compile (or load) the engines before listening, saying so: no user waits on a compile."""
+def _warm(out: TextIO, *, runs: int, scale: float) -> None:
+    """Compile (or load) the engines before listening, saying so: no user waits on a compile;
+    then start building the stored simulated Matches for odds in the background (with progress),
+    so the first odds run reads them instead of building them."""
     from imgpath.services.engine_warmup import is_compiled, warm_engines
 
     how = "loading" if is_compiled() else "compiling once per install, about a minute"
@@ -30,6 +32,18 @@ def _warm(out: TextIO) -> None:
 
     timings = warm_engines(date.today(), progress=say)  # noqa: DTZ011 - the server's local day
     out.write(f"Engines ready in {sum(timings.values()):.1f} s\n")
+    from imgpath.services.engine_warmup import warm_odds_markets
+
+    def stored(done: int, total: int) -> None:
+        out.write(f"  stored simulated Matches for odds: {done} of {total}\n")
+        out.flush()
+
+    missing, _thread = warm_odds_markets(runs=runs, scale=scale, progress=stored)
+    if missing:
+        out.write(f"Building {missing} stored simulated Matches for odds in the background (once per "
+                  "model; odds runs started meanwhile wait for them, with progress)\n")  # fmt: skip
+    else:
+        out.write(f"Stored simulated Matches for odds: all {runs} ready\n")
 
 
 def serve(
@@ -58,7 +72,7 @@ def serve(
         )
     services.close()
     if warm:
-        _warm(out)
+        _warm(out, runs=settings.odds_runs, scale=settings.odds_scale)
     out.write(f"imgpath is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     if demo:
         out.write(f"demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}\n")

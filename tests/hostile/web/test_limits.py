@@ -175,8 +175,8 @@ def test_l9_the_plot_is_drawn_once_per_run(client: Any, monkeypatch: Any) -> Non
     from imgpath.services import plots
 
     calls: list[int] = []
-    real = plots.odds_plot_bytes
-    monkeypatch.setattr(plots, "odds_plot_bytes", lambda report: calls.append(1) or real(report))
+    real = plots.funnel_plot_bytes
+    monkeypatch.setattr(plots, "funnel_plot_bytes", lambda answer: calls.append(1) or real(answer))
     client.signup("plot@example.org")
     client.call("PUT", "/api/profile", json=PROFILE)
     job = client.call("POST", "/api/odds", json={"specialty": ""}).json()["job"]

@@ -23,13 +23,13 @@ def test_form_and_csrf_errors_are_in_the_tree() -> None:
 @pytest.mark.parametrize(
     ("problem", "words"),
     [
-        (Problem("runs", "must be at least 1"), "--runs must be at least 1"),
+        (Problem("runs", "must be at least 1"), "--runs: must be at least 1"),
         (Problem("type", "'alien': use one of a, b"), "--type 'alien': use one of a, b"),
-        (Problem("changes_since", "2026-12-01 is after"), "--changes-since 2026-12-01 is after"),
+        (Problem("changes_since", "2026-12-01 is after"), "--changes-since: 2026-12-01 is after"),
         (Problem("school.country", "bad", "fix it"), "school.country: bad; fix it"),
         (
             Problem("sort", "sorting by fit needs a profile", "sort by name"),
-            "--sort sorting by fit needs a profile; sort by name; give one with --for PROFILE",
+            "--sort: sorting by fit needs a profile; sort by name; give one with --for PROFILE",
         ),
     ],
 )

@@ -92,3 +92,52 @@ def test_a_server_can_build_them_in_the_background() -> None:
     assert not thread.is_alive()
     _, built = ensure_markets(model, [21, 22], 0.05)
     assert built == 0
+
+
+def test_a_market_asked_for_by_two_threads_at_once_is_built_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server's warm-up thread and a first odds run may ask for the same market together: one
+    builds it, the other waits and reads it (no second build on 2 shared cores)."""
+    import threading
+    import time
+
+    from imgpath.services import simulation
+
+    real = simulation.solve_generated
+    builds: list[int] = []
+
+    def slow(model: object, seed: int, scale: float) -> object:
+        builds.append(seed)
+        time.sleep(0.5)  # both threads are inside store_market meanwhile
+        return real(model, seed, scale)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(simulation, "solve_generated", slow)
+    model = load_model()
+    task = stored_markets.StoreTask(model, 31, 0.05)
+    threads = [threading.Thread(target=stored_markets.store_market, args=(task,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert builds == [31]
+    assert MarketStore().has(market_key(model, 31, 0.05))
+
+
+def test_the_warm_up_builds_what_odds_runs_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``warm_odds_markets`` (``imgpath serve``) stores exactly the markets ``odds_answer`` asks for
+    at the same runs and scale, with progress; then a run builds none."""
+    from imgpath.services.engine_warmup import warm_odds_markets
+    from imgpath.services.simulation import run_seeds
+
+    ticks: list[tuple[int, int]] = []
+    missing, thread = warm_odds_markets(
+        runs=1, scale=0.05, progress=lambda d, t: ticks.append((d, t))
+    )
+    thread.join(600)
+    assert missing == 1
+    assert ticks == [(1, 1)]
+    _, built = ensure_markets(load_model(), run_seeds(0, 1), 0.05)
+    assert built == 0
+    again, _thread = warm_odds_markets(runs=1, scale=0.05)
+    assert again == 0

@@ -1,7 +1,8 @@
 """Odds runs for the web app, behind a small queue interface (:class:`JobQueue`).
 
 A request is checked when it is made (the profile must plan) and kept with the job, so the run
-uses what was asked; a worker runs it with :func:`run_odds` and keeps its plot.  Today's queue is
+uses what was asked; a worker runs it with :func:`run_odds` (the funnel,
+``imgpath.market.odds_answer``) and keeps its plot.  Today's queue is
 :class:`~imgpath.services.workspace.odds_queue.OddsQueue` (the database, polled); anything with
 ``submit`` and ``plot`` can replace it.
 """
@@ -13,11 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from imgpath.errors import NotFoundError
+from imgpath.errors import FormError, InvalidInputError, NotFoundError, Problem
 from imgpath.services.accounts import Account
 from imgpath.services.inputs import require, text_problems
-from imgpath.services.odds import odds_for_report
-from imgpath.services.simulation import DEFAULT_RANKS
 from imgpath.services.workspace.access import Access
 from imgpath.services.workspace.profiles import Profiles, plan_stored
 from imgpath.storage.accounts_store import AccountsStore
@@ -48,17 +47,37 @@ class JobQueue(Protocol):
 def run_odds(
     request: Mapping[str, Any], progress: Callable[[int, int], None]
 ) -> tuple[Any, bytes | None]:
-    """Run one queued odds request (in a worker): the result and its plot, rendered once."""
-    from imgpath.services.plots import odds_plot_bytes
+    """Run one queued odds request (in a worker): the funnel answer (``OddsAnswer.to_dict()``)
+    and its plot (PNG), rendered once.  A request with ``ranks`` (the rank list's "what if")
+    also reaches that many interviews in ``by_interviews``."""
+    from imgpath.services.odds_funnel import DEFAULT_APPLICATIONS, odds_answer
+    from imgpath.services.plots import funnel_plot_bytes
 
     on = date.fromisoformat(request["on"])
     report = plan_stored(request["profile"], on)
-    mine = request.get("ranks")
-    result = odds_for_report(report, on=on, runs=request["runs"], scale=request["scale"],
-                             specialties=[request["specialty"]] if request["specialty"] else [],
-                             ranks=sorted({*DEFAULT_RANKS, mine}) if mine else DEFAULT_RANKS,
-                             at_ranks=mine, progress=progress)  # fmt: skip
-    return result, odds_plot_bytes(result)
+    answer = odds_answer(
+        report,
+        on=on,
+        applications=tuple(request.get("applications") or DEFAULT_APPLICATIONS),
+        specialty=request["specialty"] or None,
+        runs=request["runs"],
+        seed=0,
+        scale=request["scale"],
+        at_interviews=request.get("ranks"),
+        progress=progress,
+    ).to_dict()
+    return answer, funnel_plot_bytes(answer)
+
+
+def _check_specialty(name: str) -> None:
+    """Refuse a specialty the market model does not know now, naming the field (not in the worker)."""
+    from imgpath.services.market_model import load_model
+    from imgpath.services.odds import find_specialties
+
+    try:
+        find_specialties(load_model(), [name], "non_us_img", count=1)
+    except InvalidInputError as exc:
+        raise FormError([Problem("specialty", str(exc))]) from None
 
 
 class OddsJobs:
@@ -80,12 +99,21 @@ class OddsJobs:
         owner = self.access.owner(viewer, write=True)
         require(text_problems(specialty, "specialty", most=200))
         self.profiles.report(owner, on)  # a profile that cannot be planned is refused now
+        if specialty.strip():
+            _check_specialty(specialty.strip())
+        from imgpath.services.odds_funnel import DEFAULT_APPLICATIONS
+
         settings = self.settings
         request = {"specialty": specialty.strip(), "on": on.isoformat(), "runs": settings.runs,
-                   "scale": settings.scale, "ranks": ranks, "profile": self.store.profile(owner.id) or {}}  # fmt: skip
+                   "scale": settings.scale, "ranks": ranks, "applications": list(DEFAULT_APPLICATIONS),
+                   "profile": self.store.profile(owner.id) or {}}  # fmt: skip
         return self.queue.submit(owner.id, request, total=settings.runs)
 
     def odds_job(self, viewer: Account, job_id: str) -> dict[str, Any]:
+        """A run as the page and ``GET /api/odds/{job}`` show it (``web.schemas.OddsJobOut``): its
+        status and progress, the request (without the profile), and when done the answer with
+        ``description``, the plot in words.  A result of an older version (per programs ranked,
+        without the funnel) comes back as ``result: None`` with ``outdated: True``."""
         job = self.store.job(job_id) if len(job_id) <= 32 and job_id.isalnum() else None
         if job is None:
             msg = f"no odds run {job_id[:40]}"
@@ -99,10 +127,13 @@ class OddsJobs:
         }
         out["request"] = {k: v for k, v in (job["request"] or {}).items() if k != "profile"}
         result = out.get("result")
-        if isinstance(result, dict) and result.get("by_ranks"):
-            from imgpath.services.plots import describe_odds
+        out["outdated"] = isinstance(result, dict) and "rows" not in result
+        if out["outdated"]:
+            out["result"] = None
+        elif isinstance(result, dict):
+            from imgpath.services.plots import describe_funnel
 
-            out["result"] = {**result, "description": describe_odds(result)}  # the chart in words
+            out["result"] = {**result, "description": describe_funnel(result)}  # the chart in words
         return out
 
     def odds_plot(self, viewer: Account, job_id: str) -> bytes:
