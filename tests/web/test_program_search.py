@@ -47,3 +47,21 @@ def test_api_with_a_profile_sorts_by_fit(client: Any) -> None:
     found = client.call("GET", "/api/programs", params={"state": "ny", "limit": 5}).json()
     assert found["programs"]
     assert all(p["fit"]["terms"] for p in found["programs"])
+
+
+def test_the_page_reads_a_visa_in_any_case_with_or_without_a_profile(client: Any) -> None:
+    """?visa=H1B (as people type it) was a 500 on the page: the results looked the visa up as
+    typed while the search had read it as h1b."""
+    client.signup("visa-case@example.org")
+    for profile in (None, PROFILE):
+        if profile is not None:
+            assert client.call("PUT", "/api/profile", json=profile).status_code == 200
+        for visa in ("H1B", "h1b", "J1", " j1 "):
+            page = client.http.get("/programs", params={"visa": visa, "state": "NY"})
+            assert page.status_code == 200, (visa, page.text[:500])
+            assert "Visa:" in page.text
+            partial = client.http.get(
+                "/programs", params={"visa": visa}, headers={"hx-request": "true"}
+            )
+            assert partial.status_code == 200, (visa, partial.text[:500])
+    assert client.http.get("/programs", params={"visa": "E3"}).status_code == 422
