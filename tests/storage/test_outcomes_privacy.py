@@ -166,3 +166,47 @@ def test_a_cell_below_k_cannot_even_be_built() -> None:
     assert shown_count(7, 12) == "7"
     assert shown_count(4, 12) == "fewer than 5"
     assert shown_count(9, 12) == "at least 8"
+
+
+@pytest.mark.parametrize(
+    ("year", "stage", "day", "refused"),
+    [
+        (
+            2027,
+            "applied",
+            datetime(2026, 5, 31, tzinfo=UTC),
+            "have not opened",
+        ),  # ERAS opens in June
+        (2027, "applied", datetime(2026, 6, 1, tzinfo=UTC), None),
+        (2028, "applied", NOW, "have not opened"),
+        (2027, "matched", datetime(2027, 3, 18, tzinfo=UTC), "Match Day"),  # 2027-03-19
+        (2027, "matched", datetime(2027, 3, 19, tzinfo=UTC), None),
+        (2026, "matched", datetime(2026, 3, 19, tzinfo=UTC), "Match Day"),  # 2026-03-20
+        (2026, "matched", datetime(2026, 3, 20, tzinfo=UTC), None),
+        (2027, "ranked", NOW, None),
+    ],
+)
+def test_an_outcome_that_cannot_have_happened_yet_is_refused(
+    catalog: Catalog, year: int, stage: str, day: datetime, refused: str | None
+) -> None:
+    (user,) = people(catalog, 1)
+    catalog.outcomes.opt_in(user, applicant_kind="non_us_img", needs_visa=True, now=NOW)
+    share = catalog.outcomes.share
+    if refused is None:
+        share(user, program_code=PROGRAM, match_year=year, stage=stage, now=day)
+        assert [r["stage"] for r in catalog.outcomes.mine(user)] == [stage]
+    else:
+        with pytest.raises(InvalidInputError, match=refused):
+            share(user, program_code=PROGRAM, match_year=year, stage=stage, now=day)
+        assert catalog.outcomes.mine(user) == []
+
+
+def test_one_main_match_result_a_year(catalog: Catalog) -> None:
+    (user,) = people(catalog, 1)
+    catalog.outcomes.opt_in(user, applicant_kind="non_us_img", needs_visa=True, now=NOW)
+    other = next(code for code in catalog.by_code if code != PROGRAM)
+    catalog.outcomes.share(user, program_code=PROGRAM, match_year=2026, stage="matched", now=NOW)
+    with pytest.raises(InvalidInputError, match="one Main Match result a year"):
+        catalog.outcomes.share(user, program_code=other, match_year=2026, stage="matched", now=NOW)
+    catalog.outcomes.share(user, program_code=other, match_year=2026, stage="interviewed", now=NOW)
+    catalog.outcomes.share(user, program_code=PROGRAM, match_year=2026, stage="matched", now=NOW)

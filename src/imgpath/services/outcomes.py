@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from imgpath.core.catalog.outcomes import STAGES, K, OutcomeCell
+from imgpath.core.catalog.outcomes import STAGES, K, OutcomeCell, season_problems
 from imgpath.errors import InvalidInputError, NotFoundError, Problem
 from imgpath.storage.outcomes_store import OutcomeStore
 
@@ -61,6 +61,14 @@ class OutcomeSharing:
             problems.append(Problem("stage", f"{stage!r}", f"use one of {', '.join(STAGES)}"))
         if not 2000 <= match_year <= 2100:
             problems.append(Problem("match_year", f"{match_year} is not a Match year"))
+        else:
+            problems += [Problem(f, m) for f, m in season_problems(match_year, stage, now.date())]
+        if stage == "matched" and not problems:
+            other = [r["program_code"] for r in self.store.own(user_id)
+                     if r["match_year"] == match_year and r["stage"] == len(STAGES) and r["program_code"] != code]  # fmt: skip
+            if other:
+                problems.append(Problem("stage", f"you shared a match at {other[0]} in {match_year}: one Main Match result a year",
+                                        "withdraw that one first if it was wrong"))  # fmt: skip
         if problems:
             raise InvalidInputError("; ".join(str(p) for p in problems))
         self.store.put(user_id, code, match_year, STAGES.index(stage) + 1, now)

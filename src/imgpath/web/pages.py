@@ -75,7 +75,10 @@ def programs_page(request: Request, me: Me, workspace: WorkspaceDep, q: str = ""
     try:
         query = parse_search(text=q, specialties=[specialty], states=[state], visa=visa[:10],
                              visa_unknown=visa_unknown, all_specialties=all_specialties, offset=offset)  # fmt: skip
-        filters |= {"visa": query.visa or "", "state": ",".join(query.states)}  # as read: H1B is h1b
+        filters |= {
+            "visa": query.visa or "",
+            "state": ",".join(query.states),
+        }  # as read: H1B is h1b
         result = workspace.search(me, query, on=today(request), owner_id=user)
     except FormError as exc:
         errors = exc.by_field()

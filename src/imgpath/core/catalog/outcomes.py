@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-__all__ = ["STAGES", "K", "OutcomeCell", "shown_count"]
+__all__ = ["STAGES", "K", "OutcomeCell", "match_day", "season_problems", "shown_count"]
 
 K = 5
 """Fewest people per cell before any figure about them is shown."""
@@ -96,3 +97,27 @@ class OutcomeCell:
             "k": K,
             "source": "imgpath users who opted in to share their season",
         }
+
+
+def match_day(year: int) -> date:
+    """The Main Residency Match Day of ``year``: the third Friday of March, as NRMP has held it
+    (2025-03-21, 2026-03-20; NRMP Main Residency Match calendars, read 2026-11-29)."""
+    first = date(year, 3, 1)
+    return first + timedelta(days=(4 - first.weekday()) % 7 + 14)
+
+
+def season_problems(match_year: int, stage: str, today: date) -> list[tuple[str, str]]:
+    """What is impossible about one shared outcome on ``today``, as (field, message): a season
+    whose applications have not opened (ERAS opens in June of the year before its Match), or
+    "matched" before that year's Match Day."""
+    out = []
+    if match_year > today.year + 1 or (match_year == today.year + 1 and today.month < 6):
+        out.append(("match_year", f"applications for the {match_year} Match have not opened yet"))
+    elif stage == "matched" and today < match_day(match_year):
+        out.append(
+            (
+                "stage",
+                f"the {match_year} Match Day ({match_day(match_year).isoformat()}) has not come yet",
+            )
+        )
+    return out
