@@ -38,6 +38,7 @@ def calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     monkeypatch.setenv("IMGPATH_ODDS_RUNS", "7")
     monkeypatch.setenv("IMGPATH_ODDS_SCALE", "0.5")
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: order.append("listen"))
+    monkeypatch.setenv("IMGPATH_PUBLIC_URL", "http://127.0.0.1:8000")  # serve() would set it
     monkeypatch.setenv("IMGPATH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("IMGPATH_DATABASE_URL", f"sqlite:///{tmp_path / 'imgpath.sqlite3'}")
     return order

@@ -23,9 +23,10 @@ HELP: dict[str, str] = {
     "and visa; with a profile the list is ordered by fit (how well the program's known facts "
     "match yours; open a program for each term). Unknown facts stay unknown, never guessed. "
     "Save a program to keep it on your list.",
-    "odds": "Your chance of matching in simulated national Matches, by how many programs you "
-    "rank (programs that interviewed you and that you rank, not programs you apply to). It is "
-    "a model calibrated to NRMP's published results, not a forecast: read the caveats.",
+    "odds": "How many programs to apply to: for each number of applications, the interviews "
+    "you can expect, your chance of matching (each with a range) and the ERAS fees, beside "
+    "the national match rate of your applicant type. It is a model calibrated to NRMP's "
+    "published results, not a forecast: read what it assumes and what it does not model.",
     "applications": "One row per program you apply to: add it by NRMP code or import your "
     "spreadsheet (CSV), then move it along as it goes: applied, signaled, invited, "
     "interviewed, ranked. ERAS fees are added up with their sources.",

@@ -8,6 +8,7 @@ X-Forwarded-For only from IMGPATH_TRUSTED_PROXIES.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from datetime import date
@@ -60,6 +61,9 @@ def serve(
     from imgpath.settings import load_settings
     from imgpath.web.app import build_services
 
+    # Links in emails must reach this server: unless IMGPATH_PUBLIC_URL says otherwise, they
+    # point at the host and port served (every uvicorn worker reads the same environment).
+    os.environ.setdefault("IMGPATH_PUBLIC_URL", served_url(host, port))
     settings = load_settings()
     services = build_services(settings)  # migrates the schema once, before any worker starts
     if demo:
@@ -82,6 +86,15 @@ def serve(
     out.flush()
     uvicorn.run("imgpath.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_config=log_config(), proxy_headers=False, server_header=False)  # fmt: skip
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a person on this machine reaches ``host:port`` at (``0.0.0.0`` and ``::``
+    listen everywhere: links use 127.0.0.1)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
 
 
 def log_config() -> dict[str, object]:
