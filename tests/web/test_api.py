@@ -158,6 +158,7 @@ def test_an_unknown_specialty_is_refused_naming_the_field(client: Any) -> None:
     r = client.call("POST", "/api/odds", json={"specialty": "astrology"})
     assert r.status_code == 422, r.text
     assert "no specialty matches 'astrology'" in r.json()["fields"]["specialty"]
+    assert not r.json()["fields"]["specialty"].startswith("specialty:"), r.text  # said once
 
 
 def test_delete_account_removes_everything(client: Any, make_client: Any) -> None:

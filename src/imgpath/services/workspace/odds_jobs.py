@@ -76,6 +76,8 @@ def _check_specialty(name: str) -> None:
 
     try:
         find_specialties(load_model(), [name], "non_us_img", count=1)
+    except FormError:
+        raise  # already names the field
     except InvalidInputError as exc:
         raise FormError([Problem("specialty", str(exc))]) from None
 
