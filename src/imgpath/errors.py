@@ -46,6 +46,7 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitedError",
+    "require",
 ]
 
 
@@ -83,6 +84,13 @@ class FormError(InvalidInputError):
         for p in self.problems:
             out.setdefault(p.location, f"{p.message}; {p.hint}" if p.hint else p.message)
         return out
+
+
+def require(problems: Iterable[Problem]) -> None:
+    """Raise :class:`FormError` naming every problem, when there is any."""
+    found = tuple(problems)
+    if found:
+        raise FormError(found)
 
 
 class DocumentSyntaxError(InvalidInputError):

@@ -26,17 +26,11 @@ from imgpath.errors import (
     NotFoundError,
     PermissionDeniedError,
     Problem,
+    require,
 )
 from imgpath.services.catalog import Actor, Catalog
 from imgpath.storage.accounts_store import AccountsStore
 from imgpath.storage.reviewers_store import ReviewersStore, voter_id
-
-
-def require(problems: list[Problem]) -> None:
-    """Raise :class:`FormError` naming every problem, when there is any."""
-    if problems:
-        raise FormError(problems)
-
 
 __all__ = ["PROPOSER_ROLES", "ClaimDesk", "claim_form_fields"]
 

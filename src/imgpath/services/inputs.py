@@ -25,7 +25,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from imgpath.core.field_checks import neutralise_cell, text_problems
-from imgpath.errors import FormError, Problem
+from imgpath.errors import FormError, Problem, require
 
 __all__ = [
     "MAX_ID",
@@ -41,12 +41,6 @@ __all__ = [
 MAX_ID = 2_147_483_647
 """Largest id the database stores (a signed 32-bit integer)."""
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}($|T)")
-
-
-def require(problems: list[Problem]) -> None:
-    """Raise :class:`FormError` when there is any problem."""
-    if problems:
-        raise FormError(problems)
 
 
 def check_email(value: str, field: str = "email") -> tuple[str, list[Problem]]:
